@@ -1,0 +1,9 @@
+package dev.faust4j;
+
+/**
+ * A key and a value, as yielded by {@link EventStream#items()}.
+ *
+ * @param key   the key (may be null)
+ * @param value the value
+ */
+public record KeyValue<K, V>(K key, V value) {}

@@ -1,0 +1,24 @@
+package dev.faust4j.spi;
+
+import java.util.List;
+
+/**
+ * A record as a transport's consumer fetched it: raw key and value bytes plus its position.
+ * Transports hand these to the core in {@link PartitionRecords} batches. Immutable by contract
+ * (the byte arrays are shared, never copied, and must not be modified); thread-safe.
+ *
+ * @param topic     topic name
+ * @param partition partition number
+ * @param offset    offset of the record in its partition
+ * @param timestamp record timestamp, epoch milliseconds
+ * @param key       key bytes, or null
+ * @param value     value bytes, or null (a tombstone)
+ * @param headers   headers, never null (use {@code List.of()} for none)
+ */
+public record ConsumedRecord(String topic, int partition, long offset, long timestamp,
+                             byte[] key, byte[] value, List<Header> headers) {
+    /** Size in bytes of key plus value, as used by size limits. */
+    public int serializedSize() {
+        return (key == null ? 0 : key.length) + (value == null ? 0 : value.length);
+    }
+}

@@ -1,0 +1,36 @@
+package dev.faust4j.spi;
+
+import java.util.Collection;
+import java.util.OptionalInt;
+
+/**
+ * Where records live: the in-memory transport ({@code memory://}, the default) or Kafka ({@code kafka://}).
+ * A transport is created per {@link dev.faust4j.App} by a {@link TransportFactory} found with
+ * {@link java.util.ServiceLoader}; the core does everything else (Conductor, acks, commits, flow control)
+ * itself, identically on every transport.
+ *
+ * <p><b>Thread-safety:</b> thread-safe.
+ */
+public interface Transport extends AutoCloseable {
+
+    /** Creates the worker's consumer, a member of the consumer group named by the app id. */
+    TransportConsumer createConsumer();
+
+    /** The shared producer (created on first use, closed with the transport). */
+    TransportProducer producer();
+
+    /**
+     * Makes sure these topics exist. Internal topics are created when missing and a mismatching partition
+     * count is an error naming the topic; non-internal topics are checked to exist (the memory transport
+     * creates them).
+     *
+     * @throws IllegalStateException when a topic cannot be used as specified
+     */
+    void declareTopics(Collection<TopicSpec> topics);
+
+    /** The partition count of an existing topic, or empty when it does not exist. */
+    OptionalInt partitionCount(String topic);
+
+    @Override
+    void close();
+}
