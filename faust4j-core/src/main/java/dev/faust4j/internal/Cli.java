@@ -1,0 +1,102 @@
+package dev.faust4j.internal;
+
+import dev.faust4j.App;
+import dev.faust4j.spi.ProducedRecord;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** The app's command line (Faust's {@code faust -A app ...}): {@code worker} and {@code send}. */
+final class Cli {
+    private Cli() {}
+
+    static int run(App app, AppRuntime runtime, String... args) {
+        CommandLine cl = new CommandLine(new Root(app.settings().id()))
+                .addSubcommand("worker", new Worker(app, runtime))
+                .addSubcommand("send", new Send(app, runtime));
+        return cl.execute(args);
+    }
+
+    @Command(mixinStandardHelpOptions = true, description = "A faust4j app. Commands: worker, send.")
+    static final class Root implements Callable<Integer> {
+        private final String id;
+
+        Root(String id) {
+            this.id = id;
+        }
+
+        @Override
+        public Integer call() {
+            System.out.println("app " + id + ": use 'worker' to run it, 'send <topic> <value>' to send, '--help' for more");
+            return 2;
+        }
+    }
+
+    @Command(name = "worker", mixinStandardHelpOptions = true,
+            description = "Runs the worker until SIGTERM or Ctrl-C, then stops gracefully.")
+    static final class Worker implements Callable<Integer> {
+        private final App app;
+        private final AppRuntime runtime;
+
+        Worker(App app, AppRuntime runtime) {
+            this.app = app;
+            this.runtime = runtime;
+        }
+
+        @Override
+        public Integer call() throws InterruptedException {
+            Thread hook = new Thread(app::stop, "faust4j-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            app.start();
+            int code = app.awaitTermination();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException alreadyShuttingDown) {
+                // the hook is running: it is what stopped us
+            }
+            return code;
+        }
+    }
+
+    @Command(name = "send", mixinStandardHelpOptions = true, description = "Sends one value (UTF-8 bytes as given) to a topic.")
+    static final class Send implements Callable<Integer> {
+        private final App app;
+        private final AppRuntime runtime;
+
+        @Parameters(index = "0", description = "topic name")
+        String topic;
+
+        @Parameters(index = "1", description = "value, sent as its UTF-8 bytes (JSON for json topics)")
+        String value;
+
+        @Option(names = {"-k", "--key"}, description = "key, sent as its UTF-8 bytes")
+        String key;
+
+        @Option(names = {"-p", "--partition"}, description = "explicit partition")
+        Integer partition;
+
+        Send(App app, AppRuntime runtime) {
+            this.app = app;
+            this.runtime = runtime;
+        }
+
+        @Override
+        public Integer call() {
+            try {
+                var md = runtime.send(new ProducedRecord(topic, partition, null,
+                        key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+                        value.getBytes(StandardCharsets.UTF_8), List.of())).join();
+                runtime.producerFlush();
+                System.out.println(md.topic() + "-" + md.partition() + "@" + md.offset());
+                return 0;
+            } finally {
+                app.stop();
+            }
+        }
+    }
+}

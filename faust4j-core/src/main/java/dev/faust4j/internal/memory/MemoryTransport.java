@@ -1,0 +1,162 @@
+package dev.faust4j.internal.memory;
+
+import dev.faust4j.RecordMetadata;
+import dev.faust4j.Settings;
+import dev.faust4j.internal.Murmur2;
+import dev.faust4j.spi.ConsumedRecord;
+import dev.faust4j.spi.ProducedRecord;
+import dev.faust4j.spi.TopicPartition;
+import dev.faust4j.spi.TopicSpec;
+import dev.faust4j.spi.Transport;
+import dev.faust4j.spi.TransportConsumer;
+import dev.faust4j.spi.TransportContext;
+import dev.faust4j.spi.TransportFactory;
+import dev.faust4j.spi.TransportProducer;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The embedded transport: {@code memory://} (one JVM-wide broker) or {@code memory://name} (an isolated one,
+ * handy in tests). Sends are durable as soon as they return (appended to the in-process log), so their futures
+ * are already complete and {@code flush} has nothing to do.
+ *
+ * <p>Thread-safety: thread-safe. Also offers inspection helpers ({@link #committed}, {@link #endOffset},
+ * {@link #records}, {@link #appendRaw}) for tests and tools.
+ */
+public final class MemoryTransport implements Transport {
+
+    /** Registered for the {@code memory} scheme. */
+    public static final class Factory implements TransportFactory {
+        @Override
+        public String scheme() {
+            return "memory";
+        }
+
+        @Override
+        public Transport create(TransportContext context) {
+            return new MemoryTransport(context.appId(), context.settings());
+        }
+    }
+
+    private final MemoryBroker broker;
+    private final String groupId;
+    private final Settings settings;
+    private final Producer producer = new Producer();
+
+    MemoryTransport(String groupId, Settings settings) {
+        this.broker = MemoryBroker.named(settings.brokerAddress());
+        this.groupId = groupId;
+        this.settings = settings;
+    }
+
+    @Override
+    public TransportConsumer createConsumer() {
+        return new MemoryConsumer(broker, groupId, settings.autoOffsetReset().equals("latest"), settings.maxPollRecords());
+    }
+
+    @Override
+    public TransportProducer producer() {
+        return producer;
+    }
+
+    @Override
+    public void declareTopics(Collection<TopicSpec> topics) {
+        for (TopicSpec spec : topics) {
+            int actual = broker.createTopic(spec.name(), spec.partitions());
+            if (spec.internal() && actual != spec.partitions()) {
+                throw new IllegalStateException("topic " + spec.name() + " exists with " + actual
+                        + " partitions but faust4j needs " + spec.partitions() + "; delete it or set partitions to " + actual);
+            }
+        }
+    }
+
+    @Override
+    public OptionalInt partitionCount(String topic) {
+        int n = broker.partitionCount(topic);
+        return n < 0 ? OptionalInt.empty() : OptionalInt.of(n);
+    }
+
+    @Override
+    public void close() {
+        // the broker outlives apps, like a real cluster
+    }
+
+    private final class Producer implements TransportProducer {
+        private final AtomicInteger roundRobin = new AtomicInteger();
+
+        @Override
+        public CompletableFuture<RecordMetadata> send(ProducedRecord r) {
+            int partitions = broker.partitionCount(r.topic());
+            if (partitions < 0) {
+                partitions = broker.createTopic(r.topic(), settings.topicPartitions());
+            }
+            int partition;
+            if (r.partition() != null) {
+                if (r.partition() < 0 || r.partition() >= partitions) {
+                    return CompletableFuture.failedFuture(new IllegalArgumentException(
+                            "partition " + r.partition() + " does not exist in topic " + r.topic() + " (" + partitions + " partitions)"));
+                }
+                partition = r.partition();
+            } else if (r.key() != null) {
+                partition = Murmur2.partition(r.key(), partitions);
+            } else {
+                partition = Math.floorMod(roundRobin.getAndIncrement(), partitions);
+            }
+            long ts = r.timestamp() != null ? r.timestamp() : System.currentTimeMillis();
+            long offset = broker.append(r.topic(), partition, ts, r.key(), r.value(), r.headers());
+            return CompletableFuture.completedFuture(new RecordMetadata(r.topic(), partition, offset, ts));
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** Committed offset of a partition for a group on the named broker ("" for {@code memory://}), or null. */
+    public static Long committed(String brokerName, String groupId, TopicPartition tp) {
+        MemoryBroker b = MemoryBroker.named(brokerName);
+        b.lock.lock();
+        try {
+            return b.group(groupId).committed.get(tp);
+        } finally {
+            b.lock.unlock();
+        }
+    }
+
+    /** Log end offset of a partition on the named broker. */
+    public static long endOffset(String brokerName, TopicPartition tp) {
+        return MemoryBroker.named(brokerName).endOffset(tp);
+    }
+
+    /** Every record of a topic on the named broker, partition by partition. */
+    public static List<ConsumedRecord> records(String brokerName, String topic) {
+        MemoryBroker.Log[] logs = MemoryBroker.named(brokerName).topic(topic);
+        List<ConsumedRecord> out = new ArrayList<>();
+        if (logs != null) {
+            for (MemoryBroker.Log log : logs) {
+                int size = log.size;
+                ConsumedRecord[] arr = log.records;
+                for (int i = 0; i < size; i++) {
+                    out.add(arr[i]);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Appends raw bytes to a partition (creating the topic with {@code partitions} if missing). */
+    public static long appendRaw(String brokerName, String topic, int partitions, int partition, byte[] key, byte[] value) {
+        MemoryBroker b = MemoryBroker.named(brokerName);
+        b.createTopic(topic, partitions);
+        return b.append(topic, partition, System.currentTimeMillis(), key, value, List.of());
+    }
+}
