@@ -1,0 +1,33 @@
+package dev.faust4j.examples;
+
+/**
+ * Runs an example: {@code Examples [withdrawals|order-totals] [--broker URL] [--count N] [--forever]}.
+ * The broker defaults to the embedded {@code memory://}; pass {@code --broker kafka://127.0.0.1:9092} for Kafka.
+ */
+public final class Examples {
+    private Examples() {}
+
+    public static void main(String[] args) throws InterruptedException {
+        String name = args.length > 0 && !args[0].startsWith("--") ? args[0] : "withdrawals";
+        String broker = "memory://";
+        int count = 1000;
+        boolean forever = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--broker" -> broker = args[++i];
+                case "--count" -> count = Integer.parseInt(args[++i]);
+                case "--forever" -> forever = true;
+                default -> { }
+            }
+        }
+        int code = switch (name) {
+            case "withdrawals" -> Withdrawals.run(broker, count, forever);
+            case "order-totals", "orders" -> OrderTotals.run(broker, count);
+            default -> {
+                System.err.println("unknown example '" + name + "': use withdrawals or order-totals");
+                yield 2;
+            }
+        };
+        System.exit(code);
+    }
+}
