@@ -64,6 +64,8 @@ public final class AppRuntime {
     private volatile boolean failed;
     private volatile int exitCode;
     private final CountDownLatch terminated = new CountDownLatch(1);
+    private final ReentrantLock timerLock = new ReentrantLock();
+    private final java.util.concurrent.locks.Condition timerWake = timerLock.newCondition();
 
     public AppRuntime(Settings settings) {
         this.settings = settings;
@@ -362,19 +364,17 @@ public final class AppRuntime {
     }
 
     private void runTimer(Duration interval, App.Task task) {
-        ReentrantLock l = new ReentrantLock();
-        var cond = l.newCondition();
         long next = ticker().nanoTime() + interval.toNanos();
         while (!isStopping()) {
-            l.lock();
+            timerLock.lock();
             try {
                 while (!isStopping() && ticker().nanoTime() < next) {
-                    ticker().awaitUntil(cond, next);
+                    ticker().awaitUntil(timerWake, next);
                 }
             } catch (InterruptedException e) {
                 return;
             } finally {
-                l.unlock();
+                timerLock.unlock();
             }
             if (isStopping()) {
                 return;
@@ -400,6 +400,14 @@ public final class AppRuntime {
     }
 
     public void stop() {
+        if (threads.contains(Thread.currentThread())) {
+            // called from an agent, task or timer: its own in-hand event must be able to finish, so stop
+            // from another thread and return at once
+            if (state == State.RUNNING) {
+                Thread.ofPlatform().name("faust4j-stop").start(this::stop);
+            }
+            return;
+        }
         lock.lock();
         try {
             if (state == State.CREATED) {
@@ -416,6 +424,12 @@ public final class AppRuntime {
             lock.unlock();
         }
         log.info("app {} stopping", settings.id());
+        timerLock.lock();
+        try {
+            timerWake.signalAll();
+        } finally {
+            timerLock.unlock();
+        }
         Duration grace = settings.shutdownGracePeriod();
         try {
             conductor.requestStop();
@@ -425,6 +439,9 @@ public final class AppRuntime {
             closeSubscriptions();
             long deadline = System.nanoTime() + grace.toNanos();
             for (Thread t : threads) {
+                if (t == Thread.currentThread()) {
+                    continue; // stop() called from an agent, task or timer
+                }
                 long remaining = Math.max(0, deadline - System.nanoTime());
                 if (!t.join(Duration.ofNanos(remaining))) {
                     t.interrupt();
