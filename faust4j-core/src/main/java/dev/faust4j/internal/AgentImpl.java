@@ -123,24 +123,28 @@ final class AgentImpl<K, V> implements Agent<K, V> {
     }
 
     private void supervise(StreamImpl<K, V> stream) {
-        while (true) {
-            try {
-                function.process(stream);
-                return;
-            } catch (Throwable t) {
-                if (app.isStopping() && (t instanceof InterruptedException || t.getCause() instanceof InterruptedException)) {
+        try {
+            while (true) {
+                try {
+                    function.process(stream);
                     return;
-                }
-                handleError(stream, t);
-                if (app.isStopping()) {
-                    return;
-                }
-                if (!restartAllowed()) {
-                    log.error("Agent {} restarted more than {} times in one second; stopping the worker", name, app.settings().agentMaxRestartsPerSecond());
-                    app.fail("agent " + name + " exceeded its restart limit");
-                    return;
+                } catch (Throwable t) {
+                    if (app.isStopping() && (t instanceof InterruptedException || t.getCause() instanceof InterruptedException)) {
+                        return;
+                    }
+                    handleError(stream, t);
+                    if (app.isStopping()) {
+                        return;
+                    }
+                    if (!restartAllowed()) {
+                        log.error("Agent {} restarted more than {} times in one second; stopping the worker", name, app.settings().agentMaxRestartsPerSecond());
+                        app.fail("agent " + name + " exceeded its restart limit");
+                        return;
+                    }
                 }
             }
+        } finally {
+            stream.active().dropUnread(); // events this instance read ahead will never be processed by it
         }
     }
 

@@ -335,10 +335,12 @@ public final class AppRuntime {
                 t.declare();
             }
             state = State.RUNNING;
-            conductor.start();
+            // Agents register their subscriptions before the Conductor's first poll: otherwise a record fetched
+            // in between goes only to the agents already registered and the others of its topic never see it.
             for (AgentImpl<?, ?> a : agents) {
                 a.start();
             }
+            conductor.start();
             for (App.Task task : tasks) {
                 startThread("faust4j-task", () -> runTask(task));
             }

@@ -171,7 +171,11 @@ final class StreamImpl<K, V> implements EventStream<K, V> {
         Subscription sub = subscription;
         while (true) {
             if (chunkPos == chunkLen) {
-                int n = sub.drainTo(chunk, chunk.length, deadline);
+                // Read ahead at most what keeps buffer + chunk within maxsize + one poll: the subscription only
+                // pauses its partitions at its high mark, so a larger chunk would let the Conductor refill the
+                // buffer behind it: more records would sit between the consumer and user code than configured.
+                int readAhead = Math.min(chunk.length, sub.maxsize - sub.high + 1);
+                int n = sub.drainTo(chunk, readAhead, deadline);
                 if (n == Subscription.CLOSED) {
                     return END;
                 }
@@ -288,6 +292,26 @@ final class StreamImpl<K, V> implements EventStream<K, V> {
         } else {
             ensureStarted();
             subscription.addSignal(s);
+        }
+    }
+
+    /**
+     * The agent instance iterating this stream has ended (returned, failed, or hit its restart limit): drop the
+     * events it had taken from the subscription but not yet handed out, so they do not count as being processed
+     * (a stop or revoke would otherwise wait its whole grace period for them); they are fetched again later.
+     */
+    void dropUnread() {
+        for (int i = chunkPos; i < chunkLen; i++) {
+            EventImpl<?, ?> e = chunk[i];
+            chunk[i] = null;
+            if (e != null) {
+                e.drop();
+            }
+        }
+        chunkPos = 0;
+        chunkLen = 0;
+        if (inputs != null) {
+            inputs.forEach(StreamImpl::dropUnread);
         }
     }
 
@@ -529,6 +553,20 @@ final class StreamImpl<K, V> implements EventStream<K, V> {
         return t;
     }
 
+    /** Misuse checks of through/groupBy, before anything (such as a topic) is created. */
+    private void checkChainable(String op) {
+        if (next != null) {
+            throw new IllegalStateException("Stream already uses groupBy/through: " + op + " cannot be added");
+        }
+        if (agent != null && agent.concurrency() > 1) {
+            throw new IllegalStateException("Agent " + agent.name() + " has concurrency " + agent.concurrency()
+                    + " and cannot use stream." + op + ": use concurrency 1");
+        }
+        if (inputs != null) {
+            throw new IllegalStateException(op + " is not supported on a combined stream");
+        }
+    }
+
     private StreamImpl<K, V> chain(String op, TopicImpl<K, V> target, Forwarder f) {
         if (next != null) {
             if (started) {
@@ -556,6 +594,7 @@ final class StreamImpl<K, V> implements EventStream<K, V> {
         if (next != null && started) {
             return next;
         }
+        checkChainable("through");
         TopicImpl<K, V> target = (TopicImpl<K, V>) topic;
         target.declare();
         return chain("through", target, (e, v) -> app.forward(target, e, v, null, false));
@@ -566,6 +605,7 @@ final class StreamImpl<K, V> implements EventStream<K, V> {
         if (next != null && started) {
             return next;
         }
+        checkChainable("through");
         return through(sourceTopic("through(\"" + topicName + "\")").derive(topicName, 0, false));
     }
 
@@ -605,6 +645,7 @@ final class StreamImpl<K, V> implements EventStream<K, V> {
         if (next != null && started) {
             return next;
         }
+        checkChainable("groupBy");
         TopicImpl<K, V> src = sourceTopic("groupBy");
         Class<V> type = src.valueCodec().type();
         MethodHandle accessor = fieldAccessor(type, field);
@@ -645,6 +686,7 @@ final class StreamImpl<K, V> implements EventStream<K, V> {
         if (partitions < 0) {
             throw new IllegalArgumentException("groupBy partitions must be >= 1, got " + partitions);
         }
+        checkChainable("groupBy");
         TopicImpl<K, V> src = sourceTopic("groupBy");
         if (src.names().size() != 1) {
             throw new IllegalStateException("groupBy needs a stream over a single topic, not " + src.names());
