@@ -13,10 +13,20 @@ import java.util.UUID;
 public final class Transports {
     private Transports() {}
 
+    /**
+     * Every fixture registered on the test classpath, or only those named in the system property
+     * {@code faust4j.test.transports} (comma-separated), which faust4j-kafka sets to {@code kafka}.
+     */
     public static List<TransportFixture> all() {
+        String only = System.getProperty("faust4j.test.transports", "");
         List<TransportFixture> out = new ArrayList<>();
         for (TransportFixture f : ServiceLoader.load(TransportFixture.class)) {
-            out.add(f);
+            if (only.isBlank() || List.of(only.split(",")).contains(f.name())) {
+                out.add(f);
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalStateException("no transport fixture matches faust4j.test.transports=" + only);
         }
         return out;
     }

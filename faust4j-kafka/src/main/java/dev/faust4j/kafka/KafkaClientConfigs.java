@@ -1,0 +1,173 @@
+package dev.faust4j.kafka;
+
+import dev.faust4j.Settings;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/*
+ * Design note. The three client configurations are built in four layers, each overriding the one before:
+ *   1. faust4j's defaults (bootstrap servers from the URL, client.id, settings-derived keys);
+ *   2. plain client properties (every client);
+ *   3. prefixed client properties, prefix stripped (only the matching client);
+ *   4. keys the adapters depend on (byte-array serdes, no auto commit, group = app id).
+ * A layer-4 key supplied by the user is dropped with a warning that names the key, never the value.
+ * The maps returned are unmodifiable and may hold secrets: never log them.
+ */
+final class KafkaClientConfigs {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaClientConfigs.class);
+
+    static final String CONSUMER_PREFIX = "consumer.";
+    static final String PRODUCER_PREFIX = "producer.";
+    static final String ADMIN_PREFIX = "admin.";
+    private static final List<String> PREFIXES = List.of(CONSUMER_PREFIX, PRODUCER_PREFIX, ADMIN_PREFIX);
+
+    /** Port used for a host given without one, as Faust does. */
+    static final int DEFAULT_PORT = 9092;
+    /** Used when {@code default.api.timeout.ms} is not set: Kafka's own default. */
+    static final Duration DEFAULT_API_TIMEOUT = Duration.ofSeconds(60);
+
+    private static final AtomicInteger CLIENT_SEQUENCE = new AtomicInteger();
+
+    private KafkaClientConfigs() {
+    }
+
+    /**
+     * The {@code bootstrap.servers} value for the address part of a {@code kafka://} URL: {@code ;} or {@code ,}
+     * separated hosts, each optionally with its own {@code kafka://}, a missing port defaulting to 9092.
+     * Returns "" when the address names no host.
+     */
+    static String bootstrapServers(String address) {
+        List<String> hosts = new ArrayList<>();
+        for (String part : address.split("[;,]")) {
+            String h = part.trim();
+            int scheme = h.indexOf("://");
+            if (scheme >= 0) {
+                h = h.substring(scheme + 3);
+            }
+            while (h.endsWith("/")) {
+                h = h.substring(0, h.length() - 1);
+            }
+            if (h.isEmpty()) {
+                continue;
+            }
+            boolean hasPort = h.startsWith("[") ? h.contains("]:") : h.contains(":");
+            hosts.add(hasPort ? h : h + ":" + DEFAULT_PORT);
+        }
+        return String.join(",", hosts);
+    }
+
+    static Map<String, Object> consumer(String appId, Settings settings) {
+        Map<String, Object> defaults = common(appId, settings, "consumer");
+        defaults.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, settings.autoOffsetReset().toLowerCase(Locale.ROOT));
+        defaults.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.maxPollRecords());
+        Map<String, Object> config = layered(defaults, settings.clientProperties(), CONSUMER_PREFIX);
+        if (isClassicProtocol(config)) {
+            config.putIfAbsent(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        }
+        Map<String, Object> forced = new LinkedHashMap<>();
+        forced.put(ConsumerConfig.GROUP_ID_CONFIG, appId);
+        forced.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        forced.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        forced.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        return force(config, forced, "consumer");
+    }
+
+    static Map<String, Object> producer(String appId, Settings settings) {
+        Map<String, Object> defaults = common(appId, settings, "producer");
+        defaults.put(ProducerConfig.ACKS_CONFIG, "all");
+        defaults.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        Map<String, Object> config = layered(defaults, settings.clientProperties(), PRODUCER_PREFIX);
+        Map<String, Object> forced = new LinkedHashMap<>();
+        forced.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        forced.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        return force(config, forced, "producer");
+    }
+
+    static Map<String, Object> admin(String appId, Settings settings) {
+        Map<String, Object> config = layered(common(appId, settings, "admin"), settings.clientProperties(), ADMIN_PREFIX);
+        return Collections.unmodifiableMap(config);
+    }
+
+    /** True unless {@code group.protocol} selects the new (KIP-848) consumer protocol. */
+    static boolean isClassicProtocol(Map<String, Object> consumerConfig) {
+        Object protocol = consumerConfig.get(ConsumerConfig.GROUP_PROTOCOL_CONFIG);
+        return protocol == null || protocol.toString().trim().equalsIgnoreCase("classic");
+    }
+
+    /** {@code default.api.timeout.ms} of a client configuration, or Kafka's default. */
+    static Duration apiTimeout(Map<String, Object> config) {
+        Object value = config.get(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG);
+        if (value == null) {
+            return DEFAULT_API_TIMEOUT;
+        }
+        try {
+            return Duration.ofMillis(Long.parseLong(value.toString().trim()));
+        } catch (NumberFormatException e) {
+            return DEFAULT_API_TIMEOUT; // the client itself rejects the value with a clear ConfigException
+        }
+    }
+
+    private static Map<String, Object> common(String appId, Settings settings, String role) {
+        Map<String, Object> defaults = new LinkedHashMap<>();
+        String servers = bootstrapServers(settings.brokerAddress());
+        if (!servers.isEmpty()) {
+            defaults.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, servers);
+        }
+        defaults.put(CommonClientConfigs.CLIENT_ID_CONFIG, appId + "-" + role + "-" + CLIENT_SEQUENCE.incrementAndGet());
+        return defaults;
+    }
+
+    private static Map<String, Object> layered(Map<String, Object> defaults, Map<String, String> properties, String prefix) {
+        Map<String, Object> config = new LinkedHashMap<>(defaults);
+        Map<String, String> prefixed = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : properties.entrySet()) {
+            String key = e.getKey();
+            String matched = null;
+            for (String p : PREFIXES) {
+                if (key.startsWith(p)) {
+                    matched = p;
+                    break;
+                }
+            }
+            if (matched == null) {
+                config.put(key, e.getValue());
+            } else if (matched.equals(prefix) && key.length() > prefix.length()) {
+                prefixed.put(key.substring(prefix.length()), e.getValue());
+            }
+        }
+        config.putAll(prefixed);
+        Object servers = config.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
+        if (servers == null || servers.toString().isBlank()) {
+            throw new IllegalArgumentException("the kafka broker URL names no host and no bootstrap.servers client property is set;"
+                    + " use kafka://host:port[;host2:port]");
+        }
+        return config;
+    }
+
+    private static Map<String, Object> force(Map<String, Object> config, Map<String, Object> forced, String role) {
+        for (Map.Entry<String, Object> e : forced.entrySet()) {
+            Object given = config.get(e.getKey());
+            if (given != null && !given.toString().equals(e.getValue().toString())) {
+                LOG.warn("ignoring client property {} for the {}: faust4j's Kafka transport requires its own value", e.getKey(), role);
+            }
+            config.put(e.getKey(), e.getValue());
+        }
+        return Collections.unmodifiableMap(config);
+    }
+}

@@ -1,0 +1,78 @@
+package dev.faust4j.kafka;
+
+import dev.faust4j.RecordMetadata;
+import dev.faust4j.spi.Header;
+import dev.faust4j.spi.ProducedRecord;
+import dev.faust4j.spi.TransportProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/*
+ * Design note. A thin, thread-safe shell over one KafkaProducer (itself thread-safe). send() never throws: a
+ * synchronous failure of KafkaProducer.send (closed producer, interrupted metadata wait, invalid record) becomes
+ * a failed future, so callers have one failure path. Futures are completed from Kafka's callback, which runs on
+ * the producer's network thread: stages chained on them without an executor run there too and must be quick.
+ * Records and their payloads are never logged.
+ */
+final class KafkaProducerAdapter implements TransportProducer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaProducerAdapter.class);
+
+    private final Producer<byte[], byte[]> producer;
+    private final Duration closeTimeout;
+
+    KafkaProducerAdapter(Producer<byte[], byte[]> producer, Duration closeTimeout) {
+        this.producer = producer;
+        this.closeTimeout = closeTimeout;
+    }
+
+    @Override
+    public CompletableFuture<RecordMetadata> send(ProducedRecord record) {
+        CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
+        try {
+            producer.send(toKafka(record), (md, error) -> {
+                if (error != null) {
+                    result.completeExceptionally(error);
+                } else {
+                    result.complete(new RecordMetadata(md.topic(), md.partition(), md.offset(), md.timestamp()));
+                }
+            });
+        } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+        }
+        return result;
+    }
+
+    @Override
+    public void flush() {
+        producer.flush();
+    }
+
+    @Override
+    public void close() {
+        try {
+            producer.close(closeTimeout);
+        } catch (RuntimeException e) {
+            LOG.warn("closing the kafka producer failed: {}", e.toString());
+        }
+    }
+
+    static ProducerRecord<byte[], byte[]> toKafka(ProducedRecord r) {
+        List<org.apache.kafka.common.header.Header> headers = null;
+        if (!r.headers().isEmpty()) {
+            headers = new ArrayList<>(r.headers().size());
+            for (Header h : r.headers()) {
+                headers.add(new RecordHeader(h.key(), h.value()));
+            }
+        }
+        return new ProducerRecord<>(r.topic(), r.partition(), r.timestamp(), r.key(), r.value(), headers);
+    }
+}

@@ -1,0 +1,146 @@
+package dev.faust4j.kafka;
+
+import dev.faust4j.Settings;
+import dev.faust4j.spi.TopicSpec;
+import dev.faust4j.spi.Transport;
+import dev.faust4j.spi.TransportConsumer;
+import dev.faust4j.spi.TransportProducer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.locks.ReentrantLock;
+
+/*
+ * Design note. A transport is a bag of lazily created clients: the shared producer and the admin client are
+ * built on first use under one lock and closed with the transport; consumers are built per createConsumer()
+ * call and belong to whoever asked (the core closes its consumer on the poll thread, which Kafka requires).
+ * The configuration maps are computed once here, so every client of one transport sees the same settings;
+ * they may hold secrets and are never logged.
+ */
+final class KafkaTransport implements Transport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaTransport.class);
+    /** Upper bound for closing a client, whatever the shutdown grace period. */
+    private static final Duration MAX_CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final String appId;
+    private final Map<String, Object> consumerConfig;
+    private final Map<String, Object> producerConfig;
+    private final Map<String, Object> adminConfig;
+    private final Duration closeTimeout;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private volatile KafkaProducerAdapter producer;
+    private KafkaTopicAdmin admin;
+    private volatile boolean closed;
+
+    KafkaTransport(String appId, Settings settings) {
+        this.appId = appId;
+        this.consumerConfig = KafkaClientConfigs.consumer(appId, settings);
+        this.producerConfig = KafkaClientConfigs.producer(appId, settings);
+        this.adminConfig = KafkaClientConfigs.admin(appId, settings);
+        Duration grace = settings.shutdownGracePeriod();
+        this.closeTimeout = grace.compareTo(MAX_CLOSE_TIMEOUT) > 0 ? MAX_CLOSE_TIMEOUT : grace;
+        LOG.info("kafka transport for app {}: bootstrap servers {}", appId,
+                consumerConfig.get(org.apache.kafka.clients.CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG));
+    }
+
+    @Override
+    public TransportConsumer createConsumer() {
+        ensureOpen();
+        return new KafkaConsumerAdapter(new KafkaConsumer<>(consumerConfig), appId,
+                KafkaClientConfigs.apiTimeout(consumerConfig), closeTimeout);
+    }
+
+    @Override
+    public TransportProducer producer() {
+        KafkaProducerAdapter p = producer;
+        if (p != null) {
+            return p;
+        }
+        lock.lock();
+        try {
+            ensureOpen();
+            if (producer == null) {
+                producer = new KafkaProducerAdapter(new KafkaProducer<>(producerConfig), closeTimeout);
+            }
+            return producer;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void declareTopics(Collection<TopicSpec> topics) {
+        admin().declareTopics(topics);
+    }
+
+    @Override
+    public OptionalInt partitionCount(String topic) {
+        return admin().partitionCount(topic);
+    }
+
+    @Override
+    public void close() {
+        KafkaProducerAdapter p;
+        KafkaTopicAdmin a;
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            p = producer;
+            a = admin;
+        } finally {
+            lock.unlock();
+        }
+        if (p != null) {
+            p.close();
+        }
+        if (a != null) {
+            a.close(closeTimeout);
+        }
+    }
+
+    /** The effective consumer configuration (for tests; holds secrets, never log it). */
+    Map<String, Object> consumerConfig() {
+        return consumerConfig;
+    }
+
+    /** The effective producer configuration (for tests; holds secrets, never log it). */
+    Map<String, Object> producerConfig() {
+        return producerConfig;
+    }
+
+    /** The effective admin configuration (for tests; holds secrets, never log it). */
+    Map<String, Object> adminConfig() {
+        return adminConfig;
+    }
+
+    private KafkaTopicAdmin admin() {
+        lock.lock();
+        try {
+            ensureOpen();
+            if (admin == null) {
+                admin = new KafkaTopicAdmin(Admin.create(adminConfig), KafkaClientConfigs.apiTimeout(adminConfig));
+            }
+            return admin;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("the kafka transport of app " + appId + " is closed");
+        }
+    }
+}
