@@ -127,6 +127,7 @@ final class AgentImpl<K, V> implements Agent<K, V> {
             while (true) {
                 try {
                     function.process(stream);
+                    stream.active().completeNormally();
                     return;
                 } catch (Throwable t) {
                     if (app.isStopping() && (t instanceof InterruptedException || t.getCause() instanceof InterruptedException)) {

@@ -88,6 +88,8 @@ final class Cli {
         @Override
         public Integer call() {
             try {
+                runtime.transport().declareTopics(List.of(new dev.faust4j.spi.TopicSpec(topic,
+                        app.settings().topicPartitions(), app.settings().topicReplicationFactor(), false, java.util.Map.of())));
                 var md = runtime.send(new ProducedRecord(topic, partition, null,
                         key == null ? null : key.getBytes(StandardCharsets.UTF_8),
                         value.getBytes(StandardCharsets.UTF_8), List.of())).join();

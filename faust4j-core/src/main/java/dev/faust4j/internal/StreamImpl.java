@@ -315,6 +315,22 @@ final class StreamImpl<K, V> implements EventStream<K, V> {
         }
     }
 
+    /**
+     * The agent function returned while holding an event (it broke out of its loop): as when Faust closes the
+     * stream's generator, the event in hand (and a take batch) is acked unless acks are off.
+     */
+    void completeNormally() {
+        release();
+        List<EventImpl<K, V>> batch = inHandBatch;
+        inHandBatch = null;
+        if (batch != null && enableAcks) {
+            batch.forEach(EventImpl::ack);
+        }
+        if (inputs != null) {
+            inputs.forEach(StreamImpl::completeNormally);
+        }
+    }
+
     /** Acks what the previous step handed out (if acks are on) and forgets it. */
     private void release() {
         EventImpl<K, V> c = current;

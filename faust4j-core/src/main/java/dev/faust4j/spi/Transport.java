@@ -20,9 +20,10 @@ public interface Transport extends AutoCloseable {
     TransportProducer producer();
 
     /**
-     * Makes sure these topics exist. Internal topics are created when missing and a mismatching partition
-     * count is an error naming the topic; non-internal topics are checked to exist (the memory transport
-     * creates them).
+     * Makes sure these topics exist, creating missing ones with the spec's partitions, replication and config
+     * (existing topics are never modified). For an existing internal topic (agent topics, repartition topics)
+     * a mismatching partition count is an error naming the topic and both counts. Every topic faust4j sends to
+     * is declared first, so sends never wait for broker-side auto-creation.
      *
      * @throws IllegalStateException when a topic cannot be used as specified
      */

@@ -1,0 +1,212 @@
+package dev.faust4j;
+
+import dev.faust4j.time.ManualTicker;
+import dev.faust4j.time.Ticker;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Settings: Faust's defaults, validation at the builder, properties and environment, secret masking. */
+class SettingsTest {
+
+    private static Settings settings(App.Builder builder) {
+        try (App app = builder.build()) {
+            return app.settings();
+        }
+    }
+
+    @Test
+    void defaultsAreFausts() {
+        Settings s = settings(App.builder("orders"));
+        assertThat(s.id()).isEqualTo("orders");
+        assertThat(s.broker()).isEqualTo("memory://");
+        assertThat(s.brokerScheme()).isEqualTo("memory");
+        assertThat(s.brokerAddress()).isEmpty();
+        assertThat(s.commitInterval()).isEqualTo(Duration.ofMillis(2800));
+        assertThat(s.commitEvery()).isEqualTo(10_000);
+        assertThat(s.streamBufferMaxsize()).isEqualTo(4096);
+        assertThat(s.topicPartitions()).isEqualTo(8);
+        assertThat(s.topicReplicationFactor()).isEqualTo((short) 1);
+        assertThat(s.keySerializer()).isEqualTo("raw");
+        assertThat(s.valueSerializer()).isEqualTo("json");
+        assertThat(s.autoOffsetReset()).isEqualTo("earliest");
+        assertThat(s.maxPollRecords()).isEqualTo(500);
+        assertThat(s.shutdownGracePeriod()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(s.agentMaxRestartsPerSecond()).isEqualTo(100);
+        assertThat(s.decodeErrorPolicy()).isEqualTo(ErrorPolicy.skip());
+        assertThat(s.agentErrorPolicy()).isEqualTo(ErrorPolicy.skip());
+        assertThat(s.maxRecordBytes()).isEqualTo(16 * 1024 * 1024);
+        assertThat(s.ticker()).isSameAs(Ticker.system());
+        assertThat(s.clientProperties()).isEmpty();
+    }
+
+    @Test
+    void everyBuilderSettingIsKept() {
+        ManualTicker ticker = new ManualTicker();
+        Settings s = settings(App.builder("app").broker("kafka://a:9092;b:9093").commitInterval(Duration.ofMillis(50))
+                .commitEvery(7).streamBufferMaxsize(10).topicPartitions(3).topicReplicationFactor(2).keySerializer("JSON")
+                .valueSerializer("string").autoOffsetReset("LATEST").maxPollRecords(5).shutdownGracePeriod(Duration.ZERO)
+                .agentMaxRestartsPerSecond(2).decodeErrorPolicy(ErrorPolicy.fail()).agentErrorPolicy(ErrorPolicy.deadLetter("dlq"))
+                .maxRecordBytes(1024).ticker(ticker).clientProperty("security.protocol", "SASL_SSL"));
+        assertThat(s.brokerScheme()).isEqualTo("kafka");
+        assertThat(s.brokerAddress()).isEqualTo("a:9092;b:9093");
+        assertThat(s.commitInterval()).isEqualTo(Duration.ofMillis(50));
+        assertThat(s.commitEvery()).isEqualTo(7);
+        assertThat(s.streamBufferMaxsize()).isEqualTo(10);
+        assertThat(s.topicPartitions()).isEqualTo(3);
+        assertThat(s.topicReplicationFactor()).isEqualTo((short) 2);
+        assertThat(s.keySerializer()).isEqualTo("json");
+        assertThat(s.valueSerializer()).isEqualTo("string");
+        assertThat(s.autoOffsetReset()).isEqualTo("latest");
+        assertThat(s.maxPollRecords()).isEqualTo(5);
+        assertThat(s.shutdownGracePeriod()).isZero();
+        assertThat(s.agentMaxRestartsPerSecond()).isEqualTo(2);
+        assertThat(s.decodeErrorPolicy()).isEqualTo(ErrorPolicy.fail());
+        assertThat(s.agentErrorPolicy()).isEqualTo(ErrorPolicy.deadLetter("dlq"));
+        assertThat(s.maxRecordBytes()).isEqualTo(1024);
+        assertThat(s.ticker()).isSameAs(ticker);
+        assertThat(s.clientProperties()).containsExactly(Map.entry("security.protocol", "SASL_SSL"));
+    }
+
+    @Test
+    void invalidValuesAreRejectedAtOnceNamingTheSetting() {
+        assertThatThrownBy(() -> App.builder(" ")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("app id");
+        assertThatThrownBy(() -> App.builder(null)).isInstanceOf(NullPointerException.class);
+        App.Builder b = App.builder("x");
+        assertThatThrownBy(() -> b.broker("localhost:9092")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("URL");
+        assertThatThrownBy(() -> b.broker("")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("broker");
+        assertThatThrownBy(() -> b.commitInterval(Duration.ZERO)).hasMessageContaining("commitInterval");
+        assertThatThrownBy(() -> b.commitInterval(Duration.ofSeconds(-1))).hasMessageContaining("commitInterval");
+        assertThatThrownBy(() -> b.commitEvery(0)).hasMessageContaining("commitEvery");
+        assertThatThrownBy(() -> b.streamBufferMaxsize(0)).hasMessageContaining("streamBufferMaxsize");
+        assertThatThrownBy(() -> b.topicPartitions(0)).hasMessageContaining("topicPartitions");
+        assertThatThrownBy(() -> b.topicReplicationFactor(0)).hasMessageContaining("topicReplicationFactor");
+        assertThatThrownBy(() -> b.keySerializer("pickle")).hasMessageContaining("keySerializer").hasMessageContaining("pickle");
+        assertThatThrownBy(() -> b.valueSerializer("yaml")).hasMessageContaining("valueSerializer");
+        assertThatThrownBy(() -> b.autoOffsetReset("none")).hasMessageContaining("autoOffsetReset");
+        assertThatThrownBy(() -> b.maxPollRecords(0)).hasMessageContaining("maxPollRecords");
+        assertThatThrownBy(() -> b.shutdownGracePeriod(Duration.ofMillis(-1))).hasMessageContaining("shutdownGracePeriod");
+        assertThatThrownBy(() -> b.agentMaxRestartsPerSecond(0)).hasMessageContaining("agentMaxRestartsPerSecond");
+        assertThatThrownBy(() -> b.maxRecordBytes(0)).hasMessageContaining("maxRecordBytes");
+        assertThatThrownBy(() -> b.decodeErrorPolicy(null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> b.agentErrorPolicy(null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> b.ticker(null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> b.clientProperty(" ", "v")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> b.clientProperty("k", null)).isInstanceOf(NullPointerException.class);
+        // the failed calls changed nothing
+        assertThat(settings(b).commitEvery()).isEqualTo(Settings.DEFAULT_COMMIT_EVERY);
+    }
+
+    @Test
+    void propertiesUseFaustsNamesAndPassEverythingElseThrough() {
+        Properties p = new Properties();
+        p.setProperty("broker", "kafka://k1:9092");
+        p.setProperty("broker_commit_interval", "0.5");
+        p.setProperty("broker.commit.every", "100");
+        p.setProperty("stream-buffer-maxsize", "64");
+        p.setProperty("TOPIC_PARTITIONS", "3");
+        p.setProperty("topic_replication_factor", "2");
+        p.setProperty("key_serializer", "json");
+        p.setProperty("value_serializer", "raw");
+        p.setProperty("consumer_auto_offset_reset", "latest");
+        p.setProperty("broker_max_poll_records", "50");
+        p.setProperty("shutdown_grace_period", "2.5");
+        p.setProperty("decode_error_policy", "dead-letter:bad-records");
+        p.setProperty("agent_error_policy", "fail");
+        p.setProperty("max_record_bytes", "2048");
+        p.setProperty("security.protocol", "SASL_SSL");
+        p.setProperty("consumer.max.partition.fetch.bytes", "1048576");
+        Settings s = settings(App.builder("props").properties(p));
+        assertThat(s.broker()).isEqualTo("kafka://k1:9092");
+        assertThat(s.commitInterval()).isEqualTo(Duration.ofMillis(500));
+        assertThat(s.commitEvery()).isEqualTo(100);
+        assertThat(s.streamBufferMaxsize()).isEqualTo(64);
+        assertThat(s.topicPartitions()).isEqualTo(3);
+        assertThat(s.topicReplicationFactor()).isEqualTo((short) 2);
+        assertThat(s.keySerializer()).isEqualTo("json");
+        assertThat(s.valueSerializer()).isEqualTo("raw");
+        assertThat(s.autoOffsetReset()).isEqualTo("latest");
+        assertThat(s.maxPollRecords()).isEqualTo(50);
+        assertThat(s.shutdownGracePeriod()).isEqualTo(Duration.ofMillis(2500));
+        assertThat(s.decodeErrorPolicy()).isEqualTo(ErrorPolicy.deadLetter("bad-records"));
+        assertThat(s.agentErrorPolicy()).isEqualTo(ErrorPolicy.fail());
+        assertThat(s.maxRecordBytes()).isEqualTo(2048);
+        assertThat(s.clientProperties()).containsOnly(Map.entry("security.protocol", "SASL_SSL"),
+                Map.entry("consumer.max.partition.fetch.bytes", "1048576"));
+    }
+
+    @Test
+    void aPropertyThatIsNotANumberNamesTheKey() {
+        Properties p = new Properties();
+        p.setProperty("topic.partitions", "eight");
+        assertThatThrownBy(() -> App.builder("x").properties(p)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("topic.partitions").hasMessageContaining("eight");
+        Properties q = new Properties();
+        q.setProperty("topic_partitions", "0");
+        assertThatThrownBy(() -> App.builder("x").properties(q)).hasMessageContaining("topicPartitions");
+    }
+
+    @Test
+    void environmentUsesFaustsVariablesAndIgnoresTheRest() {
+        Settings s = settings(App.builder("env").environment(Map.of(
+                "BROKER_URL", "kafka://env:9092",
+                "APP_KEY_SERIALIZER", "string",
+                "APP_VALUE_SERIALIZER", "raw",
+                "TOPIC_PARTITIONS", "5",
+                "BROKER_COMMIT_INTERVAL", "1",
+                "ID", "other-id",
+                "PATH", "/usr/bin",
+                "HOME", "/root")));
+        assertThat(s.id()).isEqualTo("env");
+        assertThat(s.broker()).isEqualTo("kafka://env:9092");
+        assertThat(s.keySerializer()).isEqualTo("string");
+        assertThat(s.valueSerializer()).isEqualTo("raw");
+        assertThat(s.topicPartitions()).isEqualTo(5);
+        assertThat(s.commitInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(s.clientProperties()).isEmpty();
+    }
+
+    @Test
+    void secretsAreMaskedInToString() {
+        Settings s = settings(App.builder("secrets")
+                .clientProperty("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\" password=\"hunter2\";")
+                .clientProperty("ssl.keystore.password", "ks-secret-1")
+                .clientProperty("ssl.key.password", "key-secret-2")
+                .clientProperty("producer.ssl.truststore.password", "ts-secret-3")
+                .clientProperty("sasl.oauthbearer.client.secret", "oauth-secret-4")
+                .clientProperty("security.protocol", "SASL_SSL"));
+        String text = s.toString();
+        assertThat(text).doesNotContain("hunter2", "ks-secret-1", "key-secret-2", "ts-secret-3", "oauth-secret-4")
+                .contains("security.protocol=SASL_SSL", "sasl.jaas.config=[hidden]", "ssl.keystore.password=[hidden]");
+        // the values themselves are kept for the transport
+        assertThat(s.clientProperties()).containsEntry("ssl.key.password", "key-secret-2");
+        assertThat(Settings.isSecret("SSL.KEYSTORE.PASSWORD")).isTrue();
+        assertThat(Settings.isSecret("bootstrap.servers")).isFalse();
+    }
+
+    @Test
+    void clientPropertiesCannotBeChangedAfterBuild() {
+        App.Builder b = App.builder("immutable").clientProperty("a", "1");
+        Settings s = settings(b);
+        b.clientProperty("b", "2");
+        assertThat(s.clientProperties()).containsOnlyKeys("a");
+        assertThatThrownBy(() -> s.clientProperties().put("c", "3")).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void errorPoliciesParse() {
+        assertThat(ErrorPolicy.parse("skip")).isEqualTo(ErrorPolicy.skip());
+        assertThat(ErrorPolicy.parse(" FAIL ")).isEqualTo(ErrorPolicy.fail());
+        assertThat(ErrorPolicy.parse("dead-letter:orders-dlq")).isEqualTo(ErrorPolicy.deadLetter("orders-dlq"));
+        assertThat(ErrorPolicy.parse("Dead-Letter:x")).isEqualTo(ErrorPolicy.deadLetter("x"));
+        assertThatThrownBy(() -> ErrorPolicy.parse("dead-letter:")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ErrorPolicy.parse("retry")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("retry");
+        assertThatThrownBy(() -> ErrorPolicy.deadLetter(" ")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ErrorPolicy.deadLetter(null)).isInstanceOf(NullPointerException.class);
+    }
+}

@@ -1,0 +1,229 @@
+package dev.faust4j.testing;
+
+import dev.faust4j.App;
+import dev.faust4j.Settings;
+import dev.faust4j.spi.PartitionRecords;
+import dev.faust4j.spi.RebalanceListener;
+import dev.faust4j.spi.TopicPartition;
+import dev.faust4j.spi.TopicSpec;
+import dev.faust4j.spi.Transport;
+import dev.faust4j.spi.TransportConsumer;
+import dev.faust4j.spi.TransportContext;
+import dev.faust4j.spi.TransportFactory;
+import dev.faust4j.spi.TransportProducer;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
+
+/**
+ * A transport that wraps the real one (memory or Kafka) to let a test observe what the worker's consumer does:
+ * how many records its polls returned to the Conductor, and which partitions it owns. Use it by prefixing the
+ * fixture's broker URL: {@code App.builder(id).broker(CountingTransport.url(transport.brokerUrl(id)))}, then
+ * {@code CountingTransport.probe(app)}. Everything else (producer, topics, commits) is the wrapped transport's,
+ * so the fixture's inspection methods keep working with the plain URL.
+ *
+ * <p>Registered for the schemes {@code counting+memory} and {@code counting+kafka} in this module's test
+ * {@code META-INF/services/dev.faust4j.spi.TransportFactory}.
+ */
+public final class CountingTransport implements Transport {
+
+    /** What a test sees of one app's consumer. Thread-safe. */
+    public static final class Probe {
+        private final AtomicLong delivered = new AtomicLong();
+        private final Set<TopicPartition> assignment = ConcurrentHashMap.newKeySet();
+        private volatile LongConsumer onPoll = n -> { };
+
+        /** Records returned by polls so far (handed to the Conductor). */
+        public long delivered() {
+            return delivered.get();
+        }
+
+        /** The partitions the consumer owns now (as told by its rebalance callbacks). */
+        public Set<TopicPartition> assignment() {
+            return Set.copyOf(assignment);
+        }
+
+        /** Called on the poll thread after every poll that returned records, with the new {@link #delivered()}. */
+        public void onPoll(LongConsumer listener) {
+            this.onPoll = listener;
+        }
+    }
+
+    private static final Map<Settings, Probe> PROBES = new ConcurrentHashMap<>();
+
+    /** The counting form of a fixture's broker URL. */
+    public static String url(String brokerUrl) {
+        return "counting+" + brokerUrl;
+    }
+
+    /** The probe of an app built with a {@link #url counting URL} (created on first use). */
+    public static Probe probe(App app) {
+        return PROBES.computeIfAbsent(app.settings(), s -> new Probe());
+    }
+
+    private final Transport inner;
+    private final Probe probe;
+
+    private CountingTransport(Transport inner, Probe probe) {
+        this.inner = inner;
+        this.probe = probe;
+    }
+
+    @Override
+    public TransportConsumer createConsumer() {
+        return new Consumer(inner.createConsumer(), probe);
+    }
+
+    @Override
+    public TransportProducer producer() {
+        return inner.producer();
+    }
+
+    @Override
+    public void declareTopics(Collection<TopicSpec> topics) {
+        inner.declareTopics(topics);
+    }
+
+    @Override
+    public OptionalInt partitionCount(String topic) {
+        return inner.partitionCount(topic);
+    }
+
+    @Override
+    public void close() {
+        inner.close();
+    }
+
+    private static final class Consumer implements TransportConsumer {
+        private final TransportConsumer inner;
+        private final Probe probe;
+
+        Consumer(TransportConsumer inner, Probe probe) {
+            this.inner = inner;
+            this.probe = probe;
+        }
+
+        @Override
+        public void subscribe(Collection<String> topics, RebalanceListener listener) {
+            inner.subscribe(topics, new RebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    listener.onPartitionsRevoked(partitions);
+                    probe.assignment.removeAll(new HashSet<>(partitions));
+                }
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                    listener.onPartitionsAssigned(partitions);
+                    probe.assignment.addAll(partitions);
+                }
+
+                @Override
+                public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                    listener.onPartitionsLost(partitions);
+                    probe.assignment.removeAll(new HashSet<>(partitions));
+                }
+            });
+        }
+
+        @Override
+        public List<PartitionRecords> poll(Duration timeout) {
+            List<PartitionRecords> out = inner.poll(timeout);
+            if (!out.isEmpty()) {
+                long n = 0;
+                for (PartitionRecords pr : out) {
+                    n += pr.records().size();
+                }
+                probe.onPoll.accept(probe.delivered.addAndGet(n));
+            }
+            return out;
+        }
+
+        @Override
+        public Set<TopicPartition> assignment() {
+            return inner.assignment();
+        }
+
+        @Override
+        public void pause(Collection<TopicPartition> partitions) {
+            inner.pause(partitions);
+        }
+
+        @Override
+        public void resume(Collection<TopicPartition> partitions) {
+            inner.resume(partitions);
+        }
+
+        @Override
+        public long position(TopicPartition partition) {
+            return inner.position(partition);
+        }
+
+        @Override
+        public void commit(Map<TopicPartition, Long> offsets) {
+            inner.commit(offsets);
+        }
+
+        @Override
+        public void wakeup() {
+            inner.wakeup();
+        }
+
+        @Override
+        public void close() {
+            try {
+                inner.close();
+            } finally {
+                probe.assignment.clear();
+            }
+        }
+    }
+
+    /** Wraps the transport of the scheme after {@code counting+}. */
+    abstract static class Factory implements TransportFactory {
+        private final String innerScheme;
+
+        Factory(String innerScheme) {
+            this.innerScheme = innerScheme;
+        }
+
+        @Override
+        public String scheme() {
+            return "counting+" + innerScheme;
+        }
+
+        @Override
+        public Transport create(TransportContext context) {
+            for (TransportFactory f : ServiceLoader.load(TransportFactory.class)) {
+                if (f.scheme().equalsIgnoreCase(innerScheme)) {
+                    Probe probe = PROBES.computeIfAbsent(context.settings(), s -> new Probe());
+                    return new CountingTransport(f.create(context), probe);
+                }
+            }
+            throw new IllegalStateException("no transport for scheme " + innerScheme + " on the class path");
+        }
+    }
+
+    /** {@code counting+memory://name}. */
+    public static final class MemoryFactory extends Factory {
+        public MemoryFactory() {
+            super("memory");
+        }
+    }
+
+    /** {@code counting+kafka://host:port}. */
+    public static final class KafkaFactory extends Factory {
+        public KafkaFactory() {
+            super("kafka");
+        }
+    }
+}
