@@ -345,7 +345,8 @@ public final class AppRuntime {
                 startThread("faust4j-task", () -> runTask(task));
             }
             for (Map.Entry<Duration, App.Task> timer : timers) {
-                startThread("faust4j-timer", () -> runTimer(timer.getKey(), timer.getValue()));
+                long first = ticker().nanoTime() + timer.getKey().toNanos(); // measured from start, not from thread start
+                startThread("faust4j-timer", () -> runTimer(first, timer.getKey(), timer.getValue()));
             }
         } finally {
             lock.unlock();
@@ -365,8 +366,8 @@ public final class AppRuntime {
         }
     }
 
-    private void runTimer(Duration interval, App.Task task) {
-        long next = ticker().nanoTime() + interval.toNanos();
+    private void runTimer(long first, Duration interval, App.Task task) {
+        long next = first;
         while (!isStopping()) {
             timerLock.lock();
             try {
