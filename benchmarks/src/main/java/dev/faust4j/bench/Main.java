@@ -1,0 +1,598 @@
+package dev.faust4j.bench;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The benchmark harness: {@code ./dev bench [all|memory|pipeline|repartition|latency|memory-use|jmh|smoke] [options]}.
+ * Every contender runs in a fresh JVM ({@link ChildProcess}), contenders are interleaved run by run, and each
+ * table gives medians with min–max over the runs plus ratios computed within each run. See BENCHMARKS.md.
+ */
+public final class Main {
+
+    static final String USAGE = """
+            usage: ./dev bench <mode> [options]      (java -jar benchmarks/target/benchmarks.jar <mode> ...)
+              modes:
+                all          memory, pipeline, repartition, latency, memory-use (not jmh)
+                memory       memory transport: 1/2/4 agents, concurrency(8), JSON, vs the JVM ceilings
+                pipeline     Kafka consume-decode-change-produce-commit: raw loop, faust4j, faust4j c=4, Kafka Streams
+                repartition  groupBy + per-key count: faust4j vs Kafka Streams selectKey/groupByKey().count()
+                latency      end-to-end latency at a fixed rate (linger 0): faust4j vs the raw loop
+                memory-use   peak heap and RSS: faust4j pipeline, and a 2,000,000-record backlog with a slow agent
+                jmh [args]   JMH micro-benchmarks (ack tracker, fan-out, JSON codec); args go to JMH
+                smoke        tiny memory-transport run of the harness plus one short JMH pass (seconds)
+              options:
+                --runs N             runs per contender (default 3)
+                --records N          records (default 2000000; memory mode measures this many after --warm)
+                --warm N             memory mode: records processed before measuring (default 500000)
+                --bootstrap H:P      use a running broker instead of starting one (loopback)
+                --jvm "OPTS"         JVM options of the contender JVMs (default: none)
+                --rate N             latency mode: records/s (default 10000)
+                --seconds N          latency mode: measured seconds (default 20); memory-use backlog seconds (default 30)
+                --verbose            echo contender output
+            """;
+
+    final int runs;
+    final long records;
+    final long warm;
+    final String bootstrapOption;
+    final List<String> jvm;
+    final int rate;
+    final Integer secondsOption;
+    final boolean verbose;
+    final Path logDir;
+    final StringBuilder summary = new StringBuilder();
+    private ChildProcess broker;
+    private String bootstrap;
+
+    Main(Map<String, String> o) throws Exception {
+        runs = Integer.parseInt(o.getOrDefault("runs", "3"));
+        records = Long.parseLong(o.getOrDefault("records", "2000000").replace("_", ""));
+        warm = Long.parseLong(o.getOrDefault("warm", "500000").replace("_", ""));
+        bootstrapOption = o.get("bootstrap");
+        jvm = o.containsKey("jvm") ? Arrays.stream(o.get("jvm").trim().split("\\s+")).filter(s -> !s.isEmpty()).toList() : List.of();
+        rate = Integer.parseInt(o.getOrDefault("rate", "10000"));
+        secondsOption = o.containsKey("seconds") ? Integer.valueOf(o.get("seconds")) : null;
+        verbose = o.containsKey("verbose");
+        logDir = Files.createTempDirectory("faust4j-bench-");
+    }
+
+    public static void main(String[] argv) throws Exception {
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
+        if (argv.length == 0 || argv[0].equals("-h") || argv[0].equals("--help") || argv[0].equals("help")) {
+            System.out.print(USAGE);
+            return;
+        }
+        String mode = argv[0];
+        List<String> rest = Arrays.asList(argv).subList(1, argv.length);
+        switch (mode) {
+            case "child" -> child(rest.getFirst(), new Args(rest.subList(1, rest.size())));
+            case "jmh" -> org.openjdk.jmh.Main.main(rest.toArray(String[]::new));
+            default -> System.exit(harness(mode, rest));
+        }
+    }
+
+    /** Runs a mode of the harness; returns the exit code. Used by main and by the smoke test. */
+    static int harness(String mode, List<String> rest) throws Exception {
+        Map<String, String> o = new HashMap<>();
+        for (int i = 0; i < rest.size(); i++) {
+            String s = rest.get(i);
+            if (!s.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument '" + s + "'\n" + USAGE);
+            }
+            String key = s.substring(2);
+            if (key.equals("verbose")) {
+                o.put(key, "true");
+            } else {
+                if (i + 1 >= rest.size()) {
+                    throw new IllegalArgumentException("option " + s + " needs a value");
+                }
+                o.put(key, rest.get(++i));
+            }
+        }
+        Main m = new Main(o);
+        try {
+            m.header(mode);
+            switch (mode) {
+                case "memory" -> m.memory();
+                case "pipeline" -> m.pipeline();
+                case "repartition" -> m.repartition();
+                case "latency" -> m.latency();
+                case "memory-use" -> m.memoryUse();
+                case "all" -> {
+                    m.memory();
+                    m.pipeline();
+                    m.repartition();
+                    m.latency();
+                    m.memoryUse();
+                }
+                case "smoke" -> m.smoke();
+                default -> {
+                    System.err.print("unknown mode '" + mode + "'\n" + USAGE);
+                    return 2;
+                }
+            }
+            return 0;
+        } finally {
+            m.close();
+            System.out.println("\ncontender logs: " + m.logDir);
+        }
+    }
+
+    static void child(String kind, Args a) throws Exception {
+        switch (kind) {
+            case "broker" -> BenchBroker.run(a);
+            case "mem-faust" -> MemoryBench.faust(a);
+            case "ceiling-queue" -> MemoryBench.ceilingQueue(a);
+            case "ceiling-json" -> MemoryBench.ceilingJson(a);
+            case "pipe-raw" -> KafkaBench.pipeRaw(a);
+            case "pipe-faust" -> KafkaBench.pipeFaust(a);
+            case "pipe-streams" -> KafkaBench.pipeStreams(a);
+            case "rep-faust" -> KafkaBench.repFaust(a);
+            case "rep-streams" -> KafkaBench.repStreams(a);
+            case "lat-producer" -> KafkaBench.latProducer(a);
+            case "lat-raw" -> KafkaBench.latRaw(a);
+            case "lat-faust" -> KafkaBench.latFaust(a);
+            case "backlog-faust" -> KafkaBench.backlogFaust(a);
+            default -> throw new IllegalArgumentException("unknown contender " + kind);
+        }
+        System.exit(0);
+    }
+
+    // ---- reporting ----
+
+    void header(String mode) {
+        out("# faust4j benchmarks: " + mode);
+        out("date " + LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME) + ", " + Runtime.getRuntime().availableProcessors()
+                + " cores, " + (totalMemoryMb() / 1024) + " GB, java " + System.getProperty("java.version") + " ("
+                + System.getProperty("java.vm.name") + "), runs=" + runs + ", records=" + records
+                + (jvm.isEmpty() ? "" : ", contender JVM options " + jvm));
+    }
+
+    static long totalMemoryMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemTotal:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+                }
+            }
+        } catch (Exception e) {
+            // not Linux
+        }
+        return -1;
+    }
+
+    void out(String s) {
+        System.out.println(s);
+        System.out.flush();
+        summary.append(s).append('\n');
+    }
+
+    /** One contender's figures over runs. */
+    record Row(String label, List<Map<String, String>> runs) {
+        Stats stat(String key) {
+            return Stats.of(runs.stream().map(r -> r.containsKey(key) ? Double.parseDouble(r.get(key)) : Double.NaN).toList());
+        }
+    }
+
+    record Contender(String label, String kind, Map<String, Object> args, List<String> jvm) {}
+
+    /** Runs every contender {@code runs} times, interleaved and rotated run by run; returns rows by label. */
+    Map<String, Row> runAll(List<Contender> contenders, Function<Contender, Map<String, String>> runner) {
+        Map<String, Row> rows = new LinkedHashMap<>();
+        for (Contender c : contenders) {
+            rows.put(c.label, new Row(c.label, new ArrayList<>()));
+        }
+        for (int r = 0; r < runs; r++) {
+            for (int k = 0; k < contenders.size(); k++) {
+                Contender c = contenders.get((k + r) % contenders.size());
+                System.err.printf(Locale.ROOT, "run %d/%d: %s ...%n", r + 1, runs, c.label);
+                Map<String, String> res;
+                try {
+                    res = runner.apply(c);
+                } catch (RuntimeException e) {
+                    System.err.println("  FAILED: " + e.getMessage());
+                    res = new LinkedHashMap<>();
+                    res.put("failed", "1");
+                }
+                res.put("run", Integer.toString(r));
+                System.err.println("  " + res);
+                rows.get(c.label).runs.add(res);
+            }
+        }
+        return rows;
+    }
+
+    Map<String, String> runChild(Contender c, long timeoutSeconds) {
+        try (ChildProcess p = ChildProcess.start(c.label + "-" + UUID.randomUUID().toString().substring(0, 6), c.jvm, c.kind, c.args, logDir, verbose)) {
+            return new LinkedHashMap<>(p.awaitResult(timeoutSeconds));
+        } catch (Exception e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /** Per-run ratio of a figure between two rows: median (min–max). */
+    static Stats ratio(Row num, Row den, String key) {
+        List<Double> v = new ArrayList<>();
+        for (Map<String, String> a : num.runs) {
+            for (Map<String, String> b : den.runs) {
+                if (a.get("run").equals(b.get("run")) && a.containsKey(key) && b.containsKey(key)) {
+                    v.add(Double.parseDouble(a.get(key)) / Double.parseDouble(b.get(key)));
+                }
+            }
+        }
+        return Stats.of(v);
+    }
+
+    void table(Map<String, Row> rows, String[][] columns) {
+        StringBuilder h = new StringBuilder("| contender |");
+        StringBuilder sep = new StringBuilder("|---|");
+        for (String[] col : columns) {
+            h.append(' ').append(col[1]).append(" |");
+            sep.append("---:|");
+        }
+        out(h.toString());
+        out(sep.toString());
+        for (Row row : rows.values()) {
+            StringBuilder line = new StringBuilder("| " + row.label + " |");
+            for (String[] col : columns) {
+                line.append(' ').append(row.stat(col[0]).format(Integer.parseInt(col[2]))).append(" |");
+            }
+            long failed = row.runs.stream().filter(m -> m.containsKey("failed")).count();
+            out(line + (failed > 0 ? " (" + failed + " run(s) failed)" : ""));
+        }
+    }
+
+    void ratioLine(String what, Stats s, double target, boolean atLeast) {
+        String verdict = Double.isNaN(target) ? "" : (atLeast ? (s.median() >= target ? " — target ≥ " + target + " MET" : " — target ≥ " + target + " MISSED")
+                : (s.median() <= target ? " — target ≤ " + target + " MET" : " — target ≤ " + target + " MISSED"));
+        out("- " + what + ": " + s.format(2) + verdict);
+    }
+
+    // ---- item 3: memory transport ----
+
+    void memory() {
+        memory(records, warm, runs);
+    }
+
+    void memory(long records, long warm, int runsUnused) {
+        out("\n## Memory transport (records=" + records + " measured after " + warm + " warm-up, 8 partitions, ~100-byte values, acks + commits on)\n");
+        List<String> mj = new ArrayList<>(List.of("-Xms2g", "-Xmx2g"));
+        mj.addAll(jvm);
+        Map<String, Object> base = Map.of("records", records, "warm", warm);
+        List<Contender> cs = List.of(
+                new Contender("faust4j raw, 1 agent", "mem-faust", with(base, "agents", 1, "codec", "raw"), mj),
+                new Contender("faust4j raw, 2 agents", "mem-faust", with(base, "agents", 2, "codec", "raw"), mj),
+                new Contender("faust4j raw, 4 agents", "mem-faust", with(base, "agents", 4, "codec", "raw"), mj),
+                new Contender("faust4j raw, 1 agent concurrency(8)", "mem-faust", with(base, "agents", 1, "concurrency", 8, "codec", "raw"), mj),
+                new Contender("faust4j JSON records, 1 agent", "mem-faust", with(base, "agents", 1, "codec", "json"), mj),
+                new Contender("ceiling: bounded queue to a virtual thread, put/take one at a time", "ceiling-queue", with(base, "batch", false), mj),
+                new Contender("ceiling: same queue, virtual thread takes in batches (drainTo 256)", "ceiling-queue", with(base, "batch", true), mj),
+                new Contender("ceiling: JSON decode, same codec, one thread", "ceiling-json", base, mj));
+        Map<String, Row> rows = runAll(cs, c -> runChild(c, 600));
+        table(rows, new String[][] {{"events_per_s", "events/s (agent deliveries)", "0"}, {"records_per_s", "records/s", "0"},
+                {"first_record_ms", "first record ms", "1"}, {"peak_heap_mb", "peak heap MB", "0"}, {"peak_rss_mb", "peak RSS MB", "0"}});
+        out("");
+        Row one = rows.get("faust4j raw, 1 agent");
+        Row queue = rows.get("ceiling: bounded queue to a virtual thread, put/take one at a time");
+        Row queueBatch = rows.get("ceiling: same queue, virtual thread takes in batches (drainTo 256)");
+        Row json = rows.get("faust4j JSON records, 1 agent");
+        Row jsonCeil = rows.get("ceiling: JSON decode, same codec, one thread");
+        ratioLine("faust4j raw 1 agent / queue ceiling (one at a time)", ratio(one, queue, "events_per_s"), Double.NaN, true);
+        ratioLine("faust4j raw 1 agent / queue ceiling (batched take)", ratio(one, queueBatch, "events_per_s"), Double.NaN, true);
+        for (String l : List.of("faust4j raw, 2 agents", "faust4j raw, 4 agents", "faust4j raw, 1 agent concurrency(8)")) {
+            ratioLine(l + " / queue ceiling (one at a time)", ratio(rows.get(l), queue, "events_per_s"), Double.NaN, true);
+        }
+        ratioLine("faust4j JSON 1 agent / JSON decode ceiling", ratio(json, jsonCeil, "events_per_s"), 0.8, true);
+        Stats raw = one.stat("events_per_s");
+        out("- faust4j raw 1 agent events/s: " + raw.format(0) + (raw.median() >= 3_000_000 ? " — target ≥ 3,000,000 MET" : " — target ≥ 3,000,000 MISSED"));
+        out("- all offsets committed at stop: " + rows.values().stream().filter(r -> r.label.startsWith("faust4j"))
+                .allMatch(r -> r.runs.stream().allMatch(m -> "true".equals(m.get("complete")))));
+    }
+
+    static Map<String, Object> with(Map<String, Object> base, Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>(base);
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    void smoke() throws Exception {
+        memory(20_000, 20_000, 1);
+        out("\n## JMH (smoke: forks 0, one 100 ms iteration per benchmark)\n");
+        org.openjdk.jmh.runner.options.Options opt = new org.openjdk.jmh.runner.options.OptionsBuilder()
+                .forks(0).warmupIterations(0).measurementIterations(1)
+                .measurementTime(org.openjdk.jmh.runner.options.TimeValue.milliseconds(100))
+                .shouldFailOnError(true).build();
+        var results = new org.openjdk.jmh.runner.Runner(opt).run();
+        out("JMH benchmarks run: " + results.size());
+        if (results.isEmpty()) {
+            throw new IllegalStateException("no JMH benchmark found (annotation processing did not run?)");
+        }
+    }
+
+    // ---- Kafka ----
+
+    String bootstrap() throws Exception {
+        if (bootstrap != null) {
+            return bootstrap;
+        }
+        if (bootstrapOption != null) {
+            bootstrap = bootstrapOption;
+        } else {
+            System.err.println("starting the benchmark broker (single-node KRaft on 127.0.0.1, own JVM) ...");
+            broker = ChildProcess.start("broker", List.of("-Xms1g", "-Xmx2g"), "broker", Map.of(), logDir, verbose);
+            bootstrap = broker.awaitReady(120).get("bootstrap");
+            System.err.println("broker at " + bootstrap + " (pid " + broker.pid() + ")");
+        }
+        if (!bootstrap.startsWith("127.0.0.1:") && !bootstrap.startsWith("localhost:")) {
+            throw new IllegalArgumentException("benchmarks run on loopback only; got bootstrap " + bootstrap);
+        }
+        return bootstrap;
+    }
+
+    Admin admin() throws Exception {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()));
+    }
+
+    static final String INPUT = "bench-input";
+
+    /** The input topic: {@code records} JSON records with string keys over 8 partitions, written once. */
+    String input() throws Exception {
+        String bs = bootstrap();
+        try (Admin admin = admin()) {
+            if (admin.listTopics().names().get().contains(INPUT)) {
+                long n = endOffsets(admin, INPUT);
+                if (n == records) {
+                    return INPUT;
+                }
+                throw new IllegalStateException("topic " + INPUT + " holds " + n + " records, not " + records + "; use a fresh broker");
+            }
+            admin.createTopics(List.of(new NewTopic(INPUT, 8, (short) 1))).all().get();
+        }
+        System.err.println("writing " + records + " records to " + INPUT + " ...");
+        long t0 = System.nanoTime();
+        byte[][] values = Tx.jsonValues(4096, 1);
+        Map<String, Object> p = KafkaBench.producerProps(bs, Map.of(ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024));
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+            for (long i = 0; i < records; i++) {
+                byte[] v = values[(int) (i % values.length)];
+                producer.send(new ProducerRecord<>(INPUT, Tx.keyOf(v), v));
+            }
+            producer.flush();
+        }
+        System.err.printf(Locale.ROOT, "input written in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        return INPUT;
+    }
+
+    static long endOffsets(Admin admin, String topic) throws Exception {
+        var desc = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+        Map<TopicPartition, OffsetSpec> q = new HashMap<>();
+        desc.partitions().forEach(pi -> q.put(new TopicPartition(topic, pi.partition()), OffsetSpec.latest()));
+        return admin.listOffsets(q).all().get().values().stream().mapToLong(r -> r.offset()).sum();
+    }
+
+    void createTopic(String name) throws Exception {
+        try (Admin admin = admin()) {
+            admin.createTopics(List.of(new NewTopic(name, 8, (short) 1))).all().get();
+        }
+    }
+
+    /** Deletes every topic whose name contains one of these strings (outputs, repartition and changelog topics). */
+    void deleteTopics(String... containing) {
+        try (Admin admin = admin()) {
+            Set<String> names = admin.listTopics().names().get();
+            List<String> doomed = names.stream().filter(n -> Arrays.stream(containing).anyMatch(n::contains)).toList();
+            if (!doomed.isEmpty()) {
+                admin.deleteTopics(doomed).all().get(60, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            System.err.println("  could not delete topics " + Arrays.toString(containing) + ": " + e);
+        }
+    }
+
+    List<String> workerJvm() {
+        return jvm;
+    }
+
+    /** Runs a contender that reads the input and writes {@code output}; checks the output holds every record. */
+    Map<String, String> runPipeline(Contender c) {
+        String id = c.kind + "-" + UUID.randomUUID().toString().substring(0, 8);
+        String output = "out-" + id;
+        try {
+            createTopic(output);
+            Map<String, Object> args = with(c.args, "bootstrap", bootstrap(), "input", input(), "output", output, "group", id, "records", records);
+            Map<String, String> res = runChild(new Contender(c.label, c.kind, args, c.jvm), 900);
+            try (Admin admin = admin()) {
+                long written = endOffsets(admin, output);
+                res.put("output_records", Long.toString(written));
+                if (written < records) {
+                    throw new IllegalStateException(c.label + " wrote " + written + " of " + records + " records");
+                }
+            }
+            return res;
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e.toString(), e);
+        } finally {
+            deleteTopics(id);
+        }
+    }
+
+    // ---- item 1 ----
+
+    void pipeline() throws Exception {
+        input();
+        out("\n## Kafka pipeline, at-least-once (" + records + " records, 8 partitions, consume → decode JSON → change a field → produce → commit every 2.8 s)\n");
+        List<Contender> cs = List.of(
+                new Contender("(a) raw KafkaConsumer + KafkaProducer loop, Jackson", "pipe-raw", Map.of(), workerJvm()),
+                new Contender("(b) faust4j agent", "pipe-faust", Map.of("concurrency", 1), workerJvm()),
+                new Contender("(c) faust4j agent, concurrency(4)", "pipe-faust", Map.of("concurrency", 4), workerJvm()),
+                new Contender("(d) Kafka Streams mapValues + to", "pipe-streams", Map.of(), workerJvm()));
+        Map<String, Row> rows = runAll(cs, this::runPipeline);
+        table(rows, new String[][] {{"records_per_s", "records/s", "0"}, {"first_record_ms", "first record ms (from start call)", "0"},
+                {"peak_heap_mb", "peak heap MB", "0"}, {"peak_rss_mb", "peak RSS MB", "0"}});
+        out("");
+        Row a = rows.get(cs.get(0).label), b = rows.get(cs.get(1).label), c = rows.get(cs.get(2).label), d = rows.get(cs.get(3).label);
+        ratioLine("b/a (faust4j / raw loop)", ratio(b, a, "records_per_s"), 0.9, true);
+        ratioLine("b/d (faust4j / Kafka Streams)", ratio(b, d, "records_per_s"), 1.3, true);
+        ratioLine("c/a (faust4j concurrency(4) / raw loop)", ratio(c, a, "records_per_s"), Double.NaN, true);
+        ratioLine("a/d (raw loop / Kafka Streams)", ratio(a, d, "records_per_s"), Double.NaN, true);
+        Stats startup = b.stat("first_record_ms");
+        out("- faust4j start-up, first record processed after (ms from App.start()): " + startup.format(0)
+                + (startup.max() <= 1000 ? " — target ≤ 1000 MET" : " — target ≤ 1000 MISSED"));
+        Stats rss = b.stat("peak_rss_mb");
+        out("- faust4j (b) worker peak RSS MB: " + rss.format(0) + (rss.max() < 400 ? " — target < 400 MET" : " — target < 400 MISSED"));
+    }
+
+    // ---- item 2 ----
+
+    void repartition() throws Exception {
+        input();
+        out("\n## Repartition: groupBy(account) through a repartition topic + per-key count (" + records + " records)\n");
+        out("faust4j has no tables yet: its count is a plain HashMap in the agent; Kafka Streams counts into a RocksDB"
+                + " store with a changelog topic (its standard count()).\n");
+        List<Contender> cs = List.of(
+                new Contender("faust4j groupBy(\"account\") + map count", "rep-faust", Map.of(), workerJvm()),
+                new Contender("Kafka Streams selectKey/repartition/groupByKey().count()", "rep-streams", Map.of(), workerJvm()));
+        Map<String, Row> rows = runAll(cs, c -> {
+            String id = c.kind() + "-" + UUID.randomUUID().toString().substring(0, 8);
+            try {
+                return runChild(new Contender(c.label(), c.kind(), with(c.args(), "bootstrap", bootstrap(), "input", input(), "group", id, "records", records), c.jvm()), 900);
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e.toString(), e);
+            } finally {
+                deleteTopics(id);
+            }
+        });
+        table(rows, new String[][] {{"records_per_s", "records/s", "0"}, {"first_record_ms", "first record ms", "0"},
+                {"peak_heap_mb", "peak heap MB", "0"}, {"peak_rss_mb", "peak RSS MB", "0"}});
+        out("");
+        ratioLine("faust4j / Kafka Streams", ratio(rows.get(cs.get(0).label()), rows.get(cs.get(1).label()), "records_per_s"), Double.NaN, true);
+    }
+
+    // ---- item 4 ----
+
+    void latency() throws Exception {
+        int seconds = secondsOption == null ? 20 : secondsOption;
+        long expected = (long) rate * seconds;
+        out("\n## Latency at " + rate + " records/s (producer linger 0, 3 s warm-up then " + seconds
+                + " s measured; from the producer's timestamp in the record to the agent seeing it)\n");
+        List<Contender> cs = List.of(
+                new Contender("raw KafkaConsumer poll loop", "lat-raw", Map.of(), workerJvm()),
+                new Contender("faust4j agent", "lat-faust", Map.of(), workerJvm()));
+        Map<String, Row> rows = runAll(cs, c -> {
+            String id = c.kind() + "-" + UUID.randomUUID().toString().substring(0, 8);
+            String topic = "lat-" + id;
+            try {
+                createTopic(topic);
+                Map<String, Object> args = with(c.args(), "bootstrap", bootstrap(), "topic", topic, "group", id, "expected", expected);
+                try (ChildProcess consumer = ChildProcess.start(c.label() + "-" + id, c.jvm(), c.kind(), args, logDir, verbose)) {
+                    consumer.awaitReady(60);
+                    Thread.sleep(1000);
+                    Map<String, String> prod;
+                    try (ChildProcess producer = ChildProcess.start("lat-producer-" + id, List.of(), "lat-producer",
+                            Map.of("bootstrap", bootstrap(), "topic", topic, "rate", rate, "warmup", 3, "seconds", seconds), logDir, verbose)) {
+                        prod = producer.awaitResult(seconds + 120L);
+                    }
+                    Map<String, String> res = new LinkedHashMap<>(consumer.awaitResult(120));
+                    res.put("achieved_rate", prod.get("achieved_rate"));
+                    res.put("late_over_1ms", prod.get("late_over_1ms"));
+                    return res;
+                }
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e.toString(), e);
+            } finally {
+                deleteTopics(id);
+            }
+        });
+        table(rows, new String[][] {{"p50_ms", "p50 ms", "2"}, {"p99_ms", "p99 ms", "2"}, {"p999_ms", "p99.9 ms", "2"},
+                {"max_ms", "max ms", "1"}, {"samples", "samples", "0"}, {"achieved_rate", "producer rate/s", "0"}});
+        out("");
+        Row f = rows.get(cs.get(1).label());
+        Stats p99 = f.stat("p99_ms");
+        out("- faust4j p99: " + p99.format(2) + " ms" + (p99.median() < 10 ? " — target < 10 ms MET" : " — target < 10 ms MISSED"));
+        ratioLine("faust4j / raw p99", ratio(f, rows.get(cs.get(0).label()), "p99_ms"), Double.NaN, true);
+    }
+
+    // ---- item 5 ----
+
+    void memoryUse() throws Exception {
+        input();
+        int seconds = secondsOption == null ? 30 : secondsOption;
+        out("\n## Worker memory: peak heap and RSS (contender JVM options: " + (jvm.isEmpty() ? "JVM defaults" : String.join(" ", jvm)) + ")\n");
+        List<Contender> cs = List.of(
+                new Contender("faust4j pipeline (b), " + records + " records", "pipe-faust", Map.of("concurrency", 1), workerJvm()),
+                new Contender("faust4j slow agent over a " + records + "-record backlog, " + seconds + " s", "backlog-faust",
+                        Map.of("seconds", seconds), workerJvm()));
+        Map<String, Row> rows = runAll(cs, c -> {
+            if (c.kind().equals("pipe-faust")) {
+                return runPipeline(c);
+            }
+            String id = c.kind() + "-" + UUID.randomUUID().toString().substring(0, 8);
+            try {
+                return runChild(new Contender(c.label(), c.kind(), with(c.args(), "bootstrap", bootstrap(), "input", input(), "group", id), c.jvm()), 600);
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e.toString(), e);
+            }
+        });
+        table(rows, new String[][] {{"peak_heap_mb", "peak heap MB", "0"}, {"peak_rss_mb", "peak RSS MB", "0"}, {"processed", "records processed", "0"},
+                {"records_per_s", "records/s", "0"}});
+        out("");
+        Stats pipe = rows.get(cs.get(0).label()).stat("peak_rss_mb");
+        Stats backlog = rows.get(cs.get(1).label()).stat("peak_rss_mb");
+        out("- pipeline peak RSS MB: " + pipe.format(0) + (pipe.max() < 400 ? " — target < 400 MET" : " — target < 400 MISSED"));
+        out("- backlog peak RSS MB: " + backlog.format(0) + (backlog.max() < 512 ? " — target < 512 MET" : " — target < 512 MISSED"));
+    }
+
+    void close() {
+        if (broker != null) {
+            broker.close();
+        }
+        String collected = summary.toString();
+        if (!collected.isBlank()) {
+            try {
+                Files.writeString(logDir.resolve("summary.md"), collected);
+            } catch (Exception e) {
+                // best effort
+            }
+        }
+    }
+
+    static String join(List<String> l) {
+        return l.stream().collect(Collectors.joining(" "));
+    }
+}
