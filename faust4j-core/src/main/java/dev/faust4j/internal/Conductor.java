@@ -81,7 +81,7 @@ final class Conductor implements RebalanceListener {
         int deliveries;
     }
 
-    private static final class Group {
+    static final class Group {
         final TopicImpl<?, ?> topic;
         final Codec<?> keyCodec;
         final Codec<?> valueCodec;
@@ -227,24 +227,29 @@ final class Conductor implements RebalanceListener {
                 List<Group> groups = route.groups;
                 for (int g = 0, gn = groups.size(); g < gn; g++) {
                     Group group = groups.get(g);
+                    List<Subscription> subs = group.subs;
+                    if (subs.size() == 1) {
+                        // one subscriber: decode on the agent's side of the hand-off (the agent thread), so
+                        // decoding runs in parallel with fetching; errors follow the same policy there
+                        Subscription sub = subs.get(0);
+                        if (sub.staged.isEmpty()) {
+                            if (touched == null) {
+                                touched = new ArrayList<>();
+                            }
+                            touched.add(sub);
+                        }
+                        sub.staged.add(new EventImpl<>(m, group, this));
+                        continue;
+                    }
                     Object key;
                     Object value;
                     try {
-                        if (r.serializedSize() > settings.maxRecordBytes()) {
-                            throw new dev.faust4j.codec.DecodeException("record of " + r.serializedSize()
-                                    + " bytes exceeds maxRecordBytes=" + settings.maxRecordBytes());
-                        }
-                        key = r.key() == null ? null : group.keyCodec.decode(r.key());
-                        if (r.value() == null) {
-                            throw new dev.faust4j.codec.DecodeException("value is null (a tombstone); "
-                                    + group.valueCodec.name() + " codec expects " + group.valueCodec.type().getSimpleName());
-                        }
-                        value = group.valueCodec.decode(r.value());
+                        key = decodeKey(group, r);
+                        value = decodeValue(group, r);
                     } catch (RuntimeException e) {
                         decodeError(group, m, e);
                         continue;
                     }
-                    List<Subscription> subs = group.subs;
                     for (int s = 0, sn = subs.size(); s < sn; s++) {
                         Subscription sub = subs.get(s);
                         if (sub.staged.isEmpty()) {
@@ -272,6 +277,49 @@ final class Conductor implements RebalanceListener {
             PartitionTracker t = trackers.get(batch.partition());
             if (t != null) {
                 t.prune();
+            }
+        }
+    }
+
+    Object decodeKey(Group group, ConsumedRecord r) {
+        if (r.serializedSize() > settings.maxRecordBytes()) {
+            throw new dev.faust4j.codec.DecodeException("record of " + r.serializedSize()
+                    + " bytes exceeds maxRecordBytes=" + settings.maxRecordBytes());
+        }
+        return r.key() == null ? null : group.keyCodec.decode(r.key());
+    }
+
+    Object decodeValue(Group group, ConsumedRecord r) {
+        if (r.value() == null) {
+            throw new dev.faust4j.codec.DecodeException("value is null (a tombstone); "
+                    + group.valueCodec.name() + " codec expects " + group.valueCodec.type().getSimpleName());
+        }
+        return group.valueCodec.decode(r.value());
+    }
+
+    /** A lazily decoded delivery failed to decode (on an agent thread): apply the topic's policy to it. */
+    void decodeError(Group group, EventImpl<?, ?> event, RuntimeException e) {
+        ConsumedRecord r = event.message.record;
+        String where = "topic=" + r.topic() + " partition=" + r.partition() + " offset=" + r.offset();
+        switch (group.topic.decodeErrorPolicy()) {
+            case ErrorPolicy.Skip s -> {
+                log.warn("Skipping a record that cannot be decoded ({}): {}", where, e.toString());
+                event.ack();
+            }
+            case ErrorPolicy.DeadLetter d -> {
+                log.warn("Sending a record that cannot be decoded to dead-letter topic {} ({}): {}", d.topic(), where, e.toString());
+                app.deadLetter(d.topic(), r, e).whenComplete((md, err) -> {
+                    if (err == null) {
+                        event.ack();
+                    } else {
+                        event.drop();
+                    }
+                });
+            }
+            case ErrorPolicy.Fail f -> {
+                log.error("Stopping: a record cannot be decoded and the policy is fail ({}): {}", where, e.toString());
+                event.drop();
+                app.fail("undecodable record at " + where);
             }
         }
     }

@@ -27,8 +27,11 @@ final class EventImpl<K, V> implements Event<K, V> {
     }
 
     final Message message; // null for channel events
-    private final K key;
-    private final V value;
+    private K key;
+    private V value;
+    /** Non-null until decoded, for deliveries decoded on the agent side (see Conductor). Agent thread only. */
+    private Conductor.Group undecoded;
+    private Conductor conductor;
     @SuppressWarnings("unused") // accessed through STATE
     private volatile int state;
 
@@ -36,6 +39,33 @@ final class EventImpl<K, V> implements Event<K, V> {
         this.message = message;
         this.key = key;
         this.value = value;
+    }
+
+    EventImpl(Message message, Conductor.Group group, Conductor conductor) {
+        this.message = message;
+        this.undecoded = group;
+        this.conductor = conductor;
+    }
+
+    /**
+     * Decodes a lazily delivered event on the thread that takes it. Returns false when it cannot be decoded:
+     * the topic's decode policy has then been applied (acked, dead-lettered or dropped) and it must be skipped.
+     */
+    @SuppressWarnings("unchecked")
+    boolean decode() {
+        Conductor.Group g = undecoded;
+        if (g == null) {
+            return true;
+        }
+        undecoded = null;
+        try {
+            key = (K) conductor.decodeKey(g, message.record);
+            value = (V) conductor.decodeValue(g, message.record);
+            return true;
+        } catch (RuntimeException e) {
+            conductor.decodeError(g, this, e);
+            return false;
+        }
     }
 
     /** True when the partition of this event was revoked or the worker is stopping: do not process it. */

@@ -191,6 +191,9 @@ final class StreamImpl<K, V> implements EventStream<K, V> {
                 e.drop();
                 continue;
             }
+            if (!e.decode()) {
+                continue; // undecodable: its topic's decode policy was applied
+            }
             current = e;
             Object v = applyProcessors(e.value());
             if (v == SKIP) {

@@ -104,6 +104,9 @@ public final class FaustJson {
                 // Faust's stdlib JSON writer emits bare NaN/Infinity; accept them on read (never written).
                 .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
                 .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+                // Per-thread buffers: the Conductor (decode) and agents (encode) are long-lived threads, and the
+                // shared deque pool made them contend on every record (JFR, BENCHMARKS.md).
+                .recyclerPool(tools.jackson.core.util.JsonRecyclerPools.threadLocalPool())
                 .build();
 
         SimpleModule module = new SimpleModule("faust4j");
