@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
@@ -681,7 +682,7 @@ class StreamOperationsTest {
         String repartition = "by-account-" + ordersName + "-Order.account-repartition";
         List<Event<String, Order>> seen = new CopyOnWriteArrayList<>();
         try (App app = builder(transport, id).topicPartitions(3).build()) {
-            Topic<String, Order> orders = orderTopic(app, ordersName, 2);
+            Topic<String, Order> orders = orderTopic(app, ordersName, 4);
             app.agent(orders, stream -> {
                 for (Event<String, Order> e : stream.groupBy("account").events()) {
                     seen.add(e);
@@ -689,8 +690,9 @@ class StreamOperationsTest {
             }).name("by-account");
             app.start();
             for (int i = 0; i < 20; i++) {
+                // random keys: the records of one account are spread over the 4 input partitions
                 Order o = new Order("o" + i, "acct" + (i % 5), i);
-                orders.send(o.id(), o).join();
+                orders.send(UUID.randomUUID().toString(), o).join();
             }
             await().atMost(WAIT).until(() -> seen.size() == 20);
             assertThat(seen).allSatisfy(e -> {
@@ -703,7 +705,7 @@ class StreamOperationsTest {
             assertThat(repartitioned).hasSize(20);
             assertRepartitioned(repartitioned, rawById(records(transport, id, ordersName)), Order::account);
             assertThat(repartitioned).allSatisfy(r -> assertThat(r.partition()).isBetween(0, 2));
-            awaitAllCommitted(transport, id, ordersName, 2);
+            awaitAllCommitted(transport, id, ordersName, 4);
             awaitAllCommitted(transport, id, repartition, 3);
         }
     }

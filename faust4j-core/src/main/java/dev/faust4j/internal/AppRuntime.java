@@ -249,6 +249,24 @@ public final class AppRuntime {
         }
     }
 
+    /** Flushes the producer on a virtual thread, then runs {@code done} (also when the flush failed). */
+    void producerFlushAsync(Runnable done) {
+        Transport t = transport;
+        if (t == null) {
+            done.run();
+            return;
+        }
+        Thread.ofVirtual().name("faust4j-flush").start(() -> {
+            try {
+                t.producer().flush();
+            } catch (RuntimeException e) {
+                log.warn("producer flush failed: {}", e.toString());
+            } finally {
+                done.run();
+            }
+        });
+    }
+
     /** Forwards an event: original key bytes (or {@code newKey} when rekeying) and value bytes unless changed. */
     <K, V> void forward(TopicImpl<K, V> target, EventImpl<?, ?> e, Object value, K newKey, boolean rekey) {
         byte[] key;

@@ -52,6 +52,7 @@ final class Cli {
         public Integer call() throws InterruptedException {
             Thread hook = new Thread(app::stop, "faust4j-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
+            handleStopSignals(app);
             app.start();
             int code = app.awaitTermination();
             try {
@@ -60,6 +61,22 @@ final class Cli {
                 // the hook is running: it is what stopped us
             }
             return code;
+        }
+    }
+
+    /**
+     * SIGTERM and SIGINT stop the app gracefully and let {@code worker} return its exit code (0 for a clean
+     * stop). With only a shutdown hook the JVM would already be exiting with status 143/130. Falls back to the
+     * shutdown hook where signals cannot be handled.
+     */
+    @SuppressWarnings("removal")
+    static void handleStopSignals(App app) {
+        for (String name : new String[] {"TERM", "INT"}) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> Thread.ofPlatform().name("faust4j-signal").start(app::stop));
+            } catch (Throwable unavailable) {
+                // the shutdown hook still stops the app gracefully
+            }
         }
     }
 

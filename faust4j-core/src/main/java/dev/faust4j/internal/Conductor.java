@@ -70,7 +70,8 @@ final class Conductor implements RebalanceListener {
     private volatile boolean commitRequested;
     private long lastCommitNanos;
     private long acksAtLastCommit;
-    private final List<ConsumedRecord> single = new ArrayList<>(1);
+    private Map<TopicPartition, Long> flushing; // offsets waiting for their producer flush (poll thread)
+    private volatile boolean flushed;
 
     /** A subscription of a topic, as registered by a stream. */
     record Route(TopicImpl<?, ?> topic, Subscription subscription) {}
@@ -415,20 +416,36 @@ final class Conductor implements RebalanceListener {
     // ---- commits ----
 
     private void maybeCommit() {
+        if (flushing != null && flushed) {
+            Map<TopicPartition, Long> snapshot = flushing;
+            flushing = null;
+            flushed = false;
+            commitFlushed(snapshot);
+        }
         long now = settings.ticker().nanoTime();
         long ackCount = acks.sum();
         boolean due = commitRequested
                 || now - lastCommitNanos >= settings.commitInterval().toNanos()
                 || ackCount - acksAtLastCommit >= settings.commitEvery();
-        if (due) {
+        if (due && flushing == null) {
             commitRequested = false;
             lastCommitNanos = now;
             acksAtLastCommit = ackCount;
-            commit(trackers.values());
+            Map<TopicPartition, Long> offsets = committable(trackers.values());
+            if (!offsets.isEmpty()) {
+                // Every record below these offsets is acked now, so every send it caused was issued before
+                // this point: a flush started now covers them. The flush runs off the poll thread, which keeps
+                // polling; the commit follows at the first loop after the flush completed.
+                flushing = offsets;
+                app.producerFlushAsync(() -> {
+                    flushed = true;
+                    wakeup();
+                });
+            }
         }
     }
 
-    private void commit(Collection<PartitionTracker> which) {
+    private Map<TopicPartition, Long> committable(Collection<PartitionTracker> which) {
         Map<TopicPartition, Long> offsets = new HashMap<>();
         for (PartitionTracker t : which) {
             long c = t.committable(consumer.position(t.partition));
@@ -436,24 +453,40 @@ final class Conductor implements RebalanceListener {
                 offsets.put(t.partition, c);
             }
         }
+        return offsets;
+    }
+
+    /** Synchronous commit (revoke, stop): flush, then commit. */
+    private void commit(Collection<PartitionTracker> which) {
+        Map<TopicPartition, Long> offsets = committable(which);
         if (offsets.isEmpty()) {
             return;
         }
         app.producerFlush();
+        commitFlushed(offsets);
+    }
+
+    /** Commits offsets whose sends are flushed, for the partitions still owned, only forward. */
+    private void commitFlushed(Map<TopicPartition, Long> snapshot) {
         Throwable sendFailure = app.sendFailure();
         if (sendFailure != null) {
-            log.error("Not committing {}: a record sent while processing failed ({}); stopping the worker", offsets.keySet(), sendFailure.toString());
+            log.error("Not committing {}: a record sent while processing failed ({}); stopping the worker", snapshot.keySet(), sendFailure.toString());
             app.fail("send failed: " + sendFailure);
+            return;
+        }
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        snapshot.forEach((tp, c) -> {
+            PartitionTracker t = trackers.get(tp);
+            if (t != null && c > t.committed) {
+                offsets.put(tp, c);
+            }
+        });
+        if (offsets.isEmpty()) {
             return;
         }
         try {
             consumer.commit(offsets);
-            for (PartitionTracker t : which) {
-                Long c = offsets.get(t.partition);
-                if (c != null) {
-                    t.committed = c;
-                }
-            }
+            offsets.forEach((tp, c) -> trackers.get(tp).committed = c);
             if (log.isDebugEnabled()) {
                 log.debug("committed {}", offsets);
             }

@@ -1,0 +1,71 @@
+package dev.faust4j.kafka.reliability;
+
+import dev.faust4j.App;
+import dev.faust4j.KeyValue;
+import dev.faust4j.Topic;
+import dev.faust4j.TopicOptions;
+import dev.faust4j.codec.Codecs;
+import dev.faust4j.spi.Header;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The worker process of {@link WorkerProcessesTest}: a one-agent faust4j app that copies every value (an id) of
+ * the input topic to the output topic with the same key, tagging each output with a {@code worker} header.
+ *
+ * <p>Arguments: {@code appId brokerUrl inputTopic outputTopic workerName delayMicros}. {@code delayMicros} makes
+ * the agent park that long per record (0: none) so a test can act mid-stream. It runs {@code app.main("worker")},
+ * so SIGTERM stops it gracefully, and prints {@code READY <name>} once the worker runs.
+ *
+ * <p>The consumer uses a 6 s session timeout (the broker's minimum) so a SIGKILLed member is noticed quickly;
+ * the test creates both topics beforehand.
+ */
+public final class PipelineWorker {
+
+    private PipelineWorker() {
+    }
+
+    public static void main(String[] args) {
+        if (args.length != 6) {
+            System.err.println("usage: PipelineWorker appId brokerUrl inputTopic outputTopic workerName delayMicros");
+            System.exit(2);
+        }
+        String appId = args[0];
+        String broker = args[1];
+        String input = args[2];
+        String output = args[3];
+        String name = args[4];
+        long delayNanos = Long.parseLong(args[5]) * 1000L;
+
+        App app = App.builder(appId)
+                .broker(broker)
+                .commitInterval(Duration.ofMillis(200))
+                .shutdownGracePeriod(Duration.ofSeconds(10))
+                .clientProperty("consumer.session.timeout.ms", "6000")
+                .clientProperty("consumer.heartbeat.interval.ms", "1000")
+                .clientProperty("consumer.max.poll.interval.ms", "30000")
+                .build();
+        Topic<String, String> in = app.topic(TopicOptions.builder(Codecs.string(), Codecs.string())
+                .names(input).partitions(4).build());
+        Topic<String, String> out = app.topic(TopicOptions.builder(Codecs.string(), Codecs.string())
+                .names(output).partitions(4).build());
+        List<Header> headers = List.of(new Header("worker", name.getBytes(StandardCharsets.UTF_8)));
+        app.agent(in, stream -> {
+            for (KeyValue<String, String> kv : stream.items()) {
+                if (delayNanos > 0) {
+                    LockSupport.parkNanos(delayNanos);
+                }
+                // not joined: the Conductor flushes the producer before committing this record's offset
+                out.send(kv.key(), kv.value(), headers, null);
+            }
+        }).name("copy");
+        app.task(() -> {
+            System.out.println("READY " + name);
+            System.out.flush();
+        });
+        app.main("worker");
+    }
+}

@@ -1,0 +1,101 @@
+package dev.faust4j.kafka.reliability;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A {@link PipelineWorker} in its own JVM: the current {@code java} with this test run's class path, an empty
+ * environment (nothing inherited, so nothing secret), stdout and stderr to {@code target/reliability-workers/}.
+ */
+final class WorkerProcess {
+
+    private static final Path LOG_DIR = Path.of("target", "reliability-workers");
+
+    final String name;
+    final Path log;
+    final Process process;
+
+    private WorkerProcess(String name, Path log, Process process) {
+        this.name = name;
+        this.log = log;
+        this.process = process;
+    }
+
+    static WorkerProcess start(String appId, String input, String output, String name, long delayMicros) {
+        try {
+            Files.createDirectories(LOG_DIR);
+            Path log = LOG_DIR.resolve(appId + "-" + name + ".log");
+            String java = ProcessHandle.current().info().command()
+                    .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            List<String> command = new ArrayList<>(List.of(java,
+                    "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                    "-cp", System.getProperty("java.class.path"),
+                    PipelineWorker.class.getName(),
+                    appId, Reliability.kafka().brokerUrl(), input, output, name, Long.toString(delayMicros)));
+            ProcessBuilder pb = new ProcessBuilder(command);
+            Map<String, String> env = pb.environment();
+            env.clear();
+            env.put("PATH", "/usr/bin:/bin");
+            pb.redirectErrorStream(true);
+            pb.redirectOutput(log.toFile());
+            return new WorkerProcess(name, log, pb.start());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    String output() {
+        try {
+            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits for the worker's {@code READY} line; fails at once if the process died. */
+    WorkerProcess awaitReady() {
+        await("worker " + name + " ready").atMost(Reliability.PATIENCE).until(() -> {
+            if (!process.isAlive()) {
+                throw new AssertionError("worker " + name + " exited with " + process.exitValue() + ":\n" + output());
+            }
+            return output().contains("READY " + name);
+        });
+        return this;
+    }
+
+    /** SIGKILL, then wait for the process to be gone. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    /** SIGTERM, then wait for the exit; returns the exit code. */
+    int terminate() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(Reliability.PATIENCE.toSeconds(), TimeUnit.SECONDS)) {
+            throw new AssertionError("worker " + name + " did not exit after SIGTERM:\n" + output());
+        }
+        return process.exitValue();
+    }
+
+    /** For cleanup: SIGKILL if still alive. */
+    void destroy() {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

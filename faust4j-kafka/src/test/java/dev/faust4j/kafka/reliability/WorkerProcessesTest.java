@@ -1,0 +1,248 @@
+package dev.faust4j.kafka.reliability;
+
+import dev.faust4j.kafka.reliability.Reliability.Out;
+import dev.faust4j.kafka.reliability.Reliability.Position;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import static dev.faust4j.kafka.reliability.Reliability.PATIENCE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Reliability battery tests a, c and g (shared/reference/reliability.md §3) with workers in separate JVMs on
+ * the in-process broker: several workers of one app share the partitions; a SIGKILLed worker loses nothing and
+ * duplicates only from its uncommitted window (P1, P2); a SIGTERMed worker leaves with no duplicate (P3).
+ *
+ * <p>Each worker is a {@link PipelineWorker} copying ids from a 4-partition input topic to an output topic.
+ * The verifier reads the output back with a plain Kafka consumer and compares it to the input as written.
+ */
+class WorkerProcessesTest {
+
+    private static final int PARTITIONS = 4;
+
+    private final List<WorkerProcess> workers = new ArrayList<>();
+    private Admin admin;
+    private String appId;
+    private String input;
+    private String output;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        admin = Reliability.admin();
+        appId = Reliability.unique("pipeline");
+        input = appId + "-in";
+        output = appId + "-out";
+        Reliability.createTopic(admin, input, PARTITIONS, Map.of());
+        Reliability.createTopic(admin, output, PARTITIONS, Map.of());
+    }
+
+    @AfterEach
+    void tearDown() {
+        workers.forEach(WorkerProcess::destroy);
+        admin.close(Duration.ofSeconds(5));
+    }
+
+    private WorkerProcess start(String name, long delayMicros) {
+        WorkerProcess w = WorkerProcess.start(appId, input, output, name, delayMicros);
+        workers.add(w);
+        return w;
+    }
+
+    /** Waits until the group has exactly {@code n} members and every one of them owns a partition. */
+    private void awaitMembers(int n) {
+        await("group of " + n + " members, each with partitions").atMost(PATIENCE).until(() -> {
+            Map<String, Integer> members = Reliability.members(admin, appId);
+            return members.size() == n && members.values().stream().allMatch(c -> c > 0)
+                    && members.values().stream().mapToInt(Integer::intValue).sum() == PARTITIONS;
+        });
+    }
+
+    private long outputCount() throws Exception {
+        return Reliability.total(Reliability.endOffsets(admin, output, PARTITIONS));
+    }
+
+    /** Waits until every input id appears in the output; returns the output as read then. */
+    private List<Out> awaitAllIds(Set<String> ids) {
+        List<List<Out>> last = new ArrayList<>(List.of(List.of()));
+        await("every input id in the output").atMost(PATIENCE).pollInterval(Duration.ofMillis(250)).until(() -> {
+            if (outputCount() < ids.size()) {
+                return false;
+            }
+            List<Out> out = Reliability.readAll(output);
+            last.set(0, out);
+            return out.stream().map(Out::value).collect(Collectors.toSet()).containsAll(ids);
+        });
+        return last.get(0);
+    }
+
+    private static Map<String, Integer> duplicates(List<Out> out) {
+        Map<String, Integer> dups = new TreeMap<>();
+        Reliability.counts(out).forEach((id, n) -> {
+            if (n > 1) {
+                dups.put(id, n);
+            }
+        });
+        return dups;
+    }
+
+    private static Set<String> extra(List<Out> out, Set<String> ids) {
+        Set<String> extra = new TreeSet<>();
+        for (Out r : out) {
+            if (!ids.contains(r.value()) || !r.value().equals(r.key())) {
+                extra.add(r.key() + "=" + r.value());
+            }
+        }
+        return extra;
+    }
+
+    /** Prints the battery's figures for the run (shared/reference/reliability.md §3). */
+    private void figures(String test, int produced, List<Out> out, long duplicatesAllowed, String more) {
+        Set<String> seen = out.stream().map(Out::value).collect(Collectors.toSet());
+        long lost = produced - seen.size();
+        int duplicated = duplicates(out).values().stream().mapToInt(n -> n - 1).sum();
+        Map<String, Long> perWorker = out.stream().collect(Collectors.groupingBy(r -> String.valueOf(r.worker()),
+                TreeMap::new, Collectors.counting()));
+        System.out.printf("[reliability] %s: produced=%d outputs=%d lost=%d duplicated=%d duplicatesAllowed=%d"
+                + " perWorker=%s %s%n", test, produced, out.size(), lost, duplicated, duplicatesAllowed, perWorker, more);
+    }
+
+    private void awaitLagZero() {
+        await("committed offsets at the end offsets (lag 0)").atMost(PATIENCE)
+                .until(() -> Reliability.lagZero(admin, appId, input, PARTITIONS));
+    }
+
+    @Test
+    void twoThenThreeWorkersSplitThePartitionsAndProcessEveryId() throws Exception {
+        start("w1", 50).awaitReady();
+        start("w2", 50).awaitReady();
+        awaitMembers(2);
+
+        Map<String, Position> phase1 = Reliability.produceIds(input, 0, 10_000);
+        // a third worker joins mid-stream: a member join is an ordinary rebalance (P3: no duplicates)
+        await().atMost(PATIENCE).until(() -> outputCount() >= 2_000);
+        start("w3", 50).awaitReady();
+        awaitMembers(3);
+        Map<String, Position> phase2 = Reliability.produceIds(input, 10_000, 20_000);
+
+        Map<String, Position> all = new HashMap<>(phase1);
+        all.putAll(phase2);
+        List<Out> out = awaitAllIds(all.keySet());
+        awaitLagZero();
+        out = Reliability.readAll(output);
+
+        figures("two-then-three", all.size(), out, 0, "");
+        assertThat(extra(out, all.keySet())).as("outputs that were never inputs").isEmpty();
+        assertThat(duplicates(out)).as("duplicates after member joins").isEmpty();
+        assertThat(out).hasSize(20_000);
+        Set<String> phase1Workers = out.stream().filter(r -> phase1.containsKey(r.value())).map(Out::worker)
+                .collect(Collectors.toCollection(TreeSet::new));
+        Set<String> phase2Workers = out.stream().filter(r -> phase2.containsKey(r.value())).map(Out::worker)
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertThat(phase1Workers).as("workers that processed the first 10,000 ids").contains("w1", "w2");
+        assertThat(phase2Workers).as("workers that processed the last 10,000 ids (all three in the group)")
+                .containsExactly("w1", "w2", "w3");
+        // each input partition's phase-2 records were processed by the member that owned it: never by two at once
+        Map<Integer, Set<String>> byPartition = new TreeMap<>();
+        for (Out r : out) {
+            if (phase2.containsKey(r.value())) {
+                byPartition.computeIfAbsent(phase2.get(r.value()).partition(), p -> new TreeSet<>()).add(r.worker());
+            }
+        }
+        assertThat(byPartition).as("phase-2 workers per input partition").hasSize(PARTITIONS)
+                .allSatisfy((p, ws) -> assertThat(ws).hasSize(1));
+    }
+
+    @Test
+    void workerKilledWithSigkillAndRestartedLosesNothingAndDuplicatesOnlyItsUncommittedWindow() throws Exception {
+        WorkerProcess w1 = start("w1", 200).awaitReady();
+        start("w2", 200).awaitReady();
+        awaitMembers(2);
+        Map<String, Position> ids = Reliability.produceIds(input, 0, 20_000);
+
+        await().atMost(PATIENCE).until(() -> outputCount() >= 4_000);
+        w1.kill();
+        // committed offsets snapshotted right after the kill: only ids at or above them may be processed twice
+        Map<TopicPartition, Long> committedAtKill = Reliability.committed(admin, appId, input);
+        List<Out> outAtKill = Reliability.readAll(output);
+        assertThat(outAtKill.size()).as("the kill happened mid-stream").isLessThan(ids.size());
+
+        // P1: every input below the committed offset already has its output (durable before the commit)
+        Set<String> seenAtKill = outAtKill.stream().map(Out::value).collect(Collectors.toSet());
+        List<String> commitViolations = ids.entrySet().stream()
+                .filter(e -> e.getValue().offset() < committedAtKill.getOrDefault(
+                        new TopicPartition(input, e.getValue().partition()), 0L))
+                .map(Map.Entry::getKey)
+                .filter(id -> !seenAtKill.contains(id))
+                .sorted().toList();
+        assertThat(commitViolations).as("inputs below the committed offset with no output").isEmpty();
+
+        start("w1-restarted", 200).awaitReady();
+        List<Out> out = awaitAllIds(ids.keySet());
+        awaitLagZero();
+        out = Reliability.readAll(output);
+
+        Map<String, Integer> dups = duplicates(out);
+        long allowed = ids.values().stream().filter(p -> p.offset() >= committedAtKill.getOrDefault(
+                new TopicPartition(input, p.partition()), 0L)).count();
+        figures("sigkill", ids.size(), out, allowed, "committed at kill " + committedAtKill + ", outputs at kill "
+                + outAtKill.size() + ", commit violations " + commitViolations.size());
+        assertThat(extra(out, ids.keySet())).as("outputs that were never inputs").isEmpty();
+        List<String> dupsOutsideWindow = dups.keySet().stream().filter(id -> {
+            Position p = ids.get(id);
+            return p.offset() < committedAtKill.getOrDefault(new TopicPartition(input, p.partition()), 0L);
+        }).toList();
+        assertThat(dupsOutsideWindow).as("duplicates below the committed offset at the kill (committed "
+                + committedAtKill + ")").isEmpty();
+        assertThat(Set.copyOf(out.stream().map(Out::value).toList())).hasSize(ids.size());
+    }
+
+    @Test
+    void workerLeavingWithSigtermCausesNoLossNoDuplicateAndExitsCleanly() throws Exception {
+        start("w1", 200).awaitReady();
+        WorkerProcess w2 = start("w2", 200).awaitReady();
+        awaitMembers(2);
+        Map<String, Position> ids = Reliability.produceIds(input, 0, 20_000);
+
+        await().atMost(PATIENCE).until(() -> outputCount() >= 4_000);
+        int exit = w2.terminate();
+        long outAtStop = outputCount();
+
+        List<Out> out = awaitAllIds(ids.keySet());
+        awaitLagZero();
+        out = Reliability.readAll(output);
+
+        figures("sigterm", ids.size(), out, 0, "exit code " + exit + ", outputs at SIGTERM " + outAtStop);
+        assertThat(outAtStop).as("the SIGTERM came mid-stream").isLessThan(ids.size());
+        // the worker stopped cleanly (its own exit code 0) within the grace period; the JVM's exit status is
+        // checked by sigtermedWorkerProcessExitsWithStatusZero
+        assertThat(w2.output()).as("w2's log").contains("stopped (exit code 0)");
+        assertThat(exit).as("exit status of the SIGTERMed worker").isZero();
+        assertThat(extra(out, ids.keySet())).as("outputs that were never inputs").isEmpty();
+        assertThat(duplicates(out)).as("duplicates after a graceful leave").isEmpty();
+        assertThat(out).hasSize(ids.size());
+        assertThat(out.stream().map(Out::worker).collect(Collectors.toSet())).containsExactlyInAnyOrder("w1", "w2");
+    }
+
+    @Test
+    void sigtermedWorkerProcessExitsWithStatusZero() throws Exception {
+        WorkerProcess w = start("w1", 0).awaitReady();
+        awaitMembers(1);
+        int exit = w.terminate();
+        assertThat(w.output()).contains("stopped (exit code 0)");
+        assertThat(exit).as("exit status after a clean stop on SIGTERM; log:\n" + w.output()).isZero();
+    }
+}
