@@ -474,8 +474,9 @@ public final class AppRuntime {
         } finally {
             closeTransport();
             state = State.STOPPED;
-            terminated.countDown();
+            // logged before the latch opens: a main thread waiting on it may call System.exit right away
             log.info("app {} stopped (exit code {})", settings.id(), exitCode);
+            terminated.countDown();
         }
     }
 

@@ -50,10 +50,23 @@ final class Cli {
 
         @Override
         public Integer call() throws InterruptedException {
-            Thread hook = new Thread(app::stop, "faust4j-shutdown");
+            // the JVM is exiting (signals not handled, or System.exit elsewhere): stop, and hold the exit until stopped
+            Thread hook = new Thread(() -> {
+                app.stop();
+                try {
+                    runtime.awaitTermination(runtime.settings().shutdownGracePeriod().plusSeconds(15));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "faust4j-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             handleStopSignals(app);
-            app.start();
+            try {
+                app.start();
+            } catch (RuntimeException e) {
+                Runtime.getRuntime().removeShutdownHook(hook);
+                throw e;
+            }
             int code = app.awaitTermination();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
