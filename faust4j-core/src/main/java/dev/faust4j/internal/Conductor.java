@@ -35,16 +35,19 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Design. Each loop: apply new subscriptions, resume drained partitions, poll, deliver, commit when due.
  * Delivery of one record: create its {@link Message} with the number of subscriptions of its topic, append it
- * to the partition's {@link PartitionTracker} (it is in flight from now on), decode key and value once per
- * distinct codec pair, and stage one {@link EventImpl} per subscription; after the whole poll, each
- * subscription receives its events in one {@link Subscription#putAll}. A subscription over 80 % full pauses
- * the partitions of its topics, and only those. A record that cannot be decoded is handled by its topic's
- * {@link ErrorPolicy} here and never reaches an agent.
+ * to the partition's {@link PartitionTracker} (it is in flight from now on), and stage one {@link EventImpl} per
+ * subscription; after the whole poll, each subscription receives its events in one {@link Subscription#putAll}.
+ * Key and value are decoded once per distinct codec pair: on the agent's thread when the record has one
+ * subscriber (decoding runs in parallel with polling), here when it has several. A subscription over 80 % full
+ * pauses the partitions of its topics, and only those. A record that cannot be decoded is handled by its topic's
+ * {@link ErrorPolicy} and never reaches user code.
  *
  * <p>Commits (every interval, every N acks, on agent error, on revoke, on stop): for each partition the oldest
  * offset in flight, or the consumer position when nothing is; only forward; producer flushed first, so every
- * send caused by a record is durable before its offset is committed. A failed commit is logged and retried
- * at the next one. A send that failed (after being accepted) stops the worker before any further commit.
+ * send caused by a record is durable before its offset is committed. The periodic commit never blocks the poll
+ * loop: the flush runs on another thread, then the commit is made asynchronously (one at a time, result on this
+ * thread); revoke and stop flush and commit synchronously. A failed commit is logged and retried at the next
+ * one. A send that failed (after being accepted) stops the worker before any further commit.
  *
  * <p>Rebalance: on revoke, stop delivering the partitions, drop their buffered events, wait (bounded) for
  * the events being processed, commit what is acked, forget them; on assign, start tracking at the consumer's
@@ -72,6 +75,7 @@ final class Conductor implements RebalanceListener {
     private long acksAtLastCommit;
     private Map<TopicPartition, Long> flushing; // offsets waiting for their producer flush (poll thread)
     private volatile boolean flushed;
+    private boolean commitInFlight; // an asynchronous commit awaits its callback (poll thread)
 
     /** A subscription of a topic, as registered by a stream. */
     record Route(TopicImpl<?, ?> topic, Subscription subscription) {}
@@ -420,14 +424,14 @@ final class Conductor implements RebalanceListener {
             Map<TopicPartition, Long> snapshot = flushing;
             flushing = null;
             flushed = false;
-            commitFlushed(snapshot);
+            commitFlushed(snapshot, true);
         }
         long now = settings.ticker().nanoTime();
         long ackCount = acks.sum();
         boolean due = commitRequested
                 || now - lastCommitNanos >= settings.commitInterval().toNanos()
                 || ackCount - acksAtLastCommit >= settings.commitEvery();
-        if (due && flushing == null) {
+        if (due && flushing == null && !commitInFlight) {
             commitRequested = false;
             lastCommitNanos = now;
             acksAtLastCommit = ackCount;
@@ -463,11 +467,15 @@ final class Conductor implements RebalanceListener {
             return;
         }
         app.producerFlush();
-        commitFlushed(offsets);
+        commitFlushed(offsets, false);
     }
 
-    /** Commits offsets whose sends are flushed, for the partitions still owned, only forward. */
-    private void commitFlushed(Map<TopicPartition, Long> snapshot) {
+    /**
+     * Commits offsets whose sends are flushed, for the partitions still owned, only forward. The periodic commit
+     * is asynchronous (the poll loop does not wait on the coordinator; one commit in flight at a time); revoke and
+     * stop commit synchronously.
+     */
+    private void commitFlushed(Map<TopicPartition, Long> snapshot, boolean async) {
         Throwable sendFailure = app.sendFailure();
         if (sendFailure != null) {
             log.error("Not committing {}: a record sent while processing failed ({}); stopping the worker", snapshot.keySet(), sendFailure.toString());
@@ -484,14 +492,35 @@ final class Conductor implements RebalanceListener {
         if (offsets.isEmpty()) {
             return;
         }
+        if (async) {
+            commitInFlight = true;
+            consumer.commitAsync(offsets, failure -> {
+                commitInFlight = false;
+                committed(offsets, failure);
+            });
+            return;
+        }
         try {
             consumer.commit(offsets);
-            offsets.forEach((tp, c) -> trackers.get(tp).committed = c);
-            if (log.isDebugEnabled()) {
-                log.debug("committed {}", offsets);
-            }
+            committed(offsets, null);
         } catch (CommitFailedException e) {
-            log.warn("Commit of {} partitions failed, will retry at the next commit: {}", offsets.size(), e.getMessage());
+            committed(offsets, e);
+        }
+    }
+
+    private void committed(Map<TopicPartition, Long> offsets, CommitFailedException failure) {
+        if (failure != null) {
+            log.warn("Commit of {} partitions failed, will retry at the next commit: {}", offsets.size(), failure.getMessage());
+            return;
+        }
+        offsets.forEach((tp, c) -> {
+            PartitionTracker t = trackers.get(tp); // gone when revoked meanwhile
+            if (t != null && c > t.committed) {
+                t.committed = c;
+            }
+        });
+        if (log.isDebugEnabled()) {
+            log.debug("committed {}", offsets);
         }
     }
 

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The one consumer of a worker, modelled on Kafka's {@code KafkaConsumer} so that the core's Conductor runs
@@ -43,6 +44,22 @@ public interface TransportConsumer extends AutoCloseable {
      * @throws CommitFailedException when the commit was not accepted
      */
     void commit(Map<TopicPartition, Long> offsets);
+
+    /**
+     * Commits these offsets without waiting for the result, so the poll thread keeps polling. {@code onComplete}
+     * runs later on the poll thread, from inside {@link #poll}, {@link #commit} or {@link #close} (as Kafka's
+     * {@code commitAsync} callbacks do), with {@code null} on success or the failure. Commits complete in the
+     * order they were made. The default commits synchronously and calls back at once.
+     */
+    default void commitAsync(Map<TopicPartition, Long> offsets, Consumer<CommitFailedException> onComplete) {
+        try {
+            commit(offsets);
+        } catch (CommitFailedException e) {
+            onComplete.accept(e);
+            return;
+        }
+        onComplete.accept(null);
+    }
 
     /** Makes a blocked or the next {@link #poll} return early. Thread-safe. */
     void wakeup();

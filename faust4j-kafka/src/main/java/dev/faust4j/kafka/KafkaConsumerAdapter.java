@@ -45,9 +45,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * Not subscribed. KafkaConsumer.poll throws when there is no subscription; our poll instead waits out the
  * timeout (or a wakeup) on a condition, as the memory transport does.
  *
- * Commits are refused (CommitFailedException) for partitions not currently assigned, as on the memory
- * transport: with the classic protocol the coordinator checks only the generation, so a stray commit could
- * overwrite the progress of the partition's new owner.
+ * Commits: commitAsync for the periodic commits (the poll loop never waits on the coordinator; Kafka runs the
+ * callback inside a later poll, in commit order), commitSync on revoke and stop. Both are refused
+ * (CommitFailedException) for partitions not currently assigned, as on the memory transport: with the classic
+ * protocol the coordinator checks only the generation, so a stray commit could overwrite the progress of the
+ * partition's new owner.
  *
  * Rebalance callbacks run inside KafkaConsumer.poll on this thread and are forwarded with converted partitions.
  * Empty notifications are not forwarded. Callbacks fired by close() are not forwarded either: close() does not
@@ -194,6 +196,41 @@ final class KafkaConsumerAdapter implements TransportConsumer {
         if (offsets.isEmpty()) {
             return;
         }
+        Map<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> kafkaOffsets = ownedOffsets(offsets);
+        while (true) {
+            try {
+                consumer.commitSync(kafkaOffsets, apiTimeout);
+                return;
+            } catch (WakeupException e) {
+                wakeupPending = true;
+            } catch (RuntimeException e) {
+                throw new CommitFailedException("commit of offsets " + describe(offsets) + " for group " + groupId
+                        + " failed: " + e, e);
+            }
+        }
+    }
+
+    @Override
+    public void commitAsync(Map<TopicPartition, Long> offsets, java.util.function.Consumer<CommitFailedException> onComplete) {
+        if (offsets.isEmpty()) {
+            onComplete.accept(null);
+            return;
+        }
+        Map<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> kafkaOffsets;
+        try {
+            kafkaOffsets = ownedOffsets(offsets);
+        } catch (CommitFailedException e) {
+            onComplete.accept(e);
+            return;
+        }
+        // Kafka runs the callback on this thread, inside a later poll, commitSync or close, in commit order
+        consumer.commitAsync(kafkaOffsets, (committed, error) -> onComplete.accept(error == null ? null
+                : new CommitFailedException("commit of offsets " + describe(offsets) + " for group " + groupId
+                        + " failed: " + error, error)));
+    }
+
+    /** Kafka's offsets for a commit; refuses partitions not assigned to this member. */
+    private Map<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> ownedOffsets(Map<TopicPartition, Long> offsets) {
         Set<org.apache.kafka.common.TopicPartition> assigned = consumer.assignment();
         Map<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> kafkaOffsets = new HashMap<>(offsets.size() * 2);
         List<TopicPartition> notOwned = new ArrayList<>();
@@ -208,17 +245,7 @@ final class KafkaConsumerAdapter implements TransportConsumer {
             throw new CommitFailedException("commit of offsets " + describe(offsets) + " for group " + groupId
                     + " refused: partitions " + notOwned + " are not assigned to this member", null);
         }
-        while (true) {
-            try {
-                consumer.commitSync(kafkaOffsets, apiTimeout);
-                return;
-            } catch (WakeupException e) {
-                wakeupPending = true;
-            } catch (RuntimeException e) {
-                throw new CommitFailedException("commit of offsets " + describe(offsets) + " for group " + groupId
-                        + " failed: " + e, e);
-            }
-        }
+        return kafkaOffsets;
     }
 
     @Override

@@ -165,6 +165,60 @@ class KafkaConsumerTest {
     }
 
     @Test
+    void anAsynchronousCommitReportsOnThePollingThreadAndANewMemberStartsThere() {
+        String topic = topic(1);
+        TopicPartition tp = new TopicPartition(topic, 0);
+        for (int i = 0; i < 10; i++) {
+            send(topic, 0, "k" + i, "v" + i, List.of());
+        }
+        KafkaTransport transport = KafkaTestSupport.transport(unique("group"));
+        TransportConsumer first = transport.createConsumer();
+        List<String> outcomes = new ArrayList<>();
+        try {
+            first.subscribe(List.of(topic), new RecordingListener());
+            assertThat(pollRecords(first, 10)).hasSize(10);
+            Thread poller = Thread.currentThread();
+            first.commitAsync(Map.of(tp, 7L), failure -> outcomes.add(
+                    (failure == null ? "ok" : failure.getMessage()) + (Thread.currentThread() == poller ? " on poller" : " elsewhere")));
+            await().atMost(PATIENCE).pollInSameThread().until(() -> {
+                first.poll(POLL);
+                return !outcomes.isEmpty();
+            });
+            assertThat(outcomes).containsExactly("ok on poller");
+        } finally {
+            first.close();
+        }
+
+        TransportConsumer second = transport.createConsumer();
+        try {
+            second.subscribe(List.of(topic), new RecordingListener());
+            assertThat(pollRecords(second, 3)).extracting(ConsumedRecord::offset).containsExactly(7L, 8L, 9L);
+        } finally {
+            second.close();
+            transport.close();
+        }
+    }
+
+    @Test
+    void anAsynchronousCommitForAPartitionNotAssignedFailsWithItsName() {
+        String topic = topic(1);
+        KafkaTransport transport = KafkaTestSupport.transport(unique("group"));
+        TransportConsumer consumer = transport.createConsumer();
+        try {
+            consumer.subscribe(List.of(topic), new RecordingListener());
+            awaitAssignment(consumer, 1);
+            TopicPartition stranger = new TopicPartition(topic + "-other", 3);
+            List<CommitFailedException> failures = new ArrayList<>();
+            consumer.commitAsync(Map.of(stranger, 1L), failures::add);
+            assertThat(failures).singleElement().satisfies(f -> assertThat(f.getMessage())
+                    .contains(stranger.toString()).contains("not assigned"));
+        } finally {
+            consumer.close();
+            transport.close();
+        }
+    }
+
+    @Test
     void commitForAPartitionNotAssignedIsRefusedWithItsName() {
         String topic = topic(1);
         KafkaTransport transport = KafkaTestSupport.transport(unique("group"));
