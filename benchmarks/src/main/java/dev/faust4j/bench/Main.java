@@ -47,7 +47,7 @@ public final class Main {
               options:
                 --runs N             runs per contender (default 3)
                 --records N          records (default 2000000; memory mode measures this many after --warm)
-                --warm N             memory mode: records processed before measuring (default 500000)
+                --warm N             memory mode: records processed before measuring (default 2000000: the agent path needs about that to be fully JIT-compiled)
                 --bootstrap H:P      use a running broker instead of starting one (loopback)
                 --jvm "OPTS"         JVM options of the contender JVMs (default: none)
                 --rate N             latency mode: records/s (default 10000)
@@ -71,7 +71,7 @@ public final class Main {
     Main(Map<String, String> o) throws Exception {
         runs = Integer.parseInt(o.getOrDefault("runs", "3"));
         records = Long.parseLong(o.getOrDefault("records", "2000000").replace("_", ""));
-        warm = Long.parseLong(o.getOrDefault("warm", "500000").replace("_", ""));
+        warm = Long.parseLong(o.getOrDefault("warm", "2000000").replace("_", ""));
         bootstrapOption = o.get("bootstrap");
         jvm = o.containsKey("jvm") ? Arrays.stream(o.get("jvm").trim().split("\\s+")).filter(s -> !s.isEmpty()).toList() : List.of();
         rate = Integer.parseInt(o.getOrDefault("rate", "10000"));
@@ -293,7 +293,7 @@ public final class Main {
                 new Contender("faust4j JSON records, 1 agent", "mem-faust", with(base, "agents", 1, "codec", "json"), mj),
                 new Contender("ceiling: bounded queue to a virtual thread, put/take one at a time", "ceiling-queue", with(base, "batch", false), mj),
                 new Contender("ceiling: same queue, virtual thread takes in batches (drainTo 256)", "ceiling-queue", with(base, "batch", true), mj),
-                new Contender("ceiling: JSON decode, same codec, one thread", "ceiling-json", base, mj));
+                new Contender("ceiling: JSON decode (key + value), same codecs, one thread", "ceiling-json", base, mj));
         Map<String, Row> rows = runAll(cs, c -> runChild(c, 600));
         table(rows, new String[][] {{"events_per_s", "events/s (agent deliveries)", "0"}, {"records_per_s", "records/s", "0"},
                 {"first_record_ms", "first record ms", "1"}, {"peak_heap_mb", "peak heap MB", "0"}, {"peak_rss_mb", "peak RSS MB", "0"}});
@@ -302,7 +302,7 @@ public final class Main {
         Row queue = rows.get("ceiling: bounded queue to a virtual thread, put/take one at a time");
         Row queueBatch = rows.get("ceiling: same queue, virtual thread takes in batches (drainTo 256)");
         Row json = rows.get("faust4j JSON records, 1 agent");
-        Row jsonCeil = rows.get("ceiling: JSON decode, same codec, one thread");
+        Row jsonCeil = rows.get("ceiling: JSON decode (key + value), same codecs, one thread");
         ratioLine("faust4j raw 1 agent / queue ceiling (one at a time)", ratio(one, queue, "events_per_s"), Double.NaN, true);
         ratioLine("faust4j raw 1 agent / queue ceiling (batched take)", ratio(one, queueBatch, "events_per_s"), Double.NaN, true);
         for (String l : List.of("faust4j raw, 2 agents", "faust4j raw, 4 agents", "faust4j raw, 1 agent concurrency(8)")) {
