@@ -28,7 +28,7 @@ import java.util.function.UnaryOperator;
  * {@link #processor}, {@link #filter}, {@link #echo} and {@link #noack} configure this stream;
  * {@link #through} and {@link #groupBy} return a new stream reading from another topic (processors registered
  * before them run <em>before</em> forwarding, unlike Faust); {@link #items}, {@link #events},
- * {@link #enumerate} and {@link #take} are the last operation of a chain; {@link #combine} merges streams.
+ * {@link #enumerate}, {@link #take} and {@link #takeEvents} are the last operation of a chain; {@link #combine} merges streams.
  * Misuse (a second {@code through}, {@code groupBy} with a key function and no name, {@code through} in an
  * agent with concurrency above 1, {@code take} with {@code max < 1}) throws at once with the reason.
  *
@@ -74,6 +74,23 @@ public interface EventStream<K, V> extends Iterable<V> {
 
     /** Batches of exactly {@code max} values (waits as long as it takes). */
     Iterable<List<V>> take(int max);
+
+    /**
+     * Like {@link #take(int, Duration)}, but yields the events (Faust's {@code take_events}): their keys, metadata
+     * and raw bytes. On a {@link #noack()} stream the batches are never acked for you (Faust's
+     * {@code noack_take}): ack each event once it is done, and an event you never ack holds its partition's
+     * committed offset.
+     *
+     * <pre>{@code
+     * for (List<Event<String, Order>> batch : stream.noack().takeEvents(100, Duration.ofSeconds(5))) {
+     *     database.insertAll(batch.stream().map(Event::value).toList());
+     *     batch.forEach(Event::ack);
+     * }
+     * }</pre>
+     *
+     * @throws IllegalArgumentException when {@code max < 1} or {@code within} is not positive
+     */
+    Iterable<List<Event<K, V>>> takeEvents(int max, Duration within);
 
     /**
      * Forwards every value to {@code topic} and returns a stream reading that topic. The forwarded record keeps

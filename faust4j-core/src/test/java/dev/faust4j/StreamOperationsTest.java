@@ -25,6 +25,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.stream.IntStream;
@@ -378,6 +379,68 @@ class StreamOperationsTest {
         }
     }
 
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.faust4j.testing.Transports#all")
+    void takeEventsYieldsBatchesOfEventsAckedWhenTheNextIsRequested(TransportFixture transport) {
+        String id = Transports.uniqueId("take-events");
+        String inName = id + "-in";
+        List<List<Event<String, String>>> batches = new CopyOnWriteArrayList<>();
+        try (App app = builder(transport, id).build()) {
+            Topic<String, String> in = stringTopic(app, inName, 1);
+            app.agent(in, stream -> {
+                for (List<Event<String, String>> batch : stream.takeEvents(3, Duration.ofHours(1))) {
+                    batches.add(List.copyOf(batch));
+                }
+            }).name("take-events");
+            app.start();
+            for (int i = 0; i < 7; i++) {
+                in.send("k" + i, "v" + i).join();
+            }
+            await().atMost(WAIT).until(() -> batches.size() == 2);
+            assertThat(batches.get(0)).extracting(Event::key).containsExactly("k0", "k1", "k2");
+            assertThat(batches.get(1)).extracting(Event::value).containsExactly("v3", "v4", "v5");
+            assertThat(batches.get(1)).extracting(Event::offset).containsExactly(3L, 4L, 5L);
+            assertThat(batches.get(1)).extracting(Event::topic).containsOnly(inName);
+            // the agent asked for a third batch: the first two are acked, the seventh value waits for two more
+            awaitCommitted(transport, id, inName, 0, 6);
+            assertThat(batches).allSatisfy(b -> assertThat(b).allMatch(Event::isAcked));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.faust4j.testing.Transports#all")
+    void noackTakeEventsLeavesEveryAckToTheAgent(TransportFixture transport) {
+        String id = Transports.uniqueId("noack-take");
+        String inName = id + "-in";
+        List<Event<String, String>> held = new CopyOnWriteArrayList<>();
+        AtomicInteger batches = new AtomicInteger();
+        try (App app = builder(transport, id).build()) {
+            Topic<String, String> in = stringTopic(app, inName, 1);
+            app.agent(in, stream -> {
+                for (List<Event<String, String>> batch : stream.noack().takeEvents(3, Duration.ofHours(1))) {
+                    for (Event<String, String> e : batch) {
+                        if (e.value().equals("hold")) {
+                            held.add(e); // acked later, by the test
+                        } else {
+                            e.ack();
+                        }
+                    }
+                    batches.incrementAndGet();
+                }
+            }).name("noack-take");
+            app.start();
+            sendValues(in, "v0", "hold", "v2", "v3", "v4", "v5");
+            await().atMost(WAIT).until(() -> batches.get() == 2);
+            // asking for the next batch acked nothing: offset 1 is still in hand, so the commit stays there
+            awaitCommitted(transport, id, inName, 0, 1);
+            await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> committed(transport, id, inName, 0) == 1);
+            assertThat(held).singleElement().satisfies(e -> assertThat(e.isAcked()).isFalse());
+
+            assertThat(held.getFirst().ack()).isTrue();
+            awaitCommitted(transport, id, inName, 0, 6);
+        }
+    }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.faust4j.testing.Transports#all")
@@ -845,6 +908,12 @@ class StreamOperationsTest {
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("max");
             assertThatThrownBy(() -> stream.take(10, Duration.ZERO))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("within");
+            assertThatThrownBy(() -> stream.takeEvents(0, Duration.ofSeconds(1)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("takeEvents").hasMessageContaining("max");
+            assertThatThrownBy(() -> stream.takeEvents(10, Duration.ofSeconds(-1)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("within");
+            assertThatThrownBy(() -> stream.takeEvents(10, null))
+                    .isInstanceOf(NullPointerException.class).hasMessageContaining("within");
         }
     }
 

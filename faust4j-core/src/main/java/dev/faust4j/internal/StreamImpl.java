@@ -470,15 +470,26 @@ final class StreamImpl<K, V> implements EventStream<K, V> {
 
     @Override
     public Iterable<List<V>> take(int max, Duration within) {
+        return batches("take", max, within, false);
+    }
+
+    @Override
+    public Iterable<List<Event<K, V>>> takeEvents(int max, Duration within) {
+        Objects.requireNonNull(within, "within");
+        return batches("takeEvents", max, within, true);
+    }
+
+    /** take and takeEvents: batches of processed values, or of the events themselves. */
+    private <T> Iterable<List<T>> batches(String op, int max, Duration within, boolean asEvents) {
         if (max < 1) {
-            throw new IllegalArgumentException("take(max, within) needs max >= 1, got " + max);
+            throw new IllegalArgumentException(op + "(max, within) needs max >= 1, got " + max);
         }
         if (within != null && (within.isZero() || within.isNegative())) {
-            throw new IllegalArgumentException("take(max, within) needs a positive within, got " + within);
+            throw new IllegalArgumentException(op + "(max, within) needs a positive within, got " + within);
         }
         long withinNanos = within == null ? 0 : within.toNanos();
-        return () -> new Iterator<List<V>>() {
-            private List<V> ready;
+        return () -> new Iterator<List<T>>() {
+            private List<T> ready;
             private boolean done;
             private long lastFlush = app.ticker().nanoTime();
 
@@ -497,7 +508,7 @@ final class StreamImpl<K, V> implements EventStream<K, V> {
                         e.ack();
                     }
                 }
-                List<V> values = new ArrayList<>(Math.min(max, 1024));
+                List<T> values = new ArrayList<>(Math.min(max, 1024));
                 List<EventImpl<K, V>> events = new ArrayList<>(Math.min(max, 1024));
                 inHandBatch = events;
                 long deadline = withinNanos == 0 ? NO_DEADLINE : lastFlush + withinNanos;
@@ -505,7 +516,7 @@ final class StreamImpl<K, V> implements EventStream<K, V> {
                     while (values.size() < max) {
                         int st = nextItem(deadline);
                         if (st == ITEM) {
-                            values.add(cast(itemValue));
+                            values.add(cast(asEvents ? itemEvent : itemValue));
                             events.add(itemEvent);
                             current = null;
                         } else if (st == TIMEOUT) {
@@ -533,11 +544,11 @@ final class StreamImpl<K, V> implements EventStream<K, V> {
             }
 
             @Override
-            public List<V> next() {
+            public List<T> next() {
                 if (!hasNext()) {
                     throw new NoSuchElementException("the stream has ended (the app is stopping)");
                 }
-                List<V> out = ready;
+                List<T> out = ready;
                 ready = null;
                 return out;
             }
