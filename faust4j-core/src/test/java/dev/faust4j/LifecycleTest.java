@@ -293,6 +293,38 @@ class LifecycleTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(ALL)
+    void anUndecodableRecordArrivingWhileTheAgentIsBehindIsSkippedToo(TransportFixture transport) throws Exception {
+        // a small buffer and a held agent: the records after the first poll arrive while the agent is behind,
+        // when the poll thread decodes them itself; the outcome must be the same as when the agent decodes
+        String id = Transports.uniqueId("decode-behind");
+        String url = transport.brokerUrl(id);
+        TopicPartition tp = new TopicPartition(id + "-in", 0);
+        List<Integer> processed = new CopyOnWriteArrayList<>();
+        try (App app = builder(id, url).streamBufferMaxsize(10).build(); Gate gate = new Gate()) {
+            Topic<String, Item> in = topic(app, tp.topic(), 1);
+            app.agent(in, stream -> {
+                for (Item i : stream) {
+                    if (i.id() == 0) {
+                        gate.pass();
+                    }
+                    processed.add(i.id());
+                }
+            });
+            send(in, 0, 10);
+            app.start();
+            await().atMost(TIMEOUT).until(() -> gate.arrivals() == 1);
+            appendInvalidJson(transport, url, tp);
+            send(in, 11, 30);
+
+            gate.open();
+            await().atMost(TIMEOUT).until(() -> processed.size() == 29);
+            awaitCommittedExactly(transport, url, id, tp, 30);
+        }
+        assertThat(processed).containsExactlyElementsOf(IntStream.range(0, 30).filter(i -> i != 10).boxed().toList());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(ALL)
     void decodePolicyFailStopsTheWorkerAtTheUndecodableRecord(TransportFixture transport) throws Exception {
         String id = Transports.uniqueId("decode-fail");
         String url = transport.brokerUrl(id);

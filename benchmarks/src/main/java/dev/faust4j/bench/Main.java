@@ -60,6 +60,7 @@ public final class Main {
     final long warm;
     final String bootstrapOption;
     final List<String> jvm;
+    int failedRuns;
     final int rate;
     final Integer secondsOption;
     final boolean verbose;
@@ -136,6 +137,10 @@ public final class Main {
                     System.err.print("unknown mode '" + mode + "'\n" + USAGE);
                     return 2;
                 }
+            }
+            if (m.failedRuns > 0) {
+                System.err.println(m.failedRuns + " contender run(s) failed: see their logs; the tables leave them out");
+                return 1;
             }
             return 0;
         } finally {
@@ -216,6 +221,7 @@ public final class Main {
                 try {
                     res = runner.apply(c);
                 } catch (RuntimeException e) {
+                    failedRuns++;
                     System.err.println("  FAILED: " + e.getMessage());
                     res = new LinkedHashMap<>();
                     res.put("failed", "1");

@@ -37,8 +37,10 @@ import java.util.concurrent.locks.LockSupport;
  * Delivery of one record: create its {@link Message} with the number of subscriptions of its topic, append it
  * to the partition's {@link PartitionTracker} (it is in flight from now on), and stage one {@link EventImpl} per
  * subscription; after the whole poll, each subscription receives its events in one {@link Subscription#putAll}.
- * Key and value are decoded once per distinct codec pair: on the agent's thread when the record has one
- * subscriber (decoding runs in parallel with polling), here when it has several. A subscription over 80 % full
+ * Key and value are decoded once per distinct codec pair: here when the record has several subscribers, or one
+ * that is behind (its buffer at the low mark or above: the agent is the bottleneck and this thread has time to
+ * spare); otherwise on the agent's thread, in parallel with polling. The two threads thereby share the decoding
+ * when either would be the bottleneck alone. A subscription over 80 % full
  * pauses the partitions of its topics, and only those. A record that cannot be decoded is handled by its topic's
  * {@link ErrorPolicy} and never reaches user code.
  *
@@ -233,9 +235,10 @@ final class Conductor implements RebalanceListener {
                 for (int g = 0, gn = groups.size(); g < gn; g++) {
                     Group group = groups.get(g);
                     List<Subscription> subs = group.subs;
-                    if (subs.size() == 1) {
-                        // one subscriber: decode on the agent's side of the hand-off (the agent thread), so
-                        // decoding runs in parallel with fetching; errors follow the same policy there
+                    if (subs.size() == 1 && !subs.get(0).backlogged()) {
+                        // one subscriber keeping up: decode on the agent's side of the hand-off (the agent
+                        // thread), in parallel with fetching; errors follow the same policy there. When it is
+                        // behind (backlogged), this thread has time to spare and decodes below instead.
                         Subscription sub = subs.get(0);
                         if (sub.staged.isEmpty()) {
                             if (touched == null) {

@@ -28,6 +28,8 @@ final class Subscription {
     private EventImpl<?, ?>[] ring;
     private int head;
     private int size;
+    /** {@code size} as of the last change, readable without the lock (the Conductor's decode placement). */
+    private volatile int level;
     private volatile boolean closed;
     private final List<Signal> signals = new CopyOnWriteArrayList<>();
     /** Set by the Conductor (poll thread) when it paused this subscription's partitions. */
@@ -70,6 +72,7 @@ final class Subscription {
             }
             size += n;
             after = size;
+            level = size;
             notEmpty.signalAll();
         } finally {
             lock.unlock();
@@ -160,6 +163,7 @@ final class Subscription {
             }
             head = (head + n) & mask;
             size -= n;
+            level = size;
             notFull.signalAll();
             low = pausedFull && size <= this.low;
         } finally {
@@ -169,6 +173,14 @@ final class Subscription {
             onLow.run();
         }
         return n;
+    }
+
+    /**
+     * True when the agents are behind: at least the low mark is buffered. The Conductor then decodes records
+     * itself (it has time to spare while the agents are the bottleneck) instead of leaving it to the agent.
+     */
+    boolean backlogged() {
+        return level >= low;
     }
 
     int size() {
@@ -197,6 +209,7 @@ final class Subscription {
                 }
             }
             size = kept;
+            level = kept;
             notFull.signalAll();
         } finally {
             lock.unlock();
@@ -215,6 +228,7 @@ final class Subscription {
                 e.drop();
             }
             size = 0;
+            level = 0;
             notEmpty.signalAll();
             notFull.signalAll();
         } finally {
