@@ -40,9 +40,9 @@ import java.util.concurrent.locks.LockSupport;
  * Key and value are decoded once per distinct codec pair: here when the record has several subscribers, or one
  * that is behind (its buffer at the low mark or above: the agent is the bottleneck and this thread has time to
  * spare); otherwise on the agent's thread, in parallel with polling. The two threads thereby share the decoding
- * when either would be the bottleneck alone. A subscription over 80 % full
- * pauses the partitions of its topics, and only those. A record that cannot be decoded is handled by its topic's
- * {@link ErrorPolicy} and never reaches user code.
+ * when either would be the bottleneck alone. A subscription over 80 % full pauses the partitions of its topics,
+ * and only those. A record that cannot be decoded is handled by its topic's {@link ErrorPolicy} and never
+ * reaches user code.
  *
  * <p>Commits (every interval, every N acks, on agent error, on revoke, on stop): for each partition the oldest
  * offset in flight, or the consumer position when nothing is; only forward; producer flushed first, so every

@@ -17,7 +17,8 @@ import java.util.concurrent.locks.LockSupport;
  * the input topic to the output topic with the same key, tagging each output with a {@code worker} header.
  *
  * <p>Arguments: {@code appId brokerUrl inputTopic outputTopic workerName delayMicros}. {@code delayMicros} makes
- * the agent park that long per record (0: none) so a test can act mid-stream. It runs {@code app.main("worker")},
+ * the agent park that long per record (0: none) so a test can act mid-stream; from one second on, the worker
+ * prints {@code HOLDING <value>} when it starts holding a record. It runs {@code app.main("worker")},
  * so SIGTERM stops it gracefully, and prints {@code READY <name>} once the worker runs.
  *
  * <p>The consumer uses a 6 s session timeout (the broker's minimum) so a SIGKILLed member is noticed quickly;
@@ -55,6 +56,10 @@ public final class PipelineWorker {
         List<Header> headers = List.of(new Header("worker", name.getBytes(StandardCharsets.UTF_8)));
         app.agent(in, stream -> {
             for (KeyValue<String, String> kv : stream.items()) {
+                if (delayNanos >= 1_000_000_000L) {
+                    System.out.println("HOLDING " + kv.value()); // a slow record: the test may act while it is held
+                    System.out.flush();
+                }
                 if (delayNanos > 0) {
                     LockSupport.parkNanos(delayNanos);
                 }

@@ -78,6 +78,19 @@ final class WorkerProcess {
         process.waitFor();
     }
 
+    /** SIGTERM, without waiting. */
+    void sigterm() {
+        process.destroy();
+    }
+
+    /** Waits for the exit (a failure after {@link Reliability#PATIENCE}); returns the exit code. */
+    int awaitExit() throws InterruptedException {
+        if (!process.waitFor(Reliability.PATIENCE.toSeconds(), TimeUnit.SECONDS)) {
+            throw new AssertionError("worker " + name + " did not exit:\n" + output());
+        }
+        return process.exitValue();
+    }
+
     /** SIGTERM, then wait for the exit; returns the exit code. */
     int terminate() throws InterruptedException {
         process.destroy();

@@ -238,6 +238,24 @@ class WorkerProcessesTest {
     }
 
     @Test
+    void aSecondSigtermWhileStoppingExitsAtOnceWithoutCommittingTheHeldRecord() throws Exception {
+        // the agent holds each record for 60 s, longer than the worker's 10 s grace period
+        WorkerProcess w = start("w1", 60_000_000).awaitReady();
+        awaitMembers(1);
+        Map<String, Position> ids = Reliability.produceIds(input, 0, 1);
+        await().atMost(PATIENCE).until(() -> w.output().contains("HOLDING "));
+        w.sigterm();
+        await().atMost(PATIENCE).until(() -> w.output().contains("stopping"));
+        w.sigterm();
+        int exit = w.awaitExit();
+        assertThat(exit).as("exit status after a second SIGTERM; log:\n" + w.output()).isEqualTo(130);
+        assertThat(w.output()).contains("second stop signal").doesNotContain("stopped (exit code");
+        Position held = ids.values().iterator().next();
+        assertThat(Reliability.committed(admin, appId, input).getOrDefault(new TopicPartition(input, held.partition()), 0L))
+                .as("the held record stays uncommitted").isLessThanOrEqualTo(held.offset());
+    }
+
+    @Test
     void sigtermedWorkerProcessExitsWithStatusZero() throws Exception {
         WorkerProcess w = start("w1", 0).awaitReady();
         awaitMembers(1);
