@@ -255,6 +255,40 @@ class LifecycleTest {
         assertThat(header(dead, "trace")).isEqualTo("t-5");
     }
 
+    // ---- failed commits ----
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(ALL)
+    void aFailedCommitIsLoggedAndRetriedUntilItSucceeds(TransportFixture transport) throws Exception {
+        String id = Transports.uniqueId("commit-fails");
+        String url = transport.brokerUrl(id);
+        TopicPartition tp = new TopicPartition(id + "-in", 0);
+        List<Integer> processed = new CopyOnWriteArrayList<>();
+        try (LogCapture logs = new LogCapture(); App app = builder(id, CountingTransport.url(url)).build()) {
+            CountingTransport.Probe probe = CountingTransport.probe(app);
+            probe.refuseCommits(true);
+            Topic<String, Item> in = topic(app, tp.topic(), 1);
+            app.agent(in, stream -> {
+                for (Item i : stream) {
+                    processed.add(i.id());
+                }
+            });
+            send(in, 0, 10);
+            app.start();
+
+            // every record is processed, the commits keep failing, and they are tried again and again
+            await().atMost(TIMEOUT).until(() -> processed.size() == 10 && probe.refusedCommits() >= 3);
+            assertThat(committed(transport, url, id, tp)).as("nothing committed while commits fail").isEqualTo(-1);
+            if (LogCapture.supported()) {
+                assertThat(logs.text()).contains("will retry at the next commit");
+            }
+
+            probe.refuseCommits(false);
+            awaitCommittedExactly(transport, url, id, tp, 10);
+        }
+        assertThat(processed).containsExactlyElementsOf(IntStream.range(0, 10).boxed().toList());
+    }
+
     // ---- (6) undecodable records ----
 
     @ParameterizedTest(name = "{0}")

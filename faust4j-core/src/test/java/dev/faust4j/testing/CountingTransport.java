@@ -2,6 +2,7 @@ package dev.faust4j.testing;
 
 import dev.faust4j.App;
 import dev.faust4j.Settings;
+import dev.faust4j.spi.CommitFailedException;
 import dev.faust4j.spi.PartitionRecords;
 import dev.faust4j.spi.RebalanceListener;
 import dev.faust4j.spi.TopicPartition;
@@ -21,12 +22,14 @@ import java.util.OptionalInt;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 
 /**
  * A transport that wraps the real one (memory or Kafka) to let a test observe what the worker's consumer does:
- * how many records its polls returned to the Conductor, and which partitions it owns. Use it by prefixing the
+ * how many records its polls returned to the Conductor, and which partitions it owns; and to make its commits
+ * fail. Use it by prefixing the
  * fixture's broker URL: {@code App.builder(id).broker(CountingTransport.url(transport.brokerUrl(id)))}, then
  * {@code CountingTransport.probe(app)}. Everything else (producer, topics, commits) is the wrapped transport's,
  * so the fixture's inspection methods keep working with the plain URL.
@@ -41,6 +44,8 @@ public final class CountingTransport implements Transport {
         private final AtomicLong delivered = new AtomicLong();
         private final Set<TopicPartition> assignment = ConcurrentHashMap.newKeySet();
         private volatile LongConsumer onPoll = n -> { };
+        private volatile boolean refuseCommits;
+        private final AtomicInteger refusedCommits = new AtomicInteger();
 
         /** Records returned by polls so far (handed to the Conductor). */
         public long delivered() {
@@ -55,6 +60,21 @@ public final class CountingTransport implements Transport {
         /** Called on the poll thread after every poll that returned records, with the new {@link #delivered()}. */
         public void onPoll(LongConsumer listener) {
             this.onPoll = listener;
+        }
+
+        /** While true, every commit (synchronous or not) fails with a {@link CommitFailedException}. */
+        public void refuseCommits(boolean refuse) {
+            this.refuseCommits = refuse;
+        }
+
+        /** Commits refused so far by {@link #refuseCommits}. */
+        public int refusedCommits() {
+            return refusedCommits.get();
+        }
+
+        private CommitFailedException refusal(Map<TopicPartition, Long> offsets) {
+            refusedCommits.incrementAndGet();
+            return new CommitFailedException("commit of " + offsets + " refused by the test", null);
         }
     }
 
@@ -170,7 +190,19 @@ public final class CountingTransport implements Transport {
 
         @Override
         public void commit(Map<TopicPartition, Long> offsets) {
+            if (probe.refuseCommits) {
+                throw probe.refusal(offsets);
+            }
             inner.commit(offsets);
+        }
+
+        @Override
+        public void commitAsync(Map<TopicPartition, Long> offsets, java.util.function.Consumer<CommitFailedException> onComplete) {
+            if (probe.refuseCommits) {
+                onComplete.accept(probe.refusal(offsets));
+                return;
+            }
+            inner.commitAsync(offsets, onComplete);
         }
 
         @Override
