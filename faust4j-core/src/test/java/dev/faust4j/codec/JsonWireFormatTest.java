@@ -137,6 +137,13 @@ class JsonWireFormatTest {
     }
 
     @Test
+    void forwardSlashesAreWrittenAsIsLikePython() {
+        // Python's json and orjson both write "/" unescaped (Jackson 3 escapes it by default)
+        assertThat(text(Codecs.json(String.class).encode("https://example.com/a/b"))).isEqualTo("\"https://example.com/a/b\"");
+        assertThat(Codecs.json(String.class).decode("\"a\\/b\"".getBytes(java.nio.charset.StandardCharsets.UTF_8))).isEqualTo("a/b");
+    }
+
+    @Test
     void javaTimeIsIso8601WithZForUtc() {
         Times t = new Times(Instant.parse("2024-01-02T03:04:05Z"),
                 OffsetDateTime.of(2024, 1, 2, 3, 4, 5, 0, ZoneOffset.UTC),
