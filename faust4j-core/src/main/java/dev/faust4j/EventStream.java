@@ -28,7 +28,8 @@ import java.util.function.UnaryOperator;
  * {@link #processor}, {@link #filter}, {@link #echo} and {@link #noack} configure this stream;
  * {@link #through} and {@link #groupBy} return a new stream reading from another topic (processors registered
  * before them run <em>before</em> forwarding, unlike Faust); {@link #items}, {@link #events},
- * {@link #enumerate}, {@link #take} and {@link #takeEvents} are the last operation of a chain; {@link #combine} merges streams.
+ * {@link #enumerate}, {@link #take} and {@link #takeEvents} are the last operation of a chain; {@link #combine}
+ * merges streams.
  * Misuse (a second {@code through}, {@code groupBy} with a key function and no name, {@code through} in an
  * agent with concurrency above 1, {@code take} with {@code max < 1}) throws at once with the reason.
  *
@@ -89,6 +90,7 @@ public interface EventStream<K, V> extends Iterable<V> {
      * }</pre>
      *
      * @throws IllegalArgumentException when {@code max < 1} or {@code within} is not positive
+     * @throws NullPointerException when {@code within} is null (use a long duration for "full batches only")
      */
     Iterable<List<Event<K, V>>> takeEvents(int max, Duration within);
 

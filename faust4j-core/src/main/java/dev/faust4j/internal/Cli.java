@@ -10,6 +10,7 @@ import picocli.CommandLine.Parameters;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** The app's command line (Faust's {@code faust -A app ...}): {@code worker} and {@code send}. */
 final class Cli {
@@ -85,7 +86,7 @@ final class Cli {
      */
     @SuppressWarnings("removal")
     static void handleStopSignals(App app) {
-        java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger received = new AtomicInteger();
         for (String name : new String[] {"TERM", "INT"}) {
             try {
                 sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> {

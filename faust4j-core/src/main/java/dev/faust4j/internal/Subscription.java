@@ -94,6 +94,7 @@ final class Subscription {
             ensureCapacity(size + 1);
             ring[(head + size) & (ring.length - 1)] = event;
             size++;
+            level = size;
             notEmpty.signalAll();
         } finally {
             lock.unlock();
