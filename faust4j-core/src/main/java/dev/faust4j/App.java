@@ -1,6 +1,6 @@
 package dev.faust4j;
 
-import dev.faust4j.internal.AppRuntime;
+import dev.faust4j.internal.app.AppRuntime;
 import dev.faust4j.time.Ticker;
 
 import java.time.Duration;
@@ -50,6 +50,7 @@ public final class App implements AutoCloseable {
         return new Builder(id);
     }
 
+    /** The app's settings. */
     public Settings settings() {
         return runtime.settings();
     }
@@ -99,12 +100,14 @@ public final class App implements AutoCloseable {
 
     /** Runs {@code task} once, on a virtual thread, when the worker starts. */
     public void task(Task task) {
-        runtime.task(task);
+        Objects.requireNonNull(task, "task");
+        runtime.task(task::run);
     }
 
     /** Runs {@code task} every {@code interval} (by the app's ticker) while the worker runs. */
     public void timer(Duration interval, Task task) {
-        runtime.timer(interval, task);
+        Objects.requireNonNull(task, "task");
+        runtime.timer(interval, task::run);
     }
 
     /** Starts the worker in this process and returns once it runs. */
@@ -133,7 +136,7 @@ public final class App implements AutoCloseable {
      * [--key K]}, {@code --help}. Returns the exit code.
      */
     public int run(String... args) {
-        return runtime.commandLine(this, args);
+        return runtime.commandLine(args);
     }
 
     /** {@link #run} then exit the JVM with its exit code: the one-line {@code main} of an app. */
@@ -148,125 +151,137 @@ public final class App implements AutoCloseable {
     }
 
     /**
-     * Builds an {@link App}, validating each setting at once. Defaults are Faust's ({@link Settings}).
-     * Not thread-safe.
+     * Builds an {@link App}, validating each setting at once with a message that names it. Defaults are Faust's
+     * (see the table in {@link Settings}); every setting can also come from properties or environment variables.
+     *
+     * <pre>{@code
+     * App app = App.builder("orders").broker("kafka://localhost:9092").topicPartitions(12).build();
+     * }</pre>
+     *
+     * <p>Not thread-safe.
      */
     public static final class Builder {
-        final String id;
-        String broker = "memory://";
-        Duration commitInterval = Settings.DEFAULT_COMMIT_INTERVAL;
-        int commitEvery = Settings.DEFAULT_COMMIT_EVERY;
-        int streamBufferMaxsize = Settings.DEFAULT_STREAM_BUFFER_MAXSIZE;
-        int topicPartitions = Settings.DEFAULT_TOPIC_PARTITIONS;
-        short topicReplicationFactor = 1;
-        String keySerializer = "raw";
-        String valueSerializer = "json";
-        String autoOffsetReset = "earliest";
-        int maxPollRecords = 500;
-        Duration shutdownGracePeriod = Settings.DEFAULT_SHUTDOWN_GRACE;
-        int agentMaxRestartsPerSecond = 100;
-        ErrorPolicy decodeErrorPolicy = ErrorPolicy.skip();
-        ErrorPolicy agentErrorPolicy = ErrorPolicy.skip();
-        int maxRecordBytes = 16 * 1024 * 1024;
-        Ticker ticker = Ticker.system();
-        final Map<String, String> clientProperties = new LinkedHashMap<>();
+        private final String id;
+        private final Object[] values;
+        private Ticker ticker = Ticker.system();
+        private final Map<String, String> clientProperties = new LinkedHashMap<>();
 
         Builder(String id) {
-            this.id = Settings.requireNonBlank(id, "app id");
+            this.id = Setting.requireNonBlank(id, "app id");
+            this.values = new Object[Setting.all().size()];
+            for (Setting<?> s : Setting.all()) {
+                values[s.index()] = s.defaultValue();
+            }
+        }
+
+        private <T> Builder set(Setting<T> setting, T value) {
+            values[setting.index()] = setting.validate(value);
+            return this;
+        }
+
+        private <T> void setText(Setting<T> setting, String text, String source) {
+            values[setting.index()] = setting.parse(text, source);
         }
 
         /** {@code memory://} (default), {@code memory://<name>} or {@code kafka://host:port[;host:port]}. */
         public Builder broker(String url) {
-            Settings.requireNonBlank(url, "broker");
-            if (!url.contains("://")) {
-                throw new IllegalArgumentException("broker must be a URL such as memory:// or kafka://localhost:9092, got '" + url + "'");
-            }
-            this.broker = url;
-            return this;
+            return set(Setting.BROKER, url);
         }
 
+        /** How often acked offsets are committed (default 2.8 s). */
         public Builder commitInterval(Duration interval) {
-            this.commitInterval = positive(interval, "commitInterval");
-            return this;
+            return set(Setting.COMMIT_INTERVAL, interval);
         }
 
+        /** Also commit after this many acks (default 10,000). */
         public Builder commitEvery(int acks) {
-            this.commitEvery = atLeast(acks, 1, "commitEvery");
-            return this;
+            return set(Setting.COMMIT_EVERY, acks);
         }
 
+        /** Events buffered per subscription (default 4,096); at 80 % its partitions pause. */
         public Builder streamBufferMaxsize(int maxsize) {
-            this.streamBufferMaxsize = atLeast(maxsize, 1, "streamBufferMaxsize");
-            return this;
+            return set(Setting.STREAM_BUFFER_MAXSIZE, maxsize);
         }
 
+        /** Partitions of the topics faust4j creates without an explicit count (default 8). */
         public Builder topicPartitions(int partitions) {
-            this.topicPartitions = atLeast(partitions, 1, "topicPartitions");
-            return this;
+            return set(Setting.TOPIC_PARTITIONS, partitions);
         }
 
+        /** Replication factor of the topics faust4j creates (default 1). */
         public Builder topicReplicationFactor(int replicas) {
-            this.topicReplicationFactor = (short) atLeast(replicas, 1, "topicReplicationFactor");
-            return this;
+            return set(Setting.TOPIC_REPLICATION_FACTOR, replicas);
         }
 
         /** Default key codec name: {@code raw} (default), {@code string} or {@code json}. */
         public Builder keySerializer(String name) {
-            this.keySerializer = codecName(name, "keySerializer");
-            return this;
+            return set(Setting.KEY_SERIALIZER, name);
         }
 
         /** Default value codec name: {@code json} (default), {@code raw} or {@code string}. */
         public Builder valueSerializer(String name) {
-            this.valueSerializer = codecName(name, "valueSerializer");
-            return this;
+            return set(Setting.VALUE_SERIALIZER, name);
         }
 
         /** Where to start without a committed offset: {@code earliest} (default) or {@code latest}. */
         public Builder autoOffsetReset(String reset) {
-            String r = reset.toLowerCase(Locale.ROOT);
-            if (!r.equals("earliest") && !r.equals("latest")) {
-                throw new IllegalArgumentException("autoOffsetReset must be earliest or latest, got '" + reset + "'");
-            }
-            this.autoOffsetReset = r;
-            return this;
+            return set(Setting.AUTO_OFFSET_RESET, Setting.requireNonBlank(reset, "autoOffsetReset").toLowerCase(Locale.ROOT));
         }
 
+        /** Most records one poll returns (default 500). */
         public Builder maxPollRecords(int records) {
-            this.maxPollRecords = atLeast(records, 1, "maxPollRecords");
-            return this;
+            return set(Setting.MAX_POLL_RECORDS, records);
         }
 
+        /** How long a stop or a revoke waits for the events being processed (default 30 s). */
         public Builder shutdownGracePeriod(Duration grace) {
-            Objects.requireNonNull(grace, "shutdownGracePeriod");
-            if (grace.isNegative()) {
-                throw new IllegalArgumentException("shutdownGracePeriod must not be negative, got " + grace);
-            }
-            this.shutdownGracePeriod = grace;
-            return this;
+            return set(Setting.SHUTDOWN_GRACE_PERIOD, grace);
         }
 
-        public Builder agentMaxRestartsPerSecond(int restarts) {
-            this.agentMaxRestartsPerSecond = atLeast(restarts, 1, "agentMaxRestartsPerSecond");
-            return this;
-        }
-
+        /** What happens to a record that cannot be decoded (default {@link ErrorPolicy#skip()}). */
         public Builder decodeErrorPolicy(ErrorPolicy policy) {
-            this.decodeErrorPolicy = Objects.requireNonNull(policy, "decodeErrorPolicy");
-            return this;
+            return set(Setting.DECODE_ERROR_POLICY, policy);
         }
 
+        /** What happens to an event whose agent threw or whose outputs failed (default {@link ErrorPolicy#skip()}). */
         public Builder agentErrorPolicy(ErrorPolicy policy) {
-            this.agentErrorPolicy = Objects.requireNonNull(policy, "agentErrorPolicy");
-            return this;
+            return set(Setting.AGENT_ERROR_POLICY, policy);
         }
 
+        /** Largest key plus value that is decoded (default 16 MiB); a larger record is a decode error. */
         public Builder maxRecordBytes(int bytes) {
-            this.maxRecordBytes = atLeast(bytes, 1, "maxRecordBytes");
-            return this;
+            return set(Setting.MAX_RECORD_BYTES, bytes);
         }
 
-        /** The clock for commit intervals, take(within) and timers; tests pass a {@code ManualTicker}. */
+        /** Wait before restarting an agent instance that threw (default 100 ms); doubled while it keeps failing. */
+        public Builder agentRestartBackoff(Duration backoff) {
+            return set(Setting.AGENT_RESTART_BACKOFF, backoff);
+        }
+
+        /** The longest restart backoff (default 10 s). */
+        public Builder agentRestartBackoffMax(Duration max) {
+            return set(Setting.AGENT_RESTART_BACKOFF_MAX, max);
+        }
+
+        /** Failures in a row, without getting past an event, after which an agent gives up (default 10). */
+        public Builder agentMaxRestarts(int restarts) {
+            return set(Setting.AGENT_MAX_RESTARTS, restarts);
+        }
+
+        /** Whether an agent that gives up, or misuses the API, stops the whole worker (default false). */
+        public Builder agentFailureStopsWorker(boolean stop) {
+            return set(Setting.AGENT_FAILURE_STOPS_WORKER, stop);
+        }
+
+        /**
+         * How long a send caused by a record is retried while it fails with a retriable error (the broker is
+         * unreachable) before the record's error policy applies (default: forever, the worker rides out an outage).
+         */
+        public Builder sendRetryTimeout(Duration timeout) {
+            return set(Setting.SEND_RETRY_TIMEOUT, timeout);
+        }
+
+        /** The clock for commit intervals, take(within), timers and backoffs; tests pass a {@code ManualTicker}. */
         public Builder ticker(Ticker ticker) {
             this.ticker = Objects.requireNonNull(ticker, "ticker");
             return this;
@@ -274,99 +289,54 @@ public final class App implements AutoCloseable {
 
         /** A client property passed through to the transport untouched (for example {@code security.protocol}). */
         public Builder clientProperty(String key, String value) {
-            clientProperties.put(Settings.requireNonBlank(key, "client property key"), Objects.requireNonNull(value, key));
+            clientProperties.put(Setting.requireNonBlank(key, "client property key"), Objects.requireNonNull(value, key));
             return this;
         }
 
         /**
-         * Reads settings from properties: Faust's setting names ({@code broker}, {@code broker_commit_interval},
-         * {@code topic_partitions}, ...; dots and dashes may replace underscores) set faust4j settings; every
-         * other key is a client property passed through untouched.
+         * Reads settings from properties: the keys of the settings table ({@code broker}, {@code broker_commit_interval},
+         * {@code topic_partitions}, ...; dots and dashes may replace underscores) set those settings; every other key
+         * is a client property passed through untouched.
          */
         public Builder properties(Properties properties) {
             for (String key : properties.stringPropertyNames()) {
                 String value = properties.getProperty(key);
-                if (!applyNamed(key.toLowerCase(Locale.ROOT).replace('.', '_').replace('-', '_'), value, key)) {
+                Setting<?> s = Setting.byKey(key);
+                if (s != null) {
+                    setText(s, value, key);
+                } else {
                     clientProperty(key, value);
                 }
             }
             return this;
         }
 
-        /** Reads Faust's environment variables ({@code BROKER_URL}, {@code TOPIC_PARTITIONS}, ...; see {@link Settings}). */
+        /**
+         * Reads Faust's environment variables ({@code BROKER_URL}, {@code TOPIC_PARTITIONS}, ...: the table in
+         * {@link Settings}); other variables are ignored.
+         */
         public Builder environment(Map<String, String> env) {
-            env.forEach((k, v) -> {
-                String name = switch (k) {
-                    case "BROKER_URL" -> "broker";
-                    case "APP_KEY_SERIALIZER" -> "key_serializer";
-                    case "APP_VALUE_SERIALIZER" -> "value_serializer";
-                    default -> k.toLowerCase(Locale.ROOT);
-                };
-                if (!name.equals("broker_url") && !name.equals("id")) {
-                    applyNamed(name, v, k);
+            env.forEach((name, value) -> {
+                Setting<?> s = Setting.byEnv(name);
+                if (s != null) {
+                    setText(s, value, name);
                 }
             });
             return this;
         }
 
-        private boolean applyNamed(String name, String value, String originalKey) {
-            try {
-                switch (name) {
-                    case "broker" -> broker(value);
-                    case "broker_commit_interval" -> commitInterval(seconds(value));
-                    case "broker_commit_every" -> commitEvery(Integer.parseInt(value.trim()));
-                    case "stream_buffer_maxsize" -> streamBufferMaxsize(Integer.parseInt(value.trim()));
-                    case "topic_partitions" -> topicPartitions(Integer.parseInt(value.trim()));
-                    case "topic_replication_factor" -> topicReplicationFactor(Integer.parseInt(value.trim()));
-                    case "key_serializer" -> keySerializer(value.trim());
-                    case "value_serializer" -> valueSerializer(value.trim());
-                    case "consumer_auto_offset_reset" -> autoOffsetReset(value.trim());
-                    case "broker_max_poll_records" -> maxPollRecords(Integer.parseInt(value.trim()));
-                    case "shutdown_grace_period" -> shutdownGracePeriod(seconds(value));
-                    case "decode_error_policy" -> decodeErrorPolicy(ErrorPolicy.parse(value));
-                    case "agent_error_policy" -> agentErrorPolicy(ErrorPolicy.parse(value));
-                    case "max_record_bytes" -> maxRecordBytes(Integer.parseInt(value.trim()));
-                    default -> {
-                        return false;
-                    }
-                }
-                return true;
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("setting " + originalKey + " needs a number, got '" + value + "'", e);
-            }
-        }
-
-        private static Duration seconds(String value) {
-            double s = Double.parseDouble(value.trim());
-            return Duration.ofNanos((long) (s * 1_000_000_000L));
-        }
-
-        private static String codecName(String name, String setting) {
-            String n = Settings.requireNonBlank(name, setting).toLowerCase(Locale.ROOT);
-            if (!n.equals("raw") && !n.equals("json") && !n.equals("string")) {
-                throw new IllegalArgumentException(setting + " must be raw, string or json, got '" + name + "'");
-            }
-            return n;
-        }
-
-        private static Duration positive(Duration d, String name) {
-            Objects.requireNonNull(d, name);
-            if (d.isZero() || d.isNegative()) {
-                throw new IllegalArgumentException(name + " must be positive, got " + d);
-            }
-            return d;
-        }
-
-        private static int atLeast(int value, int min, String name) {
-            if (value < min) {
-                throw new IllegalArgumentException(name + " must be >= " + min + ", got " + value);
-            }
-            return value;
-        }
-
-        /** Builds the app (it is not started). */
+        /**
+         * Builds the app (it is not started).
+         *
+         * @throws IllegalArgumentException when settings contradict each other (the restart backoff above its maximum)
+         */
         public App build() {
-            return new App(new Settings(this));
+            Duration backoff = (Duration) values[Setting.AGENT_RESTART_BACKOFF.index()];
+            Duration max = (Duration) values[Setting.AGENT_RESTART_BACKOFF_MAX.index()];
+            if (backoff.compareTo(max) > 0) {
+                throw new IllegalArgumentException("agentRestartBackoff (" + backoff + ") must not exceed agentRestartBackoffMax (" + max + ")");
+            }
+            return new App(new Settings(id, values, ticker, clientProperties));
         }
     }
 }

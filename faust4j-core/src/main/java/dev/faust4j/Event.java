@@ -1,6 +1,5 @@
 package dev.faust4j;
 
-import dev.faust4j.spi.Header;
 
 import java.util.List;
 

@@ -7,133 +7,206 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * An app's settings, with Faust's names and defaults. Built by {@link App.Builder}; immutable and thread-safe.
+ * An app's settings, with Faust's names and defaults. Built by {@link App.Builder}, in code, from properties
+ * ({@link App.Builder#properties(Properties)}) or from Faust's environment variables
+ * ({@link App.Builder#environment(Map)}):
  *
+ * <pre>{@code
+ * App app = App.builder("orders")
+ *     .broker("kafka://broker1:9092")
+ *     .commitInterval(Duration.ofSeconds(1))
+ *     .properties(propertiesFromFile)        // broker_commit_interval=1.0, security.protocol=SASL_SSL, ...
+ *     .environment(System.getenv())          // BROKER_URL, TOPIC_PARTITIONS, ...
+ *     .build();
+ * }</pre>
+ *
+ * <!-- settings-table:begin (generated from the settings table by SettingsDocumentationTest; do not edit) -->
  * <table>
- * <caption>Settings, their Faust defaults, and the keys read by {@link App.Builder#properties(Properties)}
- * and the environment variables read by {@link App.Builder#environment(Map)}</caption>
- * <tr><th>setting</th><th>default</th><th>property</th><th>environment</th></tr>
- * <tr><td>broker URL</td><td>{@code memory://}</td><td>{@code broker}</td><td>{@code BROKER_URL}</td></tr>
- * <tr><td>commit interval</td><td>2.8 s</td><td>{@code broker_commit_interval} (seconds)</td><td>{@code BROKER_COMMIT_INTERVAL}</td></tr>
- * <tr><td>commit every N acks</td><td>10,000</td><td>{@code broker_commit_every}</td><td>{@code BROKER_COMMIT_EVERY}</td></tr>
- * <tr><td>stream buffer</td><td>4,096</td><td>{@code stream_buffer_maxsize}</td><td>{@code STREAM_BUFFER_MAXSIZE}</td></tr>
- * <tr><td>topic partitions</td><td>8</td><td>{@code topic_partitions}</td><td>{@code TOPIC_PARTITIONS}</td></tr>
- * <tr><td>replication factor</td><td>1</td><td>{@code topic_replication_factor}</td><td>{@code TOPIC_REPLICATION_FACTOR}</td></tr>
- * <tr><td>key codec</td><td>{@code raw}</td><td>{@code key_serializer}</td><td>{@code APP_KEY_SERIALIZER}</td></tr>
- * <tr><td>value codec</td><td>{@code json}</td><td>{@code value_serializer}</td><td>{@code APP_VALUE_SERIALIZER}</td></tr>
- * <tr><td>auto offset reset</td><td>{@code earliest}</td><td>{@code consumer_auto_offset_reset}</td><td>{@code CONSUMER_AUTO_OFFSET_RESET}</td></tr>
- * <tr><td>max poll records</td><td>500</td><td>{@code broker_max_poll_records}</td><td>{@code BROKER_MAX_POLL_RECORDS}</td></tr>
- * <tr><td>shutdown grace</td><td>30 s</td><td>{@code shutdown_grace_period} (seconds)</td><td>{@code SHUTDOWN_GRACE_PERIOD}</td></tr>
+ * <caption>Settings: the builder method, the property key, the environment variable, the default</caption>
+ * <tr><th>builder method</th><th>property</th><th>environment</th><th>default</th><th>meaning</th></tr>
+ * <tr><td>{@code broker}</td><td>{@code broker}</td><td>{@code BROKER_URL}</td><td>{@code memory://}</td><td>Broker URL: {@code memory://} (embedded, the default), {@code memory://name} (an isolated embedded broker) or {@code kafka://host:port[;host:port]}.</td></tr>
+ * <tr><td>{@code commitInterval}</td><td>{@code broker_commit_interval}</td><td>{@code BROKER_COMMIT_INTERVAL}</td><td>{@code 2.8 s}</td><td>How often acked offsets are committed.</td></tr>
+ * <tr><td>{@code commitEvery}</td><td>{@code broker_commit_every}</td><td>{@code BROKER_COMMIT_EVERY}</td><td>{@code 10000}</td><td>Also commit after this many acks.</td></tr>
+ * <tr><td>{@code streamBufferMaxsize}</td><td>{@code stream_buffer_maxsize}</td><td>{@code STREAM_BUFFER_MAXSIZE}</td><td>{@code 4096}</td><td>Events buffered per subscription; at 80 % its partitions pause, at 40 % they resume.</td></tr>
+ * <tr><td>{@code topicPartitions}</td><td>{@code topic_partitions}</td><td>{@code TOPIC_PARTITIONS}</td><td>{@code 8}</td><td>Partitions of the topics faust4j creates without an explicit count.</td></tr>
+ * <tr><td>{@code topicReplicationFactor}</td><td>{@code topic_replication_factor}</td><td>{@code TOPIC_REPLICATION_FACTOR}</td><td>{@code 1}</td><td>Replication factor of the topics faust4j creates.</td></tr>
+ * <tr><td>{@code keySerializer}</td><td>{@code key_serializer}</td><td>{@code APP_KEY_SERIALIZER}</td><td>{@code raw}</td><td>Default key codec: {@code raw}, {@code string} or {@code json}.</td></tr>
+ * <tr><td>{@code valueSerializer}</td><td>{@code value_serializer}</td><td>{@code APP_VALUE_SERIALIZER}</td><td>{@code json}</td><td>Default value codec: {@code json}, {@code raw} or {@code string}.</td></tr>
+ * <tr><td>{@code autoOffsetReset}</td><td>{@code consumer_auto_offset_reset}</td><td>{@code CONSUMER_AUTO_OFFSET_RESET}</td><td>{@code earliest}</td><td>Where to start without a committed offset: {@code earliest} or {@code latest}.</td></tr>
+ * <tr><td>{@code maxPollRecords}</td><td>{@code broker_max_poll_records}</td><td>{@code BROKER_MAX_POLL_RECORDS}</td><td>{@code 500}</td><td>Most records one poll returns.</td></tr>
+ * <tr><td>{@code shutdownGracePeriod}</td><td>{@code shutdown_grace_period}</td><td>{@code SHUTDOWN_GRACE_PERIOD}</td><td>{@code 30 s}</td><td>How long a stop or a revoke waits for the events being processed.</td></tr>
+ * <tr><td>{@code decodeErrorPolicy}</td><td>{@code decode_error_policy}</td><td>{@code DECODE_ERROR_POLICY}</td><td>{@code skip}</td><td>What happens to a record that cannot be decoded ({@link ErrorPolicy}).</td></tr>
+ * <tr><td>{@code agentErrorPolicy}</td><td>{@code agent_error_policy}</td><td>{@code AGENT_ERROR_POLICY}</td><td>{@code skip}</td><td>What happens to an event whose agent threw, or whose outputs could not be sent.</td></tr>
+ * <tr><td>{@code maxRecordBytes}</td><td>{@code max_record_bytes}</td><td>{@code MAX_RECORD_BYTES}</td><td>{@code 16777216}</td><td>Largest key plus value that is decoded; a larger record is a decode error.</td></tr>
+ * <tr><td>{@code agentRestartBackoff}</td><td>{@code agent_restart_backoff}</td><td>{@code AGENT_RESTART_BACKOFF}</td><td>{@code 100 ms}</td><td>Wait before restarting an agent instance that threw; doubled (with jitter) while it keeps failing without getting past an event.</td></tr>
+ * <tr><td>{@code agentRestartBackoffMax}</td><td>{@code agent_restart_backoff_max}</td><td>{@code AGENT_RESTART_BACKOFF_MAX}</td><td>{@code 10 s}</td><td>The longest restart backoff.</td></tr>
+ * <tr><td>{@code agentMaxRestarts}</td><td>{@code agent_max_restarts}</td><td>{@code AGENT_MAX_RESTARTS}</td><td>{@code 10}</td><td>Failures in a row (without getting past an event) after which an agent gives up and stops.</td></tr>
+ * <tr><td>{@code agentFailureStopsWorker}</td><td>{@code agent_failure_stops_worker}</td><td>{@code AGENT_FAILURE_STOPS_WORKER}</td><td>{@code false}</td><td>Whether an agent that gives up (or misuses the API) stops the whole worker with exit code 1.</td></tr>
+ * <tr><td>{@code sendRetryTimeout}</td><td>{@code send_retry_timeout}</td><td>{@code SEND_RETRY_TIMEOUT}</td><td>{@code forever}</td><td>How long a send caused by a record is retried while it fails with a retriable error (the broker is unreachable) before the record's error policy applies; {@code forever} by default, so a worker rides out an outage.</td></tr>
  * </table>
+ * <!-- settings-table:end -->
  *
- * <p>Every property that is not one of these keys is a client property and passes through untouched to the
- * transport (on Kafka: {@code bootstrap.servers}, {@code security.protocol}, {@code ssl.*}, {@code sasl.*},
- * and {@code consumer.}/{@code producer.}/{@code admin.} prefixed keys). Secrets among them are masked by
+ * <p>Durations read from text are seconds, as Faust writes them ({@code 2.8}), or carry a unit ({@code 250ms},
+ * {@code 3s}). In property keys, dots and dashes may replace underscores ({@code broker.commit.interval}). Two
+ * settings are set in code only: the {@link App.Builder#ticker ticker} (the clock; tests pass a
+ * {@link dev.faust4j.time.ManualTicker}) and {@link App.Builder#clientProperty client properties}.
+ *
+ * <p>Every property that is not one of the keys above is a client property and passes through untouched to the
+ * transport (on Kafka: {@code bootstrap.servers}, {@code security.protocol}, {@code ssl.*}, {@code sasl.*}, and
+ * {@code consumer.}/{@code producer.}/{@code admin.} prefixed keys). Secrets among them are masked by
  * {@link #toString()}.
+ *
+ * <p><b>Thread-safety:</b> immutable and thread-safe.
  */
 public final class Settings {
 
-    /** Default commit interval: 2.8 seconds, as Faust. */
-    public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(2800);
-    /** Default: also commit after this many acks, as Faust. */
-    public static final int DEFAULT_COMMIT_EVERY = 10_000;
-    /** Default per-subscriber stream buffer, as Faust. */
-    public static final int DEFAULT_STREAM_BUFFER_MAXSIZE = 4096;
-    /** Default partition count of topics faust4j creates, as Faust. */
-    public static final int DEFAULT_TOPIC_PARTITIONS = 8;
-    /** Default grace period for in-flight events on stop. */
-    public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(30);
+    private static final Set<String> SECRET_HINTS = Set.of("password", "secret", "jaas", "token", "credential", "key.pem", "keystore.key");
 
     private final String id;
-    private final String broker;
-    private final Duration commitInterval;
-    private final int commitEvery;
-    private final int streamBufferMaxsize;
-    private final int topicPartitions;
-    private final short topicReplicationFactor;
-    private final String keySerializer;
-    private final String valueSerializer;
-    private final String autoOffsetReset;
-    private final int maxPollRecords;
-    private final Duration shutdownGracePeriod;
-    private final int agentMaxRestartsPerSecond;
-    private final ErrorPolicy decodeErrorPolicy;
-    private final ErrorPolicy agentErrorPolicy;
-    private final int maxRecordBytes;
+    private final Object[] values;
     private final Ticker ticker;
     private final Map<String, String> clientProperties;
 
-    Settings(App.Builder b) {
-        this.id = b.id;
-        this.broker = b.broker;
-        this.commitInterval = b.commitInterval;
-        this.commitEvery = b.commitEvery;
-        this.streamBufferMaxsize = b.streamBufferMaxsize;
-        this.topicPartitions = b.topicPartitions;
-        this.topicReplicationFactor = b.topicReplicationFactor;
-        this.keySerializer = b.keySerializer;
-        this.valueSerializer = b.valueSerializer;
-        this.autoOffsetReset = b.autoOffsetReset;
-        this.maxPollRecords = b.maxPollRecords;
-        this.shutdownGracePeriod = b.shutdownGracePeriod;
-        this.agentMaxRestartsPerSecond = b.agentMaxRestartsPerSecond;
-        this.decodeErrorPolicy = b.decodeErrorPolicy;
-        this.agentErrorPolicy = b.agentErrorPolicy;
-        this.maxRecordBytes = b.maxRecordBytes;
-        this.ticker = b.ticker;
-        this.clientProperties = Collections.unmodifiableMap(new LinkedHashMap<>(b.clientProperties));
+    Settings(String id, Object[] values, Ticker ticker, Map<String, String> clientProperties) {
+        this.id = id;
+        this.values = values.clone();
+        this.ticker = ticker;
+        this.clientProperties = Collections.unmodifiableMap(new LinkedHashMap<>(clientProperties));
+    }
+
+    private <T> T get(Setting<T> setting) {
+        @SuppressWarnings("unchecked") T v = (T) values[setting.index()];
+        return v;
     }
 
     /** App id: consumer group id, client id prefix and prefix of the topics faust4j names. */
-    public String id() { return id; }
+    public String id() {
+        return id;
+    }
 
     /** Broker URL: {@code memory://}, {@code memory://name}, or {@code kafka://host:port[;host2:port]}. */
-    public String broker() { return broker; }
+    public String broker() {
+        return get(Setting.BROKER);
+    }
 
     /** The URL scheme of {@link #broker()}, such as {@code memory} or {@code kafka}. */
     public String brokerScheme() {
+        String broker = broker();
         int i = broker.indexOf("://");
         return (i < 0 ? broker : broker.substring(0, i)).toLowerCase(Locale.ROOT);
     }
 
     /** The part of {@link #broker()} after {@code scheme://}. */
     public String brokerAddress() {
+        String broker = broker();
         int i = broker.indexOf("://");
         return i < 0 ? "" : broker.substring(i + 3);
     }
 
-    public Duration commitInterval() { return commitInterval; }
-    public int commitEvery() { return commitEvery; }
-    public int streamBufferMaxsize() { return streamBufferMaxsize; }
-    public int topicPartitions() { return topicPartitions; }
-    public short topicReplicationFactor() { return topicReplicationFactor; }
-    /** Name of the default key codec ({@code raw}). */
-    public String keySerializer() { return keySerializer; }
-    /** Name of the default value codec ({@code json}). */
-    public String valueSerializer() { return valueSerializer; }
-    public String autoOffsetReset() { return autoOffsetReset; }
-    public int maxPollRecords() { return maxPollRecords; }
-    public Duration shutdownGracePeriod() { return shutdownGracePeriod; }
-    /** Agent restarts allowed per second before the worker stops with a non-zero exit (Faust: 100). */
-    public int agentMaxRestartsPerSecond() { return agentMaxRestartsPerSecond; }
-    /** What happens to a record that cannot be decoded (default: skip, logged). */
-    public ErrorPolicy decodeErrorPolicy() { return decodeErrorPolicy; }
-    /** What happens to an event whose agent threw (default: skip, logged, as Faust). */
-    public ErrorPolicy agentErrorPolicy() { return agentErrorPolicy; }
-    /** Largest key plus value a record may have to be decoded; larger ones are decode errors. */
-    public int maxRecordBytes() { return maxRecordBytes; }
-    /** The clock for commit intervals, {@code take(within)} and timers. */
-    public Ticker ticker() { return ticker; }
-    /** Client properties passed through to the transport untouched. */
-    public Map<String, String> clientProperties() { return clientProperties; }
+    /** How often acked offsets are committed (default 2.8 s). */
+    public Duration commitInterval() {
+        return get(Setting.COMMIT_INTERVAL);
+    }
 
-    private static final Set<String> SECRET_HINTS = Set.of("password", "secret", "jaas", "token", "credential", "key.pem", "keystore.key");
+    /** Also commit after this many acks (default 10,000). */
+    public int commitEvery() {
+        return get(Setting.COMMIT_EVERY);
+    }
+
+    /** Events buffered per subscription (default 4,096). */
+    public int streamBufferMaxsize() {
+        return get(Setting.STREAM_BUFFER_MAXSIZE);
+    }
+
+    /** Partitions of the topics faust4j creates without an explicit count (default 8). */
+    public int topicPartitions() {
+        return get(Setting.TOPIC_PARTITIONS);
+    }
+
+    /** Replication factor of the topics faust4j creates (default 1). */
+    public short topicReplicationFactor() {
+        return get(Setting.TOPIC_REPLICATION_FACTOR).shortValue();
+    }
+
+    /** Name of the default key codec ({@code raw}). */
+    public String keySerializer() {
+        return get(Setting.KEY_SERIALIZER);
+    }
+
+    /** Name of the default value codec ({@code json}). */
+    public String valueSerializer() {
+        return get(Setting.VALUE_SERIALIZER);
+    }
+
+    /** Where to start without a committed offset: {@code earliest} (default) or {@code latest}. */
+    public String autoOffsetReset() {
+        return get(Setting.AUTO_OFFSET_RESET);
+    }
+
+    /** Most records one poll returns (default 500). */
+    public int maxPollRecords() {
+        return get(Setting.MAX_POLL_RECORDS);
+    }
+
+    /** How long a stop or a revoke waits for the events being processed (default 30 s). */
+    public Duration shutdownGracePeriod() {
+        return get(Setting.SHUTDOWN_GRACE_PERIOD);
+    }
+
+    /** What happens to a record that cannot be decoded (default: skip, logged). */
+    public ErrorPolicy decodeErrorPolicy() {
+        return get(Setting.DECODE_ERROR_POLICY);
+    }
+
+    /** What happens to an event whose agent threw or whose outputs failed (default: skip, logged, as Faust). */
+    public ErrorPolicy agentErrorPolicy() {
+        return get(Setting.AGENT_ERROR_POLICY);
+    }
+
+    /** Largest key plus value a record may have to be decoded; larger ones are decode errors. */
+    public int maxRecordBytes() {
+        return get(Setting.MAX_RECORD_BYTES);
+    }
+
+    /** Wait before restarting an agent instance that threw (default 100 ms), doubled while it keeps failing. */
+    public Duration agentRestartBackoff() {
+        return get(Setting.AGENT_RESTART_BACKOFF);
+    }
+
+    /** The longest restart backoff (default 10 s). */
+    public Duration agentRestartBackoffMax() {
+        return get(Setting.AGENT_RESTART_BACKOFF_MAX);
+    }
+
+    /** Failures in a row after which an agent gives up and stops (default 10). */
+    public int agentMaxRestarts() {
+        return get(Setting.AGENT_MAX_RESTARTS);
+    }
+
+    /** Whether an agent that gives up stops the whole worker (default false: it stops alone). */
+    public boolean agentFailureStopsWorker() {
+        return get(Setting.AGENT_FAILURE_STOPS_WORKER);
+    }
+
+    /** How long a send caused by a record is retried on retriable errors (default: forever). */
+    public Duration sendRetryTimeout() {
+        return get(Setting.SEND_RETRY_TIMEOUT);
+    }
+
+    /** The clock for commit intervals, {@code take(within)}, timers and backoffs. */
+    public Ticker ticker() {
+        return ticker;
+    }
+
+    /** Client properties passed through to the transport untouched. */
+    public Map<String, String> clientProperties() {
+        return clientProperties;
+    }
 
     /** True when a client property name looks like it holds a secret; its value is never logged. */
     public static boolean isSecret(String propertyName) {
@@ -146,22 +219,15 @@ public final class Settings {
         return false;
     }
 
-    /** Renders the settings with every secret-looking client property masked as {@code [hidden]}. */
+    /** Every setting with its value, and the client properties with every secret-looking value masked as {@code [hidden]}. */
     @Override
     public String toString() {
+        StringBuilder sb = new StringBuilder("Settings{id=").append(id);
+        for (Setting<?> s : Setting.all()) {
+            sb.append(", ").append(s.name()).append('=').append(s.format(values[s.index()]));
+        }
         Map<String, String> masked = new TreeMap<>();
         clientProperties.forEach((k, v) -> masked.put(k, isSecret(k) ? "[hidden]" : v));
-        return "Settings{id=" + id + ", broker=" + broker + ", commitInterval=" + commitInterval
-                + ", commitEvery=" + commitEvery + ", streamBufferMaxsize=" + streamBufferMaxsize
-                + ", topicPartitions=" + topicPartitions + ", keySerializer=" + keySerializer
-                + ", valueSerializer=" + valueSerializer + ", clientProperties=" + masked + "}";
-    }
-
-    static String requireNonBlank(String value, String name) {
-        Objects.requireNonNull(value, name);
-        if (value.isBlank()) {
-            throw new IllegalArgumentException(name + " must not be blank");
-        }
-        return value;
+        return sb.append(", clientProperties=").append(masked).append('}').toString();
     }
 }

@@ -1,7 +1,6 @@
 package dev.faust4j;
 
 import dev.faust4j.codec.Codec;
-import dev.faust4j.spi.Header;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -34,7 +34,7 @@ public record TopicOptions<K, V>(List<String> names, Codec<K> keyCodec, Codec<V>
             throw new IllegalArgumentException("a topic needs at least one name");
         }
         for (String n : names) {
-            Settings.requireNonBlank(n, "topic name");
+            Setting.requireNonBlank(n, "topic name");
         }
         names = List.copyOf(names);
         Objects.requireNonNull(keyCodec, "keyCodec");

@@ -5,24 +5,27 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.library.dependencies.SliceAssignment;
+import com.tngtech.archunit.library.dependencies.SliceIdentifier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.ObjectInputStream;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.equivalentTo;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noMethods;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Structure of the product code (test classes, also from a test-jar, are not imported): the runtime in
- * {@code dev.faust4j.internal..} stays behind the public API, exposes only what other packages or the
- * {@link java.util.ServiceLoader} must reach, never uses Java deserialization, and never locks with
- * {@code synchronized} methods (which pin virtual threads on older JDKs and hide lock ordering).
+ * Structure of the product code (test classes, also from a test-jar, are not imported). The module descriptor keeps
+ * users out of the runtime; these rules are the second guard, and they keep the runtime's rooms apart: the public
+ * API reaches the runtime only through its two entry points, no package and no file of the product depends on
+ * itself in a circle, a record flows one way (nothing on a reader's side calls the poll thread's classes), and the
+ * runtime never locks with {@code synchronized} nor uses Java deserialization.
  */
 class ArchitectureTest {
 
@@ -41,7 +44,7 @@ class ArchitectureTest {
     }
 
     @Test
-    void onlyAppAndCodecsReachIntoTheRuntime() {
+    void theApiReachesTheRuntimeOnlyThroughItsTwoEntryPoints() {
         noClasses().that().resideOutsideOfPackage(INTERNAL)
                 .and().doNotHaveFullyQualifiedName(App.class.getName())
                 .and().doNotHaveFullyQualifiedName(dev.faust4j.codec.Codecs.class.getName())
@@ -50,7 +53,7 @@ class ArchitectureTest {
                 .check(classes);
         noClasses().that().haveFullyQualifiedName(App.class.getName())
                 .should().dependOnClassesThat(resideInAPackage(INTERNAL)
-                        .and(not(JavaClass.Predicates.equivalentTo(dev.faust4j.internal.AppRuntime.class))))
+                        .and(not(equivalentTo(dev.faust4j.internal.app.AppRuntime.class))))
                 .because("App only delegates to AppRuntime")
                 .check(classes);
         noClasses().that().haveFullyQualifiedName(dev.faust4j.codec.Codecs.class.getName())
@@ -61,18 +64,47 @@ class ArchitectureTest {
     }
 
     @Test
-    void theRuntimeExposesOnlyTheFewPublicClassesOthersNeed() {
-        Set<String> publicInternal = classes.stream()
-                .filter(c -> c.getPackageName().startsWith("dev.faust4j.internal"))
-                .filter(c -> c.getModifiers().contains(JavaModifier.PUBLIC))
-                .map(JavaClass::getName)
-                .collect(Collectors.toSet());
-        assertThat(publicInternal).containsExactlyInAnyOrder(
-                "dev.faust4j.internal.AppRuntime",                    // App delegates to it
-                "dev.faust4j.internal.Murmur2",                       // the partitioner, checked against Kafka's
-                "dev.faust4j.internal.memory.MemoryTransport",        // test and tool inspection helpers
-                "dev.faust4j.internal.memory.MemoryTransport$Factory", // loaded by ServiceLoader
-                "dev.faust4j.internal.json.FaustJson");               // behind Codecs.json
+    void theApiDoesNotDependOnTheTransportSpi() {
+        noClasses().that().resideInAnyPackage("dev.faust4j", "dev.faust4j.codec", "dev.faust4j.time")
+                .should().dependOnClassesThat().resideInAPackage("dev.faust4j.spi..")
+                .because("the SPI builds on the API (records, headers, settings), never the other way round")
+                .check(classes);
+    }
+
+    @Test
+    void noPackageDependsOnItselfInACircle() {
+        slices().matching("dev.faust4j.internal.(*)..").should().beFreeOfCycles().check(classes);
+    }
+
+    @Test
+    void noFileDependsOnItselfInACircle() {
+        slices().assignedFrom(new SliceAssignment() {
+            @Override
+            public SliceIdentifier getIdentifierOf(JavaClass javaClass) {
+                JavaClass top = javaClass;
+                while (top.getEnclosingClass().isPresent()) {
+                    top = top.getEnclosingClass().get();
+                }
+                return SliceIdentifier.of(top.getName());
+            }
+
+            @Override
+            public String getDescription() {
+                return "top-level classes (files)";
+            }
+        }).should().beFreeOfCycles().check(classes);
+    }
+
+    @Test
+    void aRecordFlowsOneWayFromThePollThreadToTheReaders() {
+        noClasses().that().resideInAnyPackage("dev.faust4j.internal.event..", "dev.faust4j.internal.buffer..",
+                        "dev.faust4j.internal.stream..", "dev.faust4j.internal.agent..", "dev.faust4j.internal.failure..",
+                        "dev.faust4j.internal.route..", "dev.faust4j.internal.send..", "dev.faust4j.internal.topic..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.faust4j.internal.conductor..",
+                        "dev.faust4j.internal.commit..", "dev.faust4j.internal.flow..")
+                .because("a reader's thread never calls back into the poll thread's classes: an event carries what it "
+                        + "needs (its route) and acks through its message")
+                .check(classes);
     }
 
     @Test

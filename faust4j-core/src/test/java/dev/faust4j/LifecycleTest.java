@@ -2,7 +2,7 @@ package dev.faust4j;
 
 import dev.faust4j.codec.Codecs;
 import dev.faust4j.spi.ConsumedRecord;
-import dev.faust4j.spi.Header;
+import dev.faust4j.Header;
 import dev.faust4j.spi.TopicPartition;
 import dev.faust4j.testing.CountingTransport;
 import dev.faust4j.testing.Gate;
@@ -570,26 +570,52 @@ class LifecycleTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(ALL)
-    void anAgentRestartingTooOftenStopsTheWorkerWithExitCode1(TransportFixture transport) throws Exception {
+    void anAgentFailingTooOftenInARowStopsAloneAndTheWorkerGoesOn(TransportFixture transport) throws Exception {
         String id = Transports.uniqueId("restart-limit");
         String url = transport.brokerUrl(id);
-        int maxRestarts = 5;
+        int maxRestarts = 3;
         AtomicInteger starts = new AtomicInteger();
-        ManualTicker ticker = new ManualTicker(); // never advanced: every restart is within "one second"
-        try (App app = builder(id, url).ticker(ticker).agentMaxRestartsPerSecond(maxRestarts).build()) {
-            Topic<String, Item> in = topic(app, id + "-in", 1);
-            app.agent(in, stream -> {
+        List<Integer> healthy = new CopyOnWriteArrayList<>();
+        ManualTicker ticker = new ManualTicker(); // restart backoffs pass only when the test advances it
+        TopicPartition failingTp = new TopicPartition(id + "-in", 0);
+        TopicPartition healthyTp = new TopicPartition(id + "-other", 0);
+        try (App app = builder(id, url).ticker(ticker).agentMaxRestarts(maxRestarts).build()) {
+            Topic<String, Item> in = topic(app, failingTp.topic(), 1);
+            Topic<String, Item> other = topic(app, healthyTp.topic(), 1);
+            Agent<String, Item> failing = app.agent(in, stream -> {
                 starts.incrementAndGet();
                 for (Item i : stream) {
                     throw new IllegalStateException("always fails, here on " + i.id());
                 }
-            });
+            }).name("failing");
+            app.agent(other, stream -> {
+                for (Item i : stream) {
+                    healthy.add(i.id());
+                }
+            }).name("healthy");
             send(in, 0, 20);
             app.start();
 
-            assertThat(awaitExit(app)).isEqualTo(1);
+            await().atMost(TIMEOUT).until(() -> {
+                ticker.advance(Duration.ofSeconds(10));
+                return failing.state() == Agent.State.FAILED;
+            });
+            assertThat(starts).as("the first run and " + maxRestarts + " restarts").hasValue(maxRestarts + 1);
+            // each failure skipped (acked) the record in hand; the rest stays uncommitted
+            awaitCommittedExactly(transport, url, id, failingTp, maxRestarts + 1);
+
+            // the worker goes on: the healthy agent processes and commits what is sent now
+            send(other, 0, 5);
+            await().atMost(TIMEOUT).until(() -> {
+                ticker.advance(Duration.ofSeconds(3)); // the commit interval, by the manual clock
+                return committed(transport, url, id, healthyTp) == 5;
+            });
+            assertThat(healthy).containsExactly(0, 1, 2, 3, 4);
+            assertThat(starts).hasValue(maxRestarts + 1);
+            app.stop();
+            assertThat(awaitExit(app)).as("a clean stop of a worker whose agent failed").isEqualTo(0);
         }
-        assertThat(starts).hasValue(maxRestarts + 1);
+        assertThat(committed(transport, url, id, failingTp)).isEqualTo(maxRestarts + 1);
     }
 
     // ---- (11) sends made while processing are durable before the commit ----

@@ -1,6 +1,6 @@
 package dev.faust4j;
 
-import dev.faust4j.internal.Murmur2;
+import dev.faust4j.internal.memory.Murmur2;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
 

@@ -5,6 +5,7 @@ import dev.faust4j.time.Ticker;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -37,7 +38,11 @@ class SettingsTest {
         assertThat(s.autoOffsetReset()).isEqualTo("earliest");
         assertThat(s.maxPollRecords()).isEqualTo(500);
         assertThat(s.shutdownGracePeriod()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(s.agentMaxRestartsPerSecond()).isEqualTo(100);
+        assertThat(s.agentRestartBackoff()).isEqualTo(Duration.ofMillis(100));
+        assertThat(s.agentRestartBackoffMax()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(s.agentMaxRestarts()).isEqualTo(10);
+        assertThat(s.agentFailureStopsWorker()).isFalse();
+        assertThat(s.sendRetryTimeout()).as("forever").isGreaterThan(Duration.ofDays(365 * 1000L));
         assertThat(s.decodeErrorPolicy()).isEqualTo(ErrorPolicy.skip());
         assertThat(s.agentErrorPolicy()).isEqualTo(ErrorPolicy.skip());
         assertThat(s.maxRecordBytes()).isEqualTo(16 * 1024 * 1024);
@@ -51,7 +56,8 @@ class SettingsTest {
         Settings s = settings(App.builder("app").broker("kafka://a:9092;b:9093").commitInterval(Duration.ofMillis(50))
                 .commitEvery(7).streamBufferMaxsize(10).topicPartitions(3).topicReplicationFactor(2).keySerializer("JSON")
                 .valueSerializer("string").autoOffsetReset("LATEST").maxPollRecords(5).shutdownGracePeriod(Duration.ZERO)
-                .agentMaxRestartsPerSecond(2).decodeErrorPolicy(ErrorPolicy.fail()).agentErrorPolicy(ErrorPolicy.deadLetter("dlq"))
+                .agentRestartBackoff(Duration.ofMillis(5)).agentRestartBackoffMax(Duration.ofSeconds(1)).agentMaxRestarts(2)
+                .agentFailureStopsWorker(true).sendRetryTimeout(Duration.ofMinutes(3)).decodeErrorPolicy(ErrorPolicy.fail()).agentErrorPolicy(ErrorPolicy.deadLetter("dlq"))
                 .maxRecordBytes(1024).ticker(ticker).clientProperty("security.protocol", "SASL_SSL"));
         assertThat(s.brokerScheme()).isEqualTo("kafka");
         assertThat(s.brokerAddress()).isEqualTo("a:9092;b:9093");
@@ -65,7 +71,11 @@ class SettingsTest {
         assertThat(s.autoOffsetReset()).isEqualTo("latest");
         assertThat(s.maxPollRecords()).isEqualTo(5);
         assertThat(s.shutdownGracePeriod()).isZero();
-        assertThat(s.agentMaxRestartsPerSecond()).isEqualTo(2);
+        assertThat(s.agentRestartBackoff()).isEqualTo(Duration.ofMillis(5));
+        assertThat(s.agentRestartBackoffMax()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(s.agentMaxRestarts()).isEqualTo(2);
+        assertThat(s.agentFailureStopsWorker()).isTrue();
+        assertThat(s.sendRetryTimeout()).isEqualTo(Duration.ofMinutes(3));
         assertThat(s.decodeErrorPolicy()).isEqualTo(ErrorPolicy.fail());
         assertThat(s.agentErrorPolicy()).isEqualTo(ErrorPolicy.deadLetter("dlq"));
         assertThat(s.maxRecordBytes()).isEqualTo(1024);
@@ -91,7 +101,10 @@ class SettingsTest {
         assertThatThrownBy(() -> b.autoOffsetReset("none")).hasMessageContaining("autoOffsetReset");
         assertThatThrownBy(() -> b.maxPollRecords(0)).hasMessageContaining("maxPollRecords");
         assertThatThrownBy(() -> b.shutdownGracePeriod(Duration.ofMillis(-1))).hasMessageContaining("shutdownGracePeriod");
-        assertThatThrownBy(() -> b.agentMaxRestartsPerSecond(0)).hasMessageContaining("agentMaxRestartsPerSecond");
+        assertThatThrownBy(() -> b.agentRestartBackoff(Duration.ofMillis(-1))).hasMessageContaining("agentRestartBackoff");
+        assertThatThrownBy(() -> b.agentRestartBackoffMax(Duration.ofMillis(-1))).hasMessageContaining("agentRestartBackoffMax");
+        assertThatThrownBy(() -> b.agentMaxRestarts(-1)).hasMessageContaining("agentMaxRestarts");
+        assertThatThrownBy(() -> b.sendRetryTimeout(Duration.ZERO)).hasMessageContaining("sendRetryTimeout");
         assertThatThrownBy(() -> b.maxRecordBytes(0)).hasMessageContaining("maxRecordBytes");
         assertThatThrownBy(() -> b.decodeErrorPolicy(null)).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> b.agentErrorPolicy(null)).isInstanceOf(NullPointerException.class);
@@ -99,8 +112,51 @@ class SettingsTest {
         assertThatThrownBy(() -> b.clientProperty(" ", "v")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> b.clientProperty("k", null)).isInstanceOf(NullPointerException.class);
         // the failed calls changed nothing
-        assertThat(settings(b).commitEvery()).isEqualTo(Settings.DEFAULT_COMMIT_EVERY);
+        assertThat(settings(b).commitEvery()).isEqualTo(10_000);
+        // settings that contradict each other are refused at build
+        assertThatThrownBy(() -> App.builder("x").agentRestartBackoff(Duration.ofSeconds(20)).build())
+                .hasMessageContaining("agentRestartBackoff").hasMessageContaining("agentRestartBackoffMax");
     }
+
+    /** Text values that parse, one per setting of the table, and what they must turn into. */
+    private static final Map<String, Object[]> TEXT_VALUES = Map.ofEntries(
+            Map.entry("broker", new Object[] {"kafka://h:1", "kafka://h:1"}),
+            Map.entry("commitInterval", new Object[] {"0.25", Duration.ofMillis(250)}),
+            Map.entry("commitEvery", new Object[] {"3", 3}),
+            Map.entry("streamBufferMaxsize", new Object[] {"12", 12}),
+            Map.entry("topicPartitions", new Object[] {"4", 4}),
+            Map.entry("topicReplicationFactor", new Object[] {"3", 3}),
+            Map.entry("keySerializer", new Object[] {"json", "json"}),
+            Map.entry("valueSerializer", new Object[] {"raw", "raw"}),
+            Map.entry("autoOffsetReset", new Object[] {"latest", "latest"}),
+            Map.entry("maxPollRecords", new Object[] {"9", 9}),
+            Map.entry("shutdownGracePeriod", new Object[] {"1500ms", Duration.ofMillis(1500)}),
+            Map.entry("decodeErrorPolicy", new Object[] {"dead-letter:d", ErrorPolicy.deadLetter("d")}),
+            Map.entry("agentErrorPolicy", new Object[] {"retry:3:0.5:fail", ErrorPolicy.retry(3, Duration.ofMillis(500), ErrorPolicy.fail())}),
+            Map.entry("maxRecordBytes", new Object[] {"77", 77}),
+            Map.entry("agentRestartBackoff", new Object[] {"0.01", Duration.ofMillis(10)}),
+            Map.entry("agentRestartBackoffMax", new Object[] {"2s", Duration.ofSeconds(2)}),
+            Map.entry("agentMaxRestarts", new Object[] {"4", 4}),
+            Map.entry("agentFailureStopsWorker", new Object[] {"true", true}),
+            Map.entry("sendRetryTimeout", new Object[] {"60", Duration.ofMinutes(1)}));
+
+    @Test
+    void everySettingOfTheTableHasAPropertyKeyAnEnvironmentVariableAndATestedValue() {
+        assertThat(TEXT_VALUES.keySet()).as("a value for every setting of the table")
+                .containsExactlyInAnyOrderElementsOf(Setting.all().stream().map(Setting::name).toList());
+        for (Setting<?> setting : Setting.all()) {
+            Object[] v = TEXT_VALUES.get(setting.name());
+            Properties p = new Properties();
+            p.setProperty(setting.key(), (String) v[0]);
+            Settings fromProperties = settings(App.builder("t").properties(p));
+            Settings fromEnv = settings(App.builder("t").environment(Map.of(setting.env(), (String) v[0])));
+            for (Settings s : List.of(fromProperties, fromEnv)) {
+                assertThat(s.toString()).as(setting.name()).contains(setting.name() + "=" + setting.format(v[1]));
+                assertThat(s.clientProperties()).as(setting.key() + " is a setting, not a client property").isEmpty();
+            }
+        }
+    }
+
 
     @Test
     void propertiesUseFaustsNamesAndPassEverythingElseThrough() {
@@ -206,6 +262,17 @@ class SettingsTest {
         assertThat(ErrorPolicy.parse("Dead-Letter:x")).isEqualTo(ErrorPolicy.deadLetter("x"));
         assertThatThrownBy(() -> ErrorPolicy.parse("dead-letter:")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ErrorPolicy.parse("retry")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("retry");
+        assertThat(ErrorPolicy.parse("retry:3:250ms:dead-letter:orders-dlq"))
+                .isEqualTo(ErrorPolicy.retry(3, Duration.ofMillis(250), ErrorPolicy.deadLetter("orders-dlq")));
+        assertThat(ErrorPolicy.parse("retry:2:1.5:skip")).isEqualTo(ErrorPolicy.retry(2, Duration.ofMillis(1500), ErrorPolicy.skip()));
+        assertThatThrownBy(() -> ErrorPolicy.parse("retry:x:1:skip")).hasMessageContaining("number");
+        assertThatThrownBy(() -> ErrorPolicy.retry(0, Duration.ZERO, ErrorPolicy.skip())).hasMessageContaining("attempts");
+        assertThatThrownBy(() -> ErrorPolicy.retry(2, Duration.ZERO, ErrorPolicy.retry(2, Duration.ZERO, ErrorPolicy.skip())))
+                .hasMessageContaining("another retry");
+        assertThat(((ErrorPolicy.Retry) ErrorPolicy.retry(5, Duration.ofSeconds(1), ErrorPolicy.skip())).backoffBefore(4))
+                .isEqualTo(Duration.ofSeconds(4));
+        assertThat(ErrorPolicy.parse(ErrorPolicy.retry(3, Duration.ofMillis(250), ErrorPolicy.fail()).toString()))
+                .as("toString parses back").isEqualTo(ErrorPolicy.retry(3, Duration.ofMillis(250), ErrorPolicy.fail()));
         assertThatThrownBy(() -> ErrorPolicy.deadLetter(" ")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ErrorPolicy.deadLetter(null)).isInstanceOf(NullPointerException.class);
     }

@@ -2,7 +2,7 @@ package dev.faust4j;
 
 import dev.faust4j.codec.Codecs;
 import dev.faust4j.spi.ConsumedRecord;
-import dev.faust4j.spi.Header;
+import dev.faust4j.Header;
 import dev.faust4j.spi.TopicPartition;
 import dev.faust4j.testing.TransportFixture;
 import dev.faust4j.testing.Transports;

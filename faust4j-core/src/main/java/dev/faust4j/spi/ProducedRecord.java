@@ -1,5 +1,7 @@
 package dev.faust4j.spi;
 
+import dev.faust4j.Header;
+
 import java.util.List;
 import java.util.Objects;
 

@@ -2,7 +2,7 @@ package dev.faust4j.kafka;
 
 import dev.faust4j.spi.CommitFailedException;
 import dev.faust4j.spi.ConsumedRecord;
-import dev.faust4j.spi.Header;
+import dev.faust4j.Header;
 import dev.faust4j.spi.PartitionRecords;
 import dev.faust4j.spi.RebalanceListener;
 import dev.faust4j.spi.TopicPartition;

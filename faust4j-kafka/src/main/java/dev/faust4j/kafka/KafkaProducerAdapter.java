@@ -1,7 +1,7 @@
 package dev.faust4j.kafka;
 
 import dev.faust4j.RecordMetadata;
-import dev.faust4j.spi.Header;
+import dev.faust4j.Header;
 import dev.faust4j.spi.ProducedRecord;
 import dev.faust4j.spi.TransportProducer;
 import org.apache.kafka.clients.producer.Producer;

@@ -77,7 +77,7 @@ final class MemoryBroker {
         return t == null ? -1 : t.partitions.length;
     }
 
-    long append(String topic, int partition, long timestamp, byte[] key, byte[] value, List<dev.faust4j.spi.Header> headers) {
+    long append(String topic, int partition, long timestamp, byte[] key, byte[] value, List<dev.faust4j.Header> headers) {
         Log log = topics.get(topic).partitions[partition];
         lock.lock();
         try {

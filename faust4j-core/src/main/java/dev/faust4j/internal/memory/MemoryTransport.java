@@ -2,7 +2,6 @@ package dev.faust4j.internal.memory;
 
 import dev.faust4j.RecordMetadata;
 import dev.faust4j.Settings;
-import dev.faust4j.internal.Murmur2;
 import dev.faust4j.spi.ConsumedRecord;
 import dev.faust4j.spi.ProducedRecord;
 import dev.faust4j.spi.TopicPartition;
@@ -13,6 +12,9 @@ import dev.faust4j.spi.TransportContext;
 import dev.faust4j.spi.TransportFactory;
 import dev.faust4j.spi.TransportProducer;
 
+import dev.faust4j.Header;
+
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -23,7 +25,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The embedded transport: {@code memory://} (one JVM-wide broker) or {@code memory://name} (an isolated one,
  * handy in tests). Sends are durable as soon as they return (appended to the in-process log), so their futures
- * are already complete and {@code flush} has nothing to do.
+ * are already complete and {@code flush} has nothing to do. Like Kafka's producer, it refuses a record larger than
+ * {@code max.request.size} (1 MiB unless the client property {@code max.request.size} or
+ * {@code producer.max.request.size} says otherwise), measured as Kafka measures it (key, value, headers and the
+ * record and batch overhead), so that an app tested on {@code memory://} fails the same way on Kafka.
  *
  * <p>Thread-safety: thread-safe. Also offers inspection helpers ({@link #committed}, {@link #endOffset},
  * {@link #records}, {@link #appendRaw}) for tests and tools.
@@ -46,12 +51,30 @@ public final class MemoryTransport implements Transport {
     private final MemoryBroker broker;
     private final String groupId;
     private final Settings settings;
+    /** Kafka's default {@code max.request.size}. */
+    static final int DEFAULT_MAX_REQUEST_SIZE = 1024 * 1024;
+    /** Kafka's record batch header (v2) plus the largest record header: what a one-record batch adds. */
+    private static final int RECORD_OVERHEAD = 61 + 21;
+
     private final Producer producer = new Producer();
+    private final int maxRequestSize;
 
     MemoryTransport(String groupId, Settings settings) {
         this.broker = MemoryBroker.named(settings.brokerAddress());
         this.groupId = groupId;
         this.settings = settings;
+        String max = settings.clientProperties().getOrDefault("producer.max.request.size",
+                settings.clientProperties().get("max.request.size"));
+        this.maxRequestSize = max == null ? DEFAULT_MAX_REQUEST_SIZE : Integer.parseInt(max.trim());
+    }
+
+    /** The size Kafka's producer checks against {@code max.request.size} (an upper bound, as Kafka's). */
+    static int serializedSize(ProducedRecord r) {
+        long size = RECORD_OVERHEAD + (r.key() == null ? 0 : r.key().length) + (r.value() == null ? 0 : r.value().length);
+        for (Header h : r.headers()) {
+            size += 10 + h.key().getBytes(StandardCharsets.UTF_8).length + (h.value() == null ? 0 : h.value().length);
+        }
+        return (int) Math.min(Integer.MAX_VALUE, size);
     }
 
     @Override
@@ -91,6 +114,12 @@ public final class MemoryTransport implements Transport {
 
         @Override
         public CompletableFuture<RecordMetadata> send(ProducedRecord r) {
+            int size = serializedSize(r);
+            if (size > maxRequestSize) {
+                return CompletableFuture.failedFuture(new IllegalArgumentException("The message is " + size
+                        + " bytes when serialized which is larger than " + maxRequestSize
+                        + ", which is the value of the max.request.size configuration (topic " + r.topic() + ")"));
+            }
             int partitions = broker.partitionCount(r.topic());
             if (partitions < 0) {
                 partitions = broker.createTopic(r.topic(), settings.topicPartitions());

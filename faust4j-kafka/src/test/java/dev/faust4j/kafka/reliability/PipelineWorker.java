@@ -5,7 +5,7 @@ import dev.faust4j.KeyValue;
 import dev.faust4j.Topic;
 import dev.faust4j.TopicOptions;
 import dev.faust4j.codec.Codecs;
-import dev.faust4j.spi.Header;
+import dev.faust4j.Header;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

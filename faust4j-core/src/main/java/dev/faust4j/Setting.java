@@ -1,0 +1,302 @@
+package dev.faust4j;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * The settings table: each setting declared once, with its Java name (the {@link App.Builder} method), its
+ * property key (Faust's setting name), its Faust environment variable, its default, how it is read from text,
+ * how it is validated, and its documentation. The builder, the properties and environment readers,
+ * {@link Settings#toString()} and the table in the {@link Settings} Javadoc (checked by a test) all come from here.
+ *
+ * <p>Thread-safety: immutable; the table is built once.
+ *
+ * @param <T> the value type
+ */
+final class Setting<T> {
+    private static final List<Setting<?>> ALL = new ArrayList<>();
+    private static final Map<String, Setting<?>> BY_KEY = new HashMap<>();
+    private static final Map<String, Setting<?>> BY_ENV = new HashMap<>();
+    /** A duration meaning "no limit". */
+    static final Duration FOREVER = Duration.ofSeconds(Long.MAX_VALUE, 999_999_999);
+
+    static final Setting<String> BROKER = add("broker", "broker", "BROKER_URL", "memory://", Setting::text,
+            Setting::brokerUrl, s -> s,
+            "Broker URL: {@code memory://} (embedded, the default), {@code memory://name} (an isolated embedded broker) or "
+                    + "{@code kafka://host:port[;host:port]}.");
+    static final Setting<Duration> COMMIT_INTERVAL = add("commitInterval", "broker_commit_interval", "BROKER_COMMIT_INTERVAL",
+            Duration.ofMillis(2800), Setting::seconds, d -> positive(d, "commitInterval"), Setting::formatDuration,
+            "How often acked offsets are committed.");
+    static final Setting<Integer> COMMIT_EVERY = add("commitEvery", "broker_commit_every", "BROKER_COMMIT_EVERY",
+            10_000, Setting::integer, n -> atLeast(n, 1, "commitEvery"), String::valueOf,
+            "Also commit after this many acks.");
+    static final Setting<Integer> STREAM_BUFFER_MAXSIZE = add("streamBufferMaxsize", "stream_buffer_maxsize",
+            "STREAM_BUFFER_MAXSIZE", 4096, Setting::integer, n -> atLeast(n, 1, "streamBufferMaxsize"), String::valueOf,
+            "Events buffered per subscription; at 80 % its partitions pause, at 40 % they resume.");
+    static final Setting<Integer> TOPIC_PARTITIONS = add("topicPartitions", "topic_partitions", "TOPIC_PARTITIONS",
+            8, Setting::integer, n -> atLeast(n, 1, "topicPartitions"), String::valueOf,
+            "Partitions of the topics faust4j creates without an explicit count.");
+    static final Setting<Integer> TOPIC_REPLICATION_FACTOR = add("topicReplicationFactor", "topic_replication_factor",
+            "TOPIC_REPLICATION_FACTOR", 1, Setting::integer, n -> between(n, 1, Short.MAX_VALUE, "topicReplicationFactor"),
+            String::valueOf, "Replication factor of the topics faust4j creates.");
+    static final Setting<String> KEY_SERIALIZER = add("keySerializer", "key_serializer", "APP_KEY_SERIALIZER", "raw",
+            Setting::text, s -> codecName(s, "keySerializer"), s -> s,
+            "Default key codec: {@code raw}, {@code string} or {@code json}.");
+    static final Setting<String> VALUE_SERIALIZER = add("valueSerializer", "value_serializer", "APP_VALUE_SERIALIZER",
+            "json", Setting::text, s -> codecName(s, "valueSerializer"), s -> s,
+            "Default value codec: {@code json}, {@code raw} or {@code string}.");
+    static final Setting<String> AUTO_OFFSET_RESET = add("autoOffsetReset", "consumer_auto_offset_reset",
+            "CONSUMER_AUTO_OFFSET_RESET", "earliest", Setting::text, Setting::offsetReset, s -> s,
+            "Where to start without a committed offset: {@code earliest} or {@code latest}.");
+    static final Setting<Integer> MAX_POLL_RECORDS = add("maxPollRecords", "broker_max_poll_records",
+            "BROKER_MAX_POLL_RECORDS", 500, Setting::integer, n -> atLeast(n, 1, "maxPollRecords"), String::valueOf,
+            "Most records one poll returns.");
+    static final Setting<Duration> SHUTDOWN_GRACE_PERIOD = add("shutdownGracePeriod", "shutdown_grace_period",
+            "SHUTDOWN_GRACE_PERIOD", Duration.ofSeconds(30), Setting::seconds, d -> notNegative(d, "shutdownGracePeriod"),
+            Setting::formatDuration, "How long a stop or a revoke waits for the events being processed.");
+    static final Setting<ErrorPolicy> DECODE_ERROR_POLICY = add("decodeErrorPolicy", "decode_error_policy",
+            "DECODE_ERROR_POLICY", ErrorPolicy.skip(), ErrorPolicy::parse, p -> Objects.requireNonNull(p, "decodeErrorPolicy"),
+            ErrorPolicy::toString, "What happens to a record that cannot be decoded ({@link ErrorPolicy}).");
+    static final Setting<ErrorPolicy> AGENT_ERROR_POLICY = add("agentErrorPolicy", "agent_error_policy",
+            "AGENT_ERROR_POLICY", ErrorPolicy.skip(), ErrorPolicy::parse, p -> Objects.requireNonNull(p, "agentErrorPolicy"),
+            ErrorPolicy::toString, "What happens to an event whose agent threw, or whose outputs could not be sent.");
+    static final Setting<Integer> MAX_RECORD_BYTES = add("maxRecordBytes", "max_record_bytes", "MAX_RECORD_BYTES",
+            16 * 1024 * 1024, Setting::integer, n -> atLeast(n, 1, "maxRecordBytes"), String::valueOf,
+            "Largest key plus value that is decoded; a larger record is a decode error.");
+    static final Setting<Duration> AGENT_RESTART_BACKOFF = add("agentRestartBackoff", "agent_restart_backoff",
+            "AGENT_RESTART_BACKOFF", Duration.ofMillis(100), Setting::seconds, d -> notNegative(d, "agentRestartBackoff"),
+            Setting::formatDuration, "Wait before restarting an agent instance that threw; doubled (with jitter) while it "
+                    + "keeps failing without getting past an event.");
+    static final Setting<Duration> AGENT_RESTART_BACKOFF_MAX = add("agentRestartBackoffMax", "agent_restart_backoff_max",
+            "AGENT_RESTART_BACKOFF_MAX", Duration.ofSeconds(10), Setting::seconds,
+            d -> notNegative(d, "agentRestartBackoffMax"), Setting::formatDuration, "The longest restart backoff.");
+    static final Setting<Integer> AGENT_MAX_RESTARTS = add("agentMaxRestarts", "agent_max_restarts", "AGENT_MAX_RESTARTS",
+            10, Setting::integer, n -> atLeast(n, 0, "agentMaxRestarts"), String::valueOf,
+            "Failures in a row (without getting past an event) after which an agent gives up and stops.");
+    static final Setting<Boolean> AGENT_FAILURE_STOPS_WORKER = add("agentFailureStopsWorker", "agent_failure_stops_worker",
+            "AGENT_FAILURE_STOPS_WORKER", false, Setting::bool, b -> b, String::valueOf,
+            "Whether an agent that gives up (or misuses the API) stops the whole worker with exit code 1.");
+    static final Setting<Duration> SEND_RETRY_TIMEOUT = add("sendRetryTimeout", "send_retry_timeout", "SEND_RETRY_TIMEOUT",
+            FOREVER, Setting::secondsOrForever, d -> positive(d, "sendRetryTimeout"), Setting::formatDuration,
+            "How long a send caused by a record is retried while it fails with a retriable error (the broker is "
+                    + "unreachable) before the record's error policy applies; {@code forever} by default, so a worker "
+                    + "rides out an outage.");
+
+    private final int index;
+    private final String name;
+    private final String key;
+    private final String env;
+    private final T defaultValue;
+    private final Function<String, T> parser;
+    private final Function<T, T> validator;
+    private final Function<T, String> formatter;
+    private final String doc;
+
+    private Setting(int index, String name, String key, String env, T defaultValue, Function<String, T> parser,
+                    Function<T, T> validator, Function<T, String> formatter, String doc) {
+        this.index = index;
+        this.name = name;
+        this.key = key;
+        this.env = env;
+        this.defaultValue = defaultValue;
+        this.parser = parser;
+        this.validator = validator;
+        this.formatter = formatter;
+        this.doc = doc;
+    }
+
+    private static <T> Setting<T> add(String name, String key, String env, T defaultValue, Function<String, T> parser,
+                                      Function<T, T> validator, Function<T, String> formatter, String doc) {
+        Setting<T> s = new Setting<>(ALL.size(), name, key, env, defaultValue, parser, validator, formatter, doc);
+        ALL.add(s);
+        BY_KEY.put(key, s);
+        BY_ENV.put(env, s);
+        return s;
+    }
+
+    /** Every setting, in table order. */
+    static List<Setting<?>> all() {
+        return Collections.unmodifiableList(ALL);
+    }
+
+    /** The setting with this property key (Faust's name; dots and dashes may replace underscores), or null. */
+    static Setting<?> byKey(String key) {
+        return BY_KEY.get(key.toLowerCase(Locale.ROOT).replace('.', '_').replace('-', '_'));
+    }
+
+    /** The setting read from this environment variable, or null. */
+    static Setting<?> byEnv(String variable) {
+        return BY_ENV.get(variable);
+    }
+
+    int index() {
+        return index;
+    }
+
+    String name() {
+        return name;
+    }
+
+    String key() {
+        return key;
+    }
+
+    String env() {
+        return env;
+    }
+
+    T defaultValue() {
+        return defaultValue;
+    }
+
+    String doc() {
+        return doc;
+    }
+
+    /** Validates a value set in code: the value, or an exception naming the setting. */
+    T validate(T value) {
+        Objects.requireNonNull(value, name);
+        return validator.apply(value);
+    }
+
+    /** Reads and validates a value given as text under {@code source} (a property key or variable name). */
+    T parse(String text, String source) {
+        Objects.requireNonNull(text, source);
+        T value;
+        try {
+            value = parser.apply(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("setting " + source + " needs a number, got '" + text + "'", e);
+        }
+        return validate(value);
+    }
+
+    /** The value as text, as in the documentation and {@code toString}. */
+    String format(Object value) {
+        @SuppressWarnings("unchecked") T v = (T) value;
+        return formatter.apply(v);
+    }
+
+    // ---- parsers, validators, formatters ----
+
+    private static String text(String s) {
+        return s;
+    }
+
+    private static Integer integer(String s) {
+        return Integer.parseInt(s);
+    }
+
+    private static Boolean bool(String s) {
+        String l = s.toLowerCase(Locale.ROOT);
+        if (l.equals("true") || l.equals("1") || l.equals("yes")) {
+            return true;
+        }
+        if (l.equals("false") || l.equals("0") || l.equals("no")) {
+            return false;
+        }
+        throw new IllegalArgumentException("expected true or false, got '" + s + "'");
+    }
+
+    /** Seconds, as Faust writes durations ({@code 2.8}), or with a unit ({@code 250ms}, {@code 3s}). */
+    private static Duration seconds(String s) {
+        String l = s.toLowerCase(Locale.ROOT);
+        if (l.endsWith("ms")) {
+            return Duration.ofMillis(Long.parseLong(l.substring(0, l.length() - 2).trim()));
+        }
+        if (l.endsWith("s")) {
+            l = l.substring(0, l.length() - 1).trim();
+        }
+        return Duration.ofNanos(Math.round(Double.parseDouble(l) * 1e9));
+    }
+
+    private static Duration secondsOrForever(String s) {
+        String l = s.toLowerCase(Locale.ROOT);
+        return l.equals("forever") || l.equals("inf") || l.equals("infinite") ? FOREVER : seconds(s);
+    }
+
+    static String formatDuration(Duration d) {
+        if (d.equals(FOREVER)) {
+            return "forever";
+        }
+        if (d.toNanos() % 1_000_000_000L == 0) {
+            return d.toSeconds() + " s";
+        }
+        if (d.toNanos() % 1_000_000L == 0 && d.toMillis() < 1000) {
+            return d.toMillis() + " ms";
+        }
+        return (d.toNanos() / 1e9) + " s";
+    }
+
+    private static String brokerUrl(String url) {
+        requireNonBlank(url, "broker");
+        if (!url.contains("://")) {
+            throw new IllegalArgumentException("broker must be a URL such as memory:// or kafka://localhost:9092, got '" + url + "'");
+        }
+        return url;
+    }
+
+    private static String offsetReset(String reset) {
+        String r = reset.toLowerCase(Locale.ROOT);
+        if (!r.equals("earliest") && !r.equals("latest")) {
+            throw new IllegalArgumentException("autoOffsetReset must be earliest or latest, got '" + reset + "'");
+        }
+        return r;
+    }
+
+    private static String codecName(String name, String setting) {
+        String n = requireNonBlank(name, setting).toLowerCase(Locale.ROOT);
+        if (!n.equals("raw") && !n.equals("json") && !n.equals("string")) {
+            throw new IllegalArgumentException(setting + " must be raw, string or json, got '" + name + "'");
+        }
+        return n;
+    }
+
+    private static Duration positive(Duration d, String name) {
+        if (d.isZero() || d.isNegative()) {
+            throw new IllegalArgumentException(name + " must be positive, got " + d);
+        }
+        return d;
+    }
+
+    private static Duration notNegative(Duration d, String name) {
+        if (d.isNegative()) {
+            throw new IllegalArgumentException(name + " must not be negative, got " + d);
+        }
+        return d;
+    }
+
+    private static Integer atLeast(int value, int min, String name) {
+        if (value < min) {
+            throw new IllegalArgumentException(name + " must be >= " + min + ", got " + value);
+        }
+        return value;
+    }
+
+    private static Integer between(int value, int min, int max, String name) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", got " + value);
+        }
+        return value;
+    }
+
+    static String requireNonBlank(String value, String name) {
+        Objects.requireNonNull(value, name);
+        if (value.isBlank()) {
+            throw new IllegalArgumentException(name + " must not be blank");
+        }
+        return value;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

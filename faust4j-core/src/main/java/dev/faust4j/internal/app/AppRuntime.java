@@ -1,0 +1,337 @@
+package dev.faust4j.internal.app;
+
+import dev.faust4j.Agent;
+import dev.faust4j.AgentFunction;
+import dev.faust4j.Channel;
+import dev.faust4j.ErrorPolicy;
+import dev.faust4j.RecordMetadata;
+import dev.faust4j.Settings;
+import dev.faust4j.Source;
+import dev.faust4j.Topic;
+import dev.faust4j.TopicOptions;
+import dev.faust4j.codec.Codecs;
+import dev.faust4j.internal.agent.AgentImpl;
+import dev.faust4j.internal.agent.Restarts;
+import dev.faust4j.internal.buffer.Subscription;
+import dev.faust4j.internal.cli.Cli;
+import dev.faust4j.internal.cli.WorkerHandle;
+import dev.faust4j.internal.conductor.Conductor;
+import dev.faust4j.internal.failure.DeadLetters;
+import dev.faust4j.internal.failure.ErrorHandling;
+import dev.faust4j.internal.failure.Misuse;
+import dev.faust4j.internal.failure.WorkerControl;
+import dev.faust4j.internal.send.Resender;
+import dev.faust4j.internal.send.Sender;
+import dev.faust4j.internal.stream.Streams;
+import dev.faust4j.internal.topic.ChannelImpl;
+import dev.faust4j.internal.topic.SourceImpl;
+import dev.faust4j.internal.topic.TopicImpl;
+import dev.faust4j.internal.topic.TopicServices;
+import dev.faust4j.spi.ProducedRecord;
+import dev.faust4j.spi.TopicSpec;
+import dev.faust4j.spi.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Everything behind {@code App}: it builds the runtime's rooms, wires them with narrow collaborators, and runs the
+ * worker's lifecycle (created, running, stopping, stopped).
+ *
+ * <p>Stop order: stop retrying sends (their inputs stay uncommitted); the Conductor stops fetching, closes every
+ * subscription (buffered events are dropped, to be fetched again), waits up to the grace period for the events
+ * being processed, commits what is acked and closes the consumer; then the agent, task and timer threads are
+ * joined (interrupted after the grace period), the producer flushed and the transport closed. A failure
+ * ({@link #fail}) closes the subscriptions at once, so no further event is handed out, and runs the same stop with
+ * exit code 1: the final commit is safe, because a failed record is never acked.
+ *
+ * <p>Thread-safety: declarations before start from one thread; the rest is thread-safe.
+ */
+public final class AppRuntime implements WorkerHandle, WorkerControl {
+    private static final Logger log = LoggerFactory.getLogger(AppRuntime.class);
+
+    private final Settings settings;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Lifecycle lifecycle = new Lifecycle();
+    private final TransportLoader transport;
+    private final Registry registry;
+    private final Workers workers;
+    private final Timers timers;
+    private final Resender resender;
+    private final Sender sender;
+    private final DeadLetters deadLetters;
+    private final ErrorHandling handling;
+    private final Conductor conductor;
+    private final Streams streams;
+    private final TopicServices topicServices;
+    private final AgentImpl.Services agentServices;
+    private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+
+    public AppRuntime(Settings settings) {
+        this.settings = settings;
+        String id = settings.id();
+        this.transport = new TransportLoader(settings);
+        this.registry = new Registry(id, lifecycle, specs -> transport.get().declareTopics(specs));
+        this.workers = new Workers(id);
+        this.timers = new Timers(id, settings.ticker(), lifecycle::stopping);
+        this.resender = new Resender(settings.ticker(), settings.sendRetryTimeout(), id);
+        this.sender = new Sender(() -> transport.get().producer(), lifecycle::stopped, resender);
+        this.deadLetters = new DeadLetters(sender, topic -> transport.get().declareTopics(List.of(defaultSpec(topic))));
+        this.handling = new ErrorHandling(deadLetters, this);
+        this.conductor = new Conductor(new Conductor.Config(id, settings.ticker(), settings.commitInterval(),
+                settings.commitEvery(), settings.shutdownGracePeriod(), settings.maxRecordBytes(),
+                () -> transport.get().createConsumer(), sender::flush, resender::inOutage, this::closeSubscriptions,
+                t -> fail("conductor failure: " + t)), handling);
+        this.streams = new Streams(settings.ticker(), sender, workers::start, handling, settings.topicPartitions(),
+                settings.agentErrorPolicy());
+        this.topicServices = new TopicServices(settings.topicPartitions(), settings.topicReplicationFactor(),
+                settings.decodeErrorPolicy(), registry, sender, this::subscribe, streams);
+        this.agentServices = new AgentImpl.Services(registry, settings.agentErrorPolicy(),
+                new Restarts(settings.agentRestartBackoff(), settings.agentRestartBackoffMax(), settings.agentMaxRestarts(),
+                        settings.agentFailureStopsWorker()),
+                handling, this, settings.ticker(), lifecycle::stopping);
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    @Override
+    public String appId() {
+        return settings.id();
+    }
+
+    // ---- declarations ----
+
+    public <K, V> Topic<K, V> topic(String name, Class<K> keyType, Class<V> valueType) {
+        return topic(TopicOptions.builder(Codecs.forType(settings.keySerializer(), keyType),
+                Codecs.forType(settings.valueSerializer(), valueType)).names(name).build());
+    }
+
+    public <K, V> Topic<K, V> topic(TopicOptions<K, V> options) {
+        TopicImpl<K, V> t = new TopicImpl<>(options, topicServices, false);
+        registry.register(t);
+        return t;
+    }
+
+    public <V> Channel<V> channel(Class<V> valueType, int maxsize) {
+        Objects.requireNonNull(valueType, "valueType");
+        return new ChannelImpl<>(maxsize, this::newSubscription, streams, handling, lifecycle::stopped);
+    }
+
+    public <K, V> Agent<K, V> agent(Source<K, V> source, AgentFunction<K, V> function) {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(function, "function");
+        if (!(source instanceof SourceImpl<K, V> s)) {
+            throw new IllegalArgumentException("agents read topics and channels created by this app");
+        }
+        registry.requireNotStarted("add an agent");
+        String base = s instanceof Topic<?, ?> ? s.label() + "-agent" : "channel-agent";
+        AgentImpl<K, V> agent = new AgentImpl<>(s, function, registry.freeAgentName(base), agentServices);
+        registry.add(agent);
+        return agent;
+    }
+
+    public <V> Agent<String, V> agent(String name, Class<V> valueType, AgentFunction<String, V> function) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("agent name must not be blank");
+        }
+        TopicOptions<String, V> o = TopicOptions.builder(Codecs.forType(settings.keySerializer(), String.class),
+                Codecs.forType(settings.valueSerializer(), valueType)).names(settings.id() + "-" + name).internal(true).build();
+        TopicImpl<String, V> topic = new TopicImpl<>(o, topicServices, true);
+        registry.register(topic);
+        return agent(topic, function).name(name);
+    }
+
+    public void task(Body task) {
+        registry.addTask(Objects.requireNonNull(task, "task"));
+    }
+
+    public void timer(Duration interval, Body task) {
+        Objects.requireNonNull(interval, "interval");
+        registry.addTimer(interval, Objects.requireNonNull(task, "task"));
+    }
+
+    public int commandLine(String... args) {
+        return Cli.run(this, args);
+    }
+
+    // ---- subscriptions ----
+
+    private Subscription newSubscription(int maxsize) {
+        Subscription s = new Subscription(maxsize, settings.ticker(), conductor::requestResume);
+        subscriptions.add(s);
+        if (lifecycle.stopping()) {
+            s.close();
+        }
+        return s;
+    }
+
+    /** A reader subscribes to a topic: its buffer, registered with the Conductor. */
+    private Subscription subscribe(Topic<?, ?> topic, ErrorPolicy readerPolicy) {
+        for (ErrorPolicy p : List.of(topic.decodeErrorPolicy(), readerPolicy)) {
+            if (p.terminal() instanceof ErrorPolicy.DeadLetter d && topic.names().contains(d.topic())) {
+                throw Misuse.state("Dead-letter loop: a stream reads topic " + d.topic() + " and its error policy "
+                        + "dead-letters into " + d.topic() + " itself; give that topic or reader another policy");
+            }
+        }
+        Subscription s = newSubscription(settings.streamBufferMaxsize());
+        conductor.register((TopicImpl<?, ?>) topic, s, readerPolicy);
+        return s;
+    }
+
+    private void closeSubscriptions() {
+        for (Subscription s : subscriptions) {
+            s.close();
+        }
+    }
+
+    private TopicSpec defaultSpec(String topic) {
+        return new TopicSpec(topic, settings.topicPartitions(), settings.topicReplicationFactor(), false, Map.of());
+    }
+
+    // ---- lifecycle ----
+
+    @Override
+    public void start() {
+        lock.lock();
+        try {
+            registry.requireNotStarted("start");
+            registry.checkDeadLetterLoops();
+            for (TopicImpl<?, ?> t : registry.topics()) {
+                t.declare();
+            }
+            for (String dlq : registry.deadLetterTopics(settings.decodeErrorPolicy(), settings.agentErrorPolicy())) {
+                transport.get().declareTopics(List.of(defaultSpec(dlq)));
+            }
+            lifecycle.moveTo(Lifecycle.State.RUNNING);
+            // Agents register their subscriptions before the Conductor's first poll: otherwise a record fetched in
+            // between goes only to the agents already registered and the others of its topic never see it.
+            for (AgentImpl<?, ?> a : registry.agents()) {
+                a.start(streams, workers::start);
+            }
+            conductor.start();
+            for (Body task : registry.tasks()) {
+                workers.start("faust4j-task", () -> timers.runTask(task));
+            }
+            long now = settings.ticker().nanoTime(); // timers measure their first interval from start
+            for (Map.Entry<Duration, Body> timer : registry.timers()) {
+                long first = now + timer.getKey().toNanos();
+                workers.start("faust4j-timer", () -> timers.runTimer(first, timer.getKey(), timer.getValue()));
+            }
+        } finally {
+            lock.unlock();
+        }
+        log.info("app {} started on {} with {} agent(s)", settings.id(), settings.broker(), registry.agents().size());
+    }
+
+    @Override
+    public void fail(String reason) {
+        if (!lifecycle.fail()) {
+            return;
+        }
+        log.error("app {} is stopping because of a failure ({}); exit code 1", settings.id(), reason);
+        closeSubscriptions(); // delivery stops at once: nothing buffered is handed out any more
+        for (AgentImpl<?, ?> a : registry.agents()) {
+            a.stop();
+        }
+        if (lifecycle.state() == Lifecycle.State.RUNNING) {
+            Thread.ofPlatform().name("faust4j-stop").start(this::stop);
+        }
+    }
+
+    @Override
+    public void requestCommit() {
+        conductor.requestCommit();
+    }
+
+    @Override
+    public void stop() {
+        if (workers.isOwnThread() || conductor.isPollThread()) {
+            // called from an agent, task or timer: its own in-hand event must be able to finish, so stop from
+            // another thread and return at once
+            if (lifecycle.state() == Lifecycle.State.RUNNING) {
+                Thread.ofPlatform().name("faust4j-stop").start(this::stop);
+            }
+            return;
+        }
+        lock.lock();
+        try {
+            if (lifecycle.state() == Lifecycle.State.CREATED) {
+                lifecycle.moveTo(Lifecycle.State.STOPPED);
+                closeTransport();
+                lifecycle.terminated();
+                return;
+            }
+            if (lifecycle.state() != Lifecycle.State.RUNNING) {
+                return;
+            }
+            lifecycle.moveTo(Lifecycle.State.STOPPING);
+        } finally {
+            lock.unlock();
+        }
+        log.info("app {} stopping", settings.id());
+        Duration grace = settings.shutdownGracePeriod();
+        try {
+            timers.wakeAll();
+            for (AgentImpl<?, ?> a : registry.agents()) {
+                a.stop();
+            }
+            resender.stop();
+            conductor.requestStop();
+            conductor.join(grace);
+            closeSubscriptions();
+            workers.joinAll(grace);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            closeTransport();
+            lifecycle.moveTo(Lifecycle.State.STOPPED);
+            // logged before the latch opens: a main thread waiting on it may call System.exit right away
+            log.info("app {} stopped (exit code {})", settings.id(), lifecycle.exitCode());
+            lifecycle.terminated();
+        }
+    }
+
+    private void closeTransport() {
+        Transport t = transport.ifCreated();
+        if (t != null) {
+            try {
+                t.producer().flush();
+            } catch (RuntimeException e) {
+                log.warn("flush on stop failed: {}", e.toString());
+            }
+            t.close();
+        }
+    }
+
+    @Override
+    public int awaitTermination() throws InterruptedException {
+        return lifecycle.awaitTermination();
+    }
+
+    @Override
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return lifecycle.awaitTermination(timeout);
+    }
+
+    @Override
+    public Duration shutdownGracePeriod() {
+        return settings.shutdownGracePeriod();
+    }
+
+    @Override
+    public CompletableFuture<RecordMetadata> sendRaw(String topic, byte[] key, byte[] value, Integer partition) {
+        transport.get().declareTopics(List.of(defaultSpec(topic)));
+        CompletableFuture<RecordMetadata> f = sender.sendUntied(new ProducedRecord(topic, partition, null, key, value, List.of()));
+        sender.flush();
+        return f;
+    }
+}

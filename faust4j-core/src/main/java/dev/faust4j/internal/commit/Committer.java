@@ -1,0 +1,177 @@
+package dev.faust4j.internal.commit;
+
+import dev.faust4j.internal.ack.Assignment;
+import dev.faust4j.internal.ack.PartitionTracker;
+import dev.faust4j.spi.CommitFailedException;
+import dev.faust4j.spi.TopicPartition;
+import dev.faust4j.spi.TransportConsumer;
+import dev.faust4j.time.Ticker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The commit protocol: what is committed, when, and how.
+ *
+ * <p>Design. For each owned partition the committable offset is the oldest offset in flight, or the consumer's
+ * position when nothing is ({@link PartitionTracker#committable}); commits only move forward. A commit is due every
+ * {@code commitInterval}, every {@code commitEvery} acks, or when requested (after a failure). Before committing,
+ * the producer is flushed, so a send made because of a record (even one not tied to it) is durable before the
+ * record's offset is committed; sends tied to an event already hold its ack until they are durable. The periodic
+ * commit never blocks the poll loop: it snapshots the offsets (every record below them is acked, so every send
+ * it caused was issued), flushes on a virtual thread while the loop keeps polling, then commits the snapshot
+ * asynchronously (one commit in flight; the result arrives on the poll thread). Revoke and stop flush and commit
+ * synchronously ({@link #commitNow}). A failed commit is logged and retried at the next one.
+ *
+ * <p>Thread-safety: poll thread only, except {@link #request()}.
+ */
+public final class Committer {
+    private static final Logger log = LoggerFactory.getLogger(Committer.class);
+
+    private final TransportConsumer consumer;
+    private final Assignment assignment;
+    private final Ticker ticker;
+    private final long intervalNanos;
+    private final long every;
+    private final Runnable flush;
+    private final Runnable wakeup;
+    private volatile boolean requested;
+    private long lastCommitNanos;
+    private long acksAtLastCommit;
+    private Map<TopicPartition, Long> flushing;
+    private volatile boolean flushed;
+    private boolean inFlight;
+
+    /**
+     * @param consumer   the worker's consumer
+     * @param assignment the owned partitions
+     * @param ticker     the app's clock
+     * @param interval   {@code commitInterval}
+     * @param every      {@code commitEvery} acks
+     * @param flush      flushes the producer (blocking)
+     * @param wakeup     wakes the poll loop (when an asynchronous flush completes)
+     */
+    public Committer(TransportConsumer consumer, Assignment assignment, Ticker ticker, Duration interval, int every,
+                     Runnable flush, Runnable wakeup) {
+        this.consumer = consumer;
+        this.assignment = assignment;
+        this.ticker = ticker;
+        this.intervalNanos = interval.toNanos();
+        this.every = every;
+        this.flush = flush;
+        this.wakeup = wakeup;
+        this.lastCommitNanos = ticker.nanoTime();
+    }
+
+    /** Asks for a commit at the next turn of the poll loop. Thread-safe. */
+    public void request() {
+        requested = true;
+    }
+
+    /** The periodic commit: finishes a flushed snapshot, or starts a new one when due. Never blocks. */
+    public void maybeCommit() {
+        if (flushing != null && flushed) {
+            Map<TopicPartition, Long> snapshot = flushing;
+            flushing = null;
+            flushed = false;
+            commit(snapshot, true);
+        }
+        long now = ticker.nanoTime();
+        long acks = assignment.ackCount();
+        boolean due = requested || now - lastCommitNanos >= intervalNanos || acks - acksAtLastCommit >= every;
+        if (!due || flushing != null || inFlight) {
+            return;
+        }
+        requested = false;
+        lastCommitNanos = now;
+        acksAtLastCommit = acks;
+        Map<TopicPartition, Long> offsets = committable(assignment.all());
+        if (offsets.isEmpty()) {
+            return;
+        }
+        flushing = offsets;
+        Thread.ofVirtual().name("faust4j-flush").start(() -> {
+            try {
+                flush.run();
+            } catch (RuntimeException e) {
+                log.warn("producer flush failed: {}", e.toString());
+            } finally {
+                flushed = true;
+                wakeup.run();
+            }
+        });
+    }
+
+    /** Flushes and commits these partitions synchronously (revoke, stop). */
+    public void commitNow(Collection<PartitionTracker> which) {
+        Map<TopicPartition, Long> offsets = committable(which);
+        if (offsets.isEmpty()) {
+            return;
+        }
+        try {
+            flush.run();
+        } catch (RuntimeException e) {
+            log.warn("producer flush failed: {}", e.toString());
+        }
+        commit(offsets, false);
+    }
+
+    private Map<TopicPartition, Long> committable(Collection<PartitionTracker> which) {
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        for (PartitionTracker t : which) {
+            long c = t.committable(consumer.position(t.partition()));
+            if (c > t.committed()) {
+                offsets.put(t.partition(), c);
+            }
+        }
+        return offsets;
+    }
+
+    /** Commits a snapshot for the partitions still owned, only forward. */
+    private void commit(Map<TopicPartition, Long> snapshot, boolean async) {
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        snapshot.forEach((tp, c) -> {
+            PartitionTracker t = assignment.get(tp);
+            if (t != null && c > t.committed()) {
+                offsets.put(tp, c);
+            }
+        });
+        if (offsets.isEmpty()) {
+            return;
+        }
+        if (async) {
+            inFlight = true;
+            consumer.commitAsync(offsets, failure -> {
+                inFlight = false;
+                committed(offsets, failure);
+            });
+            return;
+        }
+        try {
+            consumer.commit(offsets);
+            committed(offsets, null);
+        } catch (CommitFailedException e) {
+            committed(offsets, e);
+        }
+    }
+
+    private void committed(Map<TopicPartition, Long> offsets, CommitFailedException failure) {
+        if (failure != null) {
+            log.warn("Commit of {} partitions failed, will retry at the next commit: {}", offsets.size(), failure.getMessage());
+            return;
+        }
+        offsets.forEach((tp, c) -> {
+            PartitionTracker t = assignment.get(tp); // gone when revoked meanwhile
+            if (t != null) {
+                t.committed(c);
+            }
+        });
+        if (log.isDebugEnabled()) {
+            log.debug("committed {}", offsets);
+        }
+    }
+}

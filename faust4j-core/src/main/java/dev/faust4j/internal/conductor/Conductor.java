@@ -1,0 +1,172 @@
+package dev.faust4j.internal.conductor;
+
+import dev.faust4j.ErrorPolicy;
+import dev.faust4j.internal.ack.Assignment;
+import dev.faust4j.internal.ack.PartitionTracker;
+import dev.faust4j.internal.buffer.Subscription;
+import dev.faust4j.internal.commit.Committer;
+import dev.faust4j.internal.failure.ErrorHandling;
+import dev.faust4j.internal.flow.FlowControl;
+import dev.faust4j.internal.topic.TopicImpl;
+import dev.faust4j.spi.PartitionRecords;
+import dev.faust4j.spi.TransportConsumer;
+import dev.faust4j.time.Ticker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The worker's one consumer and its poll loop, on one platform thread that never runs user code.
+ *
+ * <p>Design. Each turn: apply new subscriptions ({@link Router}), resume drained partitions and pause all during a
+ * send outage ({@link FlowControl}), poll, hand the records to the subscriptions ({@link Delivery}), commit when
+ * due ({@link Committer}). Rebalance callbacks run inside the poll ({@link Rebalancer}). On stop: mark every
+ * partition revoked, close the subscriptions (buffered events are dropped, to be fetched again), let the events
+ * being processed finish within the grace period, commit what is acked, close the consumer. Data flows one way:
+ * nothing here is called from a reader's thread except the thread-safe requests ({@link #register},
+ * {@link #requestCommit}, {@link #requestResume}, {@link #requestStop}).
+ *
+ * <p>Thread-safety: the request methods are thread-safe; the loop is confined to its thread.
+ */
+public final class Conductor {
+    private static final Logger log = LoggerFactory.getLogger(Conductor.class);
+    private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
+
+    /** The Conductor's configuration and the few things it needs from the app. */
+    public record Config(String appId, Ticker ticker, Duration commitInterval, int commitEvery, Duration grace,
+                         int maxRecordBytes, Supplier<TransportConsumer> consumer, Runnable flushProducer,
+                         BooleanSupplier sendOutage, Runnable closeSubscriptions, Consumer<Throwable> onFailure) {}
+
+    private final Config config;
+    private final Router router;
+    private volatile TransportConsumer consumer;
+    private volatile Thread thread;
+    private volatile boolean stopRequested;
+    private volatile boolean resumeRequested;
+    private volatile Committer committer;
+
+    public Conductor(Config config, ErrorHandling handling) {
+        this.config = config;
+        this.router = new Router(config.maxRecordBytes(), handling);
+    }
+
+    /** Registers a subscription of a topic; thread-safe, takes effect before the next poll (may rebalance). */
+    public void register(TopicImpl<?, ?> topic, Subscription subscription, ErrorPolicy readerPolicy) {
+        router.register(topic, subscription, readerPolicy);
+        wakeup();
+    }
+
+    /** Creates the consumer and starts the poll thread. */
+    public void start() {
+        consumer = config.consumer().get();
+        Thread t = Thread.ofPlatform().name("faust4j-conductor-" + config.appId()).daemon(false).unstarted(this::run);
+        thread = t;
+        t.start();
+    }
+
+    public void requestStop() {
+        stopRequested = true;
+        wakeup();
+    }
+
+    public void requestCommit() {
+        Committer c = committer;
+        if (c != null) {
+            c.request();
+            wakeup();
+        }
+    }
+
+    public void requestResume() {
+        resumeRequested = true;
+        wakeup();
+    }
+
+    /** Waits for the poll thread to end (it ends once stop was requested and the grace period is over). */
+    public void join(Duration timeout) throws InterruptedException {
+        Thread t = thread;
+        if (t != null && t != Thread.currentThread()) {
+            t.join(timeout.plusSeconds(30));
+        }
+    }
+
+    public boolean isPollThread() {
+        return Thread.currentThread() == thread;
+    }
+
+    private void wakeup() {
+        TransportConsumer c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        Thread t = thread;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    private void run() {
+        Assignment assignment = new Assignment();
+        FlowControl flow = new FlowControl(consumer, assignment);
+        Committer commits = new Committer(consumer, assignment, config.ticker(), config.commitInterval(),
+                config.commitEvery(), config.flushProducer(), this::wakeup);
+        committer = commits;
+        Rebalancer rebalancer = new Rebalancer(config.appId(), consumer, assignment, router, flow, commits, config.grace());
+        Delivery delivery = new Delivery(router, assignment, flow);
+        try {
+            while (!stopRequested) {
+                subscribeNew(flow, rebalancer);
+                if (resumeRequested) {
+                    resumeRequested = false;
+                }
+                flow.resumeDrained();
+                flow.outage(config.sendOutage().getAsBoolean());
+                if (router.isEmpty()) {
+                    LockSupport.parkNanos(POLL_TIMEOUT.toNanos());
+                } else {
+                    List<PartitionRecords> polled = consumer.poll(POLL_TIMEOUT);
+                    if (!polled.isEmpty() && !stopRequested) {
+                        delivery.deliver(polled);
+                    }
+                }
+                commits.maybeCommit();
+            }
+        } catch (Throwable t) {
+            log.error("The Conductor of app {} failed; stopping the worker", config.appId(), t);
+            config.onFailure().accept(t);
+        } finally {
+            shutdown(assignment, rebalancer);
+        }
+    }
+
+    private void subscribeNew(FlowControl flow, Rebalancer rebalancer) {
+        List<Router.Registered> added = router.applyPending();
+        if (added.isEmpty()) {
+            return;
+        }
+        for (Router.Registered r : added) {
+            flow.track(r.subscription(), r.topics());
+        }
+        log.info("app {} subscribes to {}", config.appId(), new TreeSet<>(router.topicNames()));
+        consumer.subscribe(List.copyOf(router.topicNames()), rebalancer);
+    }
+
+    private void shutdown(Assignment assignment, Rebalancer rebalancer) {
+        try {
+            config.closeSubscriptions().run();
+            rebalancer.release(new ArrayList<PartitionTracker>(assignment.all()), true);
+        } catch (Throwable t) {
+            log.error("Error while stopping the Conductor of app {}", config.appId(), t);
+        } finally {
+            consumer.close();
+        }
+    }
+}

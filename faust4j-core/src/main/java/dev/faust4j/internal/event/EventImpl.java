@@ -1,0 +1,354 @@
+package dev.faust4j.internal.event;
+
+import dev.faust4j.Event;
+import dev.faust4j.Header;
+import dev.faust4j.internal.ack.Message;
+import dev.faust4j.spi.ConsumedRecord;
+import dev.faust4j.spi.ProducedRecord;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.List;
+
+/**
+ * One delivery of a message to one subscription (or one value sent on a channel).
+ *
+ * <p>Design. Its state is one {@code long} changed by compare-and-set: flags (ack requested, done, dropped,
+ * failed) and, in the low 32 bits, the number of sends it caused that are still in flight. A delivery finishes
+ * once: <em>done</em> (its message is acked, so the offset may be committed) when its reader acked it and every
+ * send it caused was durably accepted; <em>dropped</em> (the message is released without ack, the offset stays
+ * uncommitted) when it was revoked, stopped or failed. So each delivery acks at most once whatever thread acks,
+ * and a record whose send failed is never committed behind the policy's back.
+ *
+ * <p>It carries its {@link Route}: a delivery handed over undecoded is decoded by the thread that takes it,
+ * and reports its own decode and send failures, without any call back into the poll thread's classes.
+ *
+ * <p>Thread-safety: {@link #ack()}, {@link #drop()} and the send counters may be called from any thread; decoding
+ * and the reader's fields ({@link #yielded}, {@link #attempts}) belong to the thread that took it.
+ */
+public final class EventImpl<K, V> implements Event<K, V> {
+    private static final VarHandle STATE;
+    private static final long ACK_REQUESTED = 1L << 62;
+    private static final long DONE = 1L << 61;
+    private static final long DROPPED = 1L << 60;
+    private static final long FAILED = 1L << 59;
+    private static final long PENDING = 0xffffffffL;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(EventImpl.class, "state", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final Message message; // null for channel events
+    private final Route route;
+    private K key;
+    private V value;
+    private boolean decoded;
+    private Object yielded;
+    private int attempts;
+    /** Handed out to its reader (so a revoke waits for it); written by the reader before anyone else sees it. */
+    private boolean handedOut;
+    @SuppressWarnings("unused") // accessed through STATE
+    private volatile long state;
+
+    /** A delivery whose key and value are already decoded (or a channel value, with a null message). */
+    public EventImpl(Message message, Route route, K key, V value) {
+        this.message = message;
+        this.route = route;
+        this.key = key;
+        this.value = value;
+        this.decoded = true;
+    }
+
+    /** A delivery to be decoded by the thread that takes it ({@link #decode()}). */
+    public EventImpl(Message message, Route route) {
+        this.message = message;
+        this.route = route;
+    }
+
+    /**
+     * Decodes a delivery handed over undecoded, on the thread that takes it. Returns false when it cannot be
+     * decoded: the topic's decode policy has then been applied (acked, dead-lettered or dropped) and it must be
+     * skipped.
+     */
+    @SuppressWarnings("unchecked")
+    public boolean decode() {
+        if (decoded) {
+            return true;
+        }
+        decoded = true;
+        ConsumedRecord r = message.record();
+        try {
+            key = (K) route.decodeKey(r);
+            value = (V) route.decodeValue(r);
+            return true;
+        } catch (RuntimeException e) {
+            route.decodeFailed(this, e);
+            return false;
+        }
+    }
+
+    public Route route() {
+        return route;
+    }
+
+    /** The message behind this delivery, or null for a channel value. */
+    public Message message() {
+        return message;
+    }
+
+    /** The record behind this delivery, or null for a channel value. */
+    public ConsumedRecord record() {
+        return message == null ? null : message.record();
+    }
+
+    /**
+     * The reader hands this event out (to the agent): a revoke or stop now waits for it to finish. Check
+     * {@link #stale()} after this call: the order makes sure that a revoke either waits for it or is seen here.
+     */
+    public void handOut() {
+        handedOut = true;
+        if (message != null) {
+            message.handOut();
+        }
+    }
+
+    /** The reader gives the event back unprocessed (to be handed out again): nothing waits for it meanwhile. */
+    public void takeBack() {
+        if (handedOut) {
+            handedOut = false;
+            if (message != null) {
+                message.takeBack();
+            }
+        }
+    }
+
+    /** True when the partition of this event was revoked or the worker is stopping: do not process it. */
+    public boolean stale() {
+        return message != null && message.lease().isRevoked();
+    }
+
+    // ---- acks ----
+
+    @Override
+    public boolean ack() {
+        while (true) {
+            long s = state;
+            if ((s & (ACK_REQUESTED | DROPPED)) != 0) {
+                return false;
+            }
+            boolean complete = (s & PENDING) == 0;
+            long next = s | ACK_REQUESTED | (complete ? DONE : 0);
+            if (STATE.compareAndSet(this, s, next)) {
+                if (complete && message != null) {
+                    message.ack(handedOut);
+                }
+                return true;
+            }
+        }
+    }
+
+    /** Abandons the delivery without acking it: its offset stays uncommitted. Does nothing once acked. */
+    public void drop() {
+        while (true) {
+            long s = state;
+            if ((s & (ACK_REQUESTED | DROPPED)) != 0) {
+                return;
+            }
+            if (STATE.compareAndSet(this, s, s | DROPPED)) {
+                if (message != null) {
+                    message.drop(handedOut);
+                }
+                return;
+            }
+        }
+    }
+
+    @Override
+    public boolean isAcked() {
+        return ((long) STATE.getVolatile(this) & ACK_REQUESTED) != 0;
+    }
+
+    /** True once it is finished: acked through (done) or dropped. */
+    public boolean isFinished() {
+        return ((long) STATE.getVolatile(this) & (DONE | DROPPED)) != 0;
+    }
+
+    // ---- sends caused by this event ----
+
+    /**
+     * A send caused by this event was started: its ack now waits for it. Returns false when the event is already
+     * finished (the send cannot be tied to it any more).
+     */
+    public boolean sendStarted() {
+        while (true) {
+            long s = state;
+            if ((s & (DONE | DROPPED)) != 0) {
+                return false;
+            }
+            if (STATE.compareAndSet(this, s, s + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** A send tied by {@link #sendStarted()} was durably accepted (or its failure was forgiven by the policy). */
+    public void sendSucceeded() {
+        while (true) {
+            long s = state;
+            long next = s - 1;
+            boolean complete = (next & PENDING) == 0 && (next & ACK_REQUESTED) != 0 && (next & (DONE | DROPPED)) == 0;
+            if (complete) {
+                next |= DONE;
+            }
+            if (STATE.compareAndSet(this, s, next)) {
+                if (complete && message != null) {
+                    message.ack(handedOut);
+                }
+                return;
+            }
+        }
+    }
+
+    /**
+     * A send tied by {@link #sendStarted()} failed for good and the policy keeps this record uncommitted: the
+     * delivery finishes without ack (its message is released, never acked).
+     */
+    public void sendAbandoned() {
+        while (true) {
+            long s = state;
+            boolean release = (s & (DONE | DROPPED)) == 0;
+            long next = (s - 1) | FAILED | (release ? DROPPED : 0);
+            if (STATE.compareAndSet(this, s, next)) {
+                if (release && message != null) {
+                    message.drop(handedOut);
+                }
+                return;
+            }
+        }
+    }
+
+    /** A send this event caused failed for good: the event will never be committed by this worker. */
+    public boolean isFailed() {
+        return ((long) STATE.getVolatile(this) & FAILED) != 0;
+    }
+
+    /** Tells a failed send's record to its reader's policy (see {@link Route#sendFailed}). */
+    public void sendFailed(ProducedRecord record, Throwable error, int attempt) {
+        route.sendFailed(this, record, error, attempt);
+    }
+
+    // ---- the reader's fields ----
+
+    /** The value a stream yields for this event (after its processors); reader thread only. */
+    public Object yielded() {
+        return yielded;
+    }
+
+    public void yielded(Object v) {
+        this.yielded = v;
+    }
+
+    /** How many times the reader failed on this event (for the retry policy); reader thread only. */
+    public int attempts() {
+        return attempts;
+    }
+
+    public int failedOnce() {
+        return ++attempts;
+    }
+
+    // ---- Event ----
+
+    @Override
+    public K key() {
+        return key;
+    }
+
+    @Override
+    public V value() {
+        return value;
+    }
+
+    @Override
+    public List<Header> headers() {
+        return message == null ? List.of() : message.record().headers();
+    }
+
+    @Override
+    public String topic() {
+        return message == null ? null : message.record().topic();
+    }
+
+    @Override
+    public int partition() {
+        return message == null ? -1 : message.record().partition();
+    }
+
+    @Override
+    public long offset() {
+        return message == null ? -1 : message.record().offset();
+    }
+
+    @Override
+    public long timestamp() {
+        return message == null ? -1 : message.record().timestamp();
+    }
+
+    @Override
+    public byte[] rawKey() {
+        return message == null ? null : message.record().key();
+    }
+
+    @Override
+    public byte[] rawValue() {
+        return message == null ? null : message.record().value();
+    }
+
+    /** "topic-partition@offset", for logs. Never the payload. */
+    public String position() {
+        return message == null ? "<channel>" : position(message.record());
+    }
+
+    /** "topic-partition@offset" of a record, for logs. Never the payload. */
+    public static String position(ConsumedRecord r) {
+        return r.topic() + "-" + r.partition() + "@" + r.offset();
+    }
+
+    @Override
+    public String toString() {
+        return "Event{" + position() + "}";
+    }
+
+    /**
+     * Everything an event needs from where it came from, so that it can decode itself and report its own
+     * failures on whichever thread handles it, without calling back into the poll thread's classes: the codecs and
+     * size limit of its topic, the policies that apply to it, and how to hand it back to its subscription.
+     *
+     * <p>One route exists per subscription and topic (the Conductor's router creates them); channel events have a
+     * route too. Implementations are immutable and thread-safe.
+     */
+    public interface Route {
+
+        /** Decodes the key (null stays null). Throws when it cannot: size limit, codec failure. */
+        Object decodeKey(ConsumedRecord record);
+
+        /** Decodes the value. Throws when it cannot: tombstone, codec failure. */
+        Object decodeValue(ConsumedRecord record);
+
+        /** The event could not be decoded: apply the topic's decode error policy to it. */
+        void decodeFailed(EventImpl<?, ?> event, RuntimeException error);
+
+        /**
+         * A record sent because of this event failed for good (not retriable, or retried too long): apply the error
+         * policy of the event's reader. {@code attempt} counts the sends of that record so far.
+         */
+        void sendFailed(EventImpl<?, ?> event, ProducedRecord record, Throwable error, int attempt);
+
+        /** Puts these events, in this order, back at the head of the subscription they came from. */
+        void redeliver(List<EventImpl<?, ?>> events);
+    }
+}

@@ -1,0 +1,126 @@
+package dev.faust4j.internal.flow;
+
+import dev.faust4j.internal.ack.Assignment;
+import dev.faust4j.internal.buffer.Subscription;
+import dev.faust4j.spi.TopicPartition;
+import dev.faust4j.spi.TransportConsumer;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Which partitions are paused, and why: memory bounded by configuration, never by backlog.
+ *
+ * <p>Design. A subscription whose buffer reaches its high mark pauses the partitions of its topics, and only those,
+ * until its readers drain it to its low mark (the buffer then calls back, see {@link Subscription#watchLow}); the
+ * poll loop keeps polling, so the member is never evicted. While sends are being retried (a broker outage) every
+ * partition is paused: nothing new is fetched until the outputs of what is in hand are delivered. The wanted set
+ * is recomputed from these two causes and applied as a difference, and re-applied after every rebalance (Kafka
+ * forgets pauses of reassigned partitions).
+ *
+ * <p>Thread-safety: poll thread only.
+ */
+public final class FlowControl {
+    private final TransportConsumer consumer;
+    private final Assignment assignment;
+    private final Map<Subscription, Set<String>> topicsOf = new IdentityHashMap<>();
+    private final Set<Subscription> full = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Set<TopicPartition> paused = new HashSet<>();
+    private boolean outage;
+
+    public FlowControl(TransportConsumer consumer, Assignment assignment) {
+        this.consumer = consumer;
+        this.assignment = assignment;
+    }
+
+    /** Starts watching a subscription that reads these topics. */
+    public void track(Subscription sub, Collection<String> topics) {
+        topicsOf.computeIfAbsent(sub, s -> new HashSet<>()).addAll(topics);
+    }
+
+    /** A subscription received events and now holds {@code size}: pause its partitions at the high mark. */
+    public void filled(Subscription sub, int size) {
+        if (size >= sub.high() && full.add(sub)) {
+            sub.watchLow(true);
+            apply();
+        }
+    }
+
+    /** Resumes the partitions of subscriptions drained to their low mark. */
+    public void resumeDrained() {
+        if (full.isEmpty()) {
+            return;
+        }
+        boolean changed = false;
+        for (Subscription sub : List.copyOf(full)) {
+            if (sub.level() <= sub.low() || sub.isClosed()) {
+                full.remove(sub);
+                sub.watchLow(false);
+                changed = true;
+            }
+        }
+        if (changed) {
+            apply();
+        }
+    }
+
+    /** Pauses every partition while sends are retried, resumes when they go through. */
+    public void outage(boolean on) {
+        if (on != outage) {
+            outage = on;
+            apply();
+        }
+    }
+
+    /** The partitions paused now. */
+    public Set<TopicPartition> paused() {
+        return java.util.Collections.unmodifiableSet(paused);
+    }
+
+    /** Partitions left the assignment: they are no longer paused. */
+    public void forget(Collection<TopicPartition> partitions) {
+        paused.removeAll(partitions);
+    }
+
+    /** Recomputes the paused set and applies the difference (also after a rebalance). */
+    public void apply() {
+        Set<TopicPartition> want = new HashSet<>();
+        if (outage) {
+            want.addAll(assignment.partitions());
+        } else if (!full.isEmpty()) {
+            Set<String> topics = new HashSet<>();
+            for (Subscription sub : full) {
+                topics.addAll(topicsOf.getOrDefault(sub, Set.of()));
+            }
+            for (TopicPartition tp : assignment.partitions()) {
+                if (topics.contains(tp.topic())) {
+                    want.add(tp);
+                }
+            }
+        }
+        List<TopicPartition> toPause = new ArrayList<>();
+        for (TopicPartition tp : want) {
+            if (paused.add(tp)) {
+                toPause.add(tp);
+            }
+        }
+        List<TopicPartition> toResume = new ArrayList<>();
+        for (TopicPartition tp : List.copyOf(paused)) {
+            if (!want.contains(tp)) {
+                paused.remove(tp);
+                toResume.add(tp);
+            }
+        }
+        if (!toPause.isEmpty()) {
+            consumer.pause(toPause);
+        }
+        if (!toResume.isEmpty()) {
+            consumer.resume(toResume);
+        }
+    }
+}

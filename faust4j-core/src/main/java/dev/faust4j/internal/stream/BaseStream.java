@@ -1,0 +1,481 @@
+package dev.faust4j.internal.stream;
+
+import dev.faust4j.Event;
+import dev.faust4j.EventStream;
+import dev.faust4j.Indexed;
+import dev.faust4j.KeyValue;
+import dev.faust4j.Topic;
+import dev.faust4j.internal.buffer.Signal;
+import dev.faust4j.internal.event.EventImpl;
+import dev.faust4j.internal.event.InHand;
+import dev.faust4j.internal.topic.SourceImpl;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
+
+/**
+ * What every {@link EventStream} does, whatever feeds it: processors, iteration, acks, batches, and knowing what
+ * is in hand when its reader fails.
+ *
+ * <p>Design. Everything is built on one step, {@link #poll}: the next event, decoded and processed (a filtered one
+ * is acked at once), or null on timeout or end. A {@link TopicStream} polls its subscription, a
+ * {@link CombinedStream} its inputs. The iterators ack what they handed out when the next element is asked for
+ * (unless {@link #noack()}), so the stream always knows what is in hand: the event it yielded last ({@code current})
+ * or a {@code take} batch; on a noack stream, every event handed out and not yet acked. The agent's supervisor
+ * reads that after a failure ({@link #inHand}), to apply the error policy or to hand the events again
+ * ({@link #redeliver}). The stream binds itself to the iterating thread ({@link InHand}) so that sends made there
+ * are tied to the events in hand.
+ *
+ * <p>Thread-safety: confined to the thread iterating it (a forwarder thread for the upstream of {@code through}).
+ */
+abstract class BaseStream<K, V> implements EventStream<K, V>, InHand, Supervisable {
+    /** Returned by a processor (a filter) to drop the value. */
+    static final Object SKIP = new Object();
+    private static final Function<?, ?>[] NO_PROCESSORS = new Function<?, ?>[0];
+
+    final StreamContext ctx;
+    private Function<Object, Object>[] processors = cast(NO_PROCESSORS);
+    private boolean acks = true;
+    /** The event in hand: its value was yielded last, or its processors are running. */
+    EventImpl<K, V> current;
+    private List<EventImpl<K, V>> batch = List.of();
+    private final ArrayDeque<EventImpl<K, V>> owned = new ArrayDeque<>();
+    private long progress;
+    /** The stream reading the topic this one forwards to ({@code through}/{@code groupBy}), or null. */
+    BaseStream<K, V> next;
+    /** How many times the agent function was started on this stream (a restart keeps its chain). */
+    int runs;
+
+    BaseStream(StreamContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @SuppressWarnings("unchecked")
+    static <T> T cast(Object o) {
+        return (T) o;
+    }
+
+    // ---- the step every stream implements ----
+
+    /**
+     * The next processed event (also left in {@link #current}), or null on timeout ({@code deadline} passed, or
+     * {@code Subscription.NOW}) or when the stream has {@link #ended()}.
+     */
+    abstract EventImpl<K, V> poll(long deadline) throws InterruptedException;
+
+    /** True once the stream has ended (the app stops, or its agent was stopped). */
+    abstract boolean ended();
+
+    /** Puts events read ahead but not handed out back into their subscriptions, in order. */
+    abstract void giveBackUnread();
+
+    /** Signals {@code s} whenever data arrives (this stream is an input of a combined stream). */
+    abstract void registerSignal(Signal s);
+
+    /** The topic or channel read, or null for a combined stream. */
+    abstract SourceImpl<K, V> source();
+
+    /** Runs the processors over a value: the value to yield, or {@link #SKIP}. */
+    final Object process(Object value) {
+        Object v = value;
+        Function<Object, Object>[] ps = processors;
+        for (int i = 0; i < ps.length && v != SKIP; i++) {
+            v = ps[i].apply(v);
+        }
+        return v;
+    }
+
+    /** Hands out a processed event: it is in hand now, and owned by the reader on a noack stream. */
+    final EventImpl<K, V> handOut(EventImpl<K, V> e, Object value) {
+        e.yielded(value);
+        current = e;
+        if (!acks) {
+            while (!owned.isEmpty() && owned.peekFirst().isAcked()) {
+                owned.pollFirst();
+            }
+            owned.addLast(e);
+        }
+        return e;
+    }
+
+    // ---- configuration ----
+
+    @Override
+    public EventStream<K, V> processor(UnaryOperator<V> processor) {
+        Objects.requireNonNull(processor, "processor");
+        return addProcessor(v -> processor.apply(cast(v)));
+    }
+
+    @Override
+    public EventStream<K, V> asyncProcessor(Function<? super V, ? extends CompletionStage<V>> processor) {
+        Objects.requireNonNull(processor, "processor");
+        return addProcessor(v -> {
+            try {
+                return processor.apply(cast(v)).toCompletableFuture().join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException re ? re : e;
+            }
+        });
+    }
+
+    @Override
+    public EventStream<K, V> filter(Predicate<? super V> predicate) {
+        Objects.requireNonNull(predicate, "predicate");
+        return addProcessor(v -> predicate.test(cast(v)) ? v : SKIP);
+    }
+
+    final EventStream<K, V> addProcessor(Function<Object, Object> f) {
+        Function<Object, Object>[] grown = Arrays.copyOf(processors, processors.length + 1);
+        grown[processors.length] = f;
+        processors = grown;
+        return this;
+    }
+
+    @Override
+    public EventStream<K, V> noack() {
+        acks = false;
+        return this;
+    }
+
+    final boolean acks() {
+        return acks;
+    }
+
+    @Override
+    public Event<K, V> currentEvent() {
+        return current;
+    }
+
+    // ---- InHand ----
+
+    @Override
+    public EventImpl<?, ?> current() {
+        return current;
+    }
+
+    @Override
+    public List<? extends EventImpl<?, ?>> batch() {
+        return batch;
+    }
+
+    /** Binds this stream to the iterating thread, so that sends made there are tied to its events in hand. */
+    final void bindToThread() {
+        InHand.bind(this);
+    }
+
+    // ---- acks and what is in hand ----
+
+    /** The agent asks for the next element: ack the event in hand (unless noack) and count the progress. */
+    final void release() {
+        EventImpl<K, V> c = current;
+        if (c != null) {
+            current = null;
+            progress++;
+            if (acks) {
+                c.ack();
+            }
+        }
+    }
+
+    /** The agent asks for the next batch: ack the batch in hand (unless noack). */
+    final void releaseBatch() {
+        List<EventImpl<K, V>> b = batch;
+        batch = List.of();
+        if (!b.isEmpty()) {
+            progress++;
+            if (acks) {
+                b.forEach(EventImpl::ack);
+            }
+        }
+    }
+
+    /** The batch now in hand (being gathered, then yielded). */
+    final void holdBatch(List<EventImpl<K, V>> events) {
+        batch = events;
+    }
+
+    /**
+     * The events in hand: the current one and a take batch; on a noack stream every event handed out and not yet
+     * acked. Inputs of a combined stream add theirs.
+     */
+    void collectInHand(List<EventImpl<?, ?>> out) {
+        if (!acks) {
+            for (EventImpl<K, V> e : owned) {
+                if (!e.isAcked() && !e.isFinished()) {
+                    out.add(e);
+                }
+            }
+        }
+        for (EventImpl<K, V> e : batch) {
+            if (!out.contains(e) && !e.isFinished()) {
+                out.add(e);
+            }
+        }
+        if (current != null && !out.contains(current) && !current.isFinished()) {
+            out.add(current);
+        }
+    }
+
+    /** Forgets what is in hand (its fate was decided by the error policy). */
+    void forgetInHand() {
+        current = null;
+        batch = List.of();
+        owned.clear();
+    }
+
+    /** True when the reader acks its own events ({@code noack()}). */
+    final boolean readerAcks() {
+        return !acks;
+    }
+
+    /**
+     * Hands these events again, in order and ahead of everything else (retry, or a noack reader's unacked events
+     * after it failed): first what was read ahead goes back, then these go in front of it.
+     */
+    final void handAgain(List<EventImpl<?, ?>> events) {
+        giveBackUnread();
+        Map<EventImpl.Route, List<EventImpl<?, ?>>> byRoute = new LinkedHashMap<>();
+        for (EventImpl<?, ?> e : events) {
+            e.takeBack();
+            byRoute.computeIfAbsent(e.route(), r -> new ArrayList<>()).add(e);
+        }
+        byRoute.forEach(EventImpl.Route::redeliver);
+    }
+
+    /**
+     * The agent function returned while holding an event (it broke out of its loop): as when Faust closes the
+     * stream's generator, the event in hand (and a take batch) is acked unless acks are off; what was read ahead
+     * goes back to the subscription.
+     */
+    void complete() {
+        release();
+        releaseBatch();
+        giveBackUnread();
+    }
+
+    /** The stream the agent really iterates: the end of the through/groupBy chain. */
+    final BaseStream<K, V> active() {
+        BaseStream<K, V> s = this;
+        while (s.next != null) {
+            s = s.next;
+        }
+        return s;
+    }
+
+    // ---- iteration ----
+
+    /** An iterator over the events of {@link #poll}, acking the previous one when asked for the next. */
+    private abstract class Step<T> implements Iterator<T> {
+        private EventImpl<K, V> ready;
+        private boolean done;
+
+        Step() {
+            bindToThread();
+        }
+
+        abstract T element(EventImpl<K, V> e);
+
+        @Override
+        public boolean hasNext() {
+            if (ready != null) {
+                return true;
+            }
+            if (done) {
+                return false;
+            }
+            release();
+            EventImpl<K, V> e;
+            try {
+                e = poll(dev.faust4j.internal.buffer.Subscription.NO_DEADLINE);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                e = null;
+            }
+            if (e == null) {
+                done = true;
+                return false;
+            }
+            ready = e;
+            return true;
+        }
+
+        @Override
+        public T next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException("the stream has ended (the app is stopping)");
+            }
+            EventImpl<K, V> e = ready;
+            ready = null;
+            return element(e);
+        }
+    }
+
+    @Override
+    public Iterator<V> iterator() {
+        return new Step<V>() {
+            @Override
+            V element(EventImpl<K, V> e) {
+                return cast(e.yielded());
+            }
+        };
+    }
+
+    @Override
+    public Iterable<Event<K, V>> events() {
+        return () -> new Step<Event<K, V>>() {
+            @Override
+            Event<K, V> element(EventImpl<K, V> e) {
+                return e;
+            }
+        };
+    }
+
+    @Override
+    public Iterable<KeyValue<K, V>> items() {
+        return () -> new Step<KeyValue<K, V>>() {
+            @Override
+            KeyValue<K, V> element(EventImpl<K, V> e) {
+                return new KeyValue<>(e.key(), cast(e.yielded()));
+            }
+        };
+    }
+
+    @Override
+    public Iterable<Indexed<V>> enumerate(long start) {
+        return () -> new Step<Indexed<V>>() {
+            private long index = start;
+
+            @Override
+            Indexed<V> element(EventImpl<K, V> e) {
+                return new Indexed<>(index++, cast(e.yielded()));
+            }
+        };
+    }
+
+    @Override
+    public Iterable<List<V>> take(int max) {
+        return ctx.ops().take(this, max, null);
+    }
+
+    @Override
+    public Iterable<List<V>> take(int max, Duration within) {
+        Objects.requireNonNull(within, "within");
+        return ctx.ops().take(this, max, within);
+    }
+
+    @Override
+    public Iterable<List<Event<K, V>>> takeEvents(int max, Duration within) {
+        Objects.requireNonNull(within, "within");
+        return ctx.ops().takeEvents(this, max, within);
+    }
+
+    // ---- combining and forwarding ----
+
+    @Override
+    public EventStream<K, V> combine(EventStream<K, V> other) {
+        return ctx.ops().combine(this, other);
+    }
+
+    /** True once iteration began (it subscribed). */
+    abstract boolean started();
+
+    @Override
+    public EventStream<K, V> through(Topic<K, V> topic) {
+        return ctx.ops().through(this, topic);
+    }
+
+    @Override
+    public EventStream<K, V> through(String topicName) {
+        return ctx.ops().through(this, topicName);
+    }
+
+    @Override
+    public EventStream<K, V> echo(List<? extends Topic<K, V>> topics) {
+        return ctx.ops().echo(this, topics);
+    }
+
+    @Override
+    public EventStream<K, V> echo(String... topicNames) {
+        return ctx.ops().echo(this, topicNames);
+    }
+
+    @Override
+    public EventStream<K, V> groupBy(String field) {
+        return ctx.ops().groupBy(this, field, 0);
+    }
+
+    @Override
+    public EventStream<K, V> groupBy(String field, int partitions) {
+        return ctx.ops().groupBy(this, field, partitions);
+    }
+
+    @Override
+    public EventStream<K, V> groupBy(Function<? super V, ? extends K> key, String name) {
+        return ctx.ops().groupBy(this, key, name, 0);
+    }
+
+    @Override
+    public EventStream<K, V> groupBy(Function<? super V, ? extends K> key, String name, int partitions) {
+        return ctx.ops().groupBy(this, key, name, partitions);
+    }
+
+    // ---- Supervisable: acts on the end of the chain ----
+
+    @Override
+    public final void starting() {
+        for (BaseStream<K, V> s = this; s != null; s = s.next) {
+            s.runs++;
+        }
+        active().bindToThread();
+    }
+
+    @Override
+    public final List<EventImpl<?, ?>> inHand() {
+        List<EventImpl<?, ?>> out = new ArrayList<>();
+        active().collectInHand(out);
+        return out;
+    }
+
+    @Override
+    public final boolean ownsAcks() {
+        return active().readerAcks();
+    }
+
+    @Override
+    public final void clearInHand() {
+        active().forgetInHand();
+    }
+
+    @Override
+    public final void redeliver(List<EventImpl<?, ?>> events) {
+        active().handAgain(events);
+    }
+
+    @Override
+    public final void completeNormally() {
+        active().complete();
+    }
+
+    @Override
+    public final void returnUnread() {
+        active().giveBackUnread();
+    }
+
+    @Override
+    public final long progress() {
+        return active().progress;
+    }
+}
