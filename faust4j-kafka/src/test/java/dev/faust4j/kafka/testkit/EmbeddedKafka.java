@@ -1,5 +1,12 @@
 package dev.faust4j.kafka.testkit;
 
+import kafka.server.BrokerServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.PreboundSocketFactoryManager;
 import org.apache.kafka.common.test.TestKitNodes;
@@ -10,10 +17,17 @@ import org.apache.kafka.server.common.MetadataVersion;
 
 import java.lang.reflect.Field;
 import java.nio.file.Files;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * A real single-node Kafka broker (KRaft, combined broker and controller) running inside the test JVM, listening
@@ -31,12 +45,36 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code @ExtendWith(EmbeddedKafkaExtension.class)} and a parameter of type {@code EmbeddedKafka}.
  * {@link #start(int)} starts a private broker instead; its caller closes it.
  *
+ * <h2>Broker outages</h2>
+ * A private broker can be taken away and brought back, with its data, on the same port, while clients keep
+ * running: {@link #stopBroker()} and {@link #restartBroker()}, or {@link #outage()} in a try-with-resources block.
+ * Only the broker role of the node stops (Kafka's own tests bounce brokers the same way,
+ * {@code ClusterInstance.shutdownBroker/startBroker}); its KRaft controller keeps running, but clients never
+ * see the controller listener, so for them the cluster is gone: connections are refused, and sends fail with the
+ * retriable {@link org.apache.kafka.common.errors.TimeoutException}, either when their batch expires after the
+ * producer's {@code delivery.timeout.ms} or, once the producer has fallen back to its bootstrap servers
+ * ({@code metadata.recovery.strategy=rebootstrap}, the default) and forgotten the topic, after {@code send()}
+ * itself has blocked for {@code max.block.ms}. Topics, records and committed offsets stay on disk and are served
+ * again after the restart, on the same port, so clients reconnect by themselves. The shared broker cannot be
+ * stopped. A stop takes about half a second, a restart about half a second once the stopped broker's controller
+ * session has expired (see {@link #PRIVATE_BROKER_CONFIG}); {@code BrokerOutageTest} shows the client settings that
+ * make an outage visible within seconds.
+ * <pre>{@code
+ * try (EmbeddedKafka kafka = EmbeddedKafka.start(0)) {
+ *     ...
+ *     try (EmbeddedKafka.Outage outage = kafka.outage()) {
+ *         // the broker is down here
+ *     } // back on the same port, every partition led and served
+ * }
+ * }</pre>
+ *
  * <h2>Broker settings</h2>
  * Tuned for fast, deterministic tests, not for durability: one partition and replication factor 1 for the
  * consumer-offsets and transaction-state topics, no initial rebalance delay, a 500 ms heartbeat for the
  * new consumer group protocol, the latest production metadata version and feature levels (no unstable APIs), and
  * {@code auto.create.topics.enable=false}, so every topic a test uses must be
- * created first (faust4j's {@code declareTopics} does that, which these tests prove).
+ * created first (faust4j's {@code declareTopics} does that, which these tests prove). Private brokers also get
+ * {@link #PRIVATE_BROKER_CONFIG}, a faster controller heartbeat, so that they restart quickly.
  *
  * <p><b>Thread-safety:</b> thread-safe. {@link #shared()} may be called from any thread.
  */
@@ -63,15 +101,30 @@ public final class EmbeddedKafka implements AutoCloseable {
         BROKER_CONFIG = Map.copyOf(c);
     }
 
+    /**
+     * Added to {@link #BROKER_CONFIG} for private brokers ({@link #start(int)}), so that they come back quickly
+     * from {@link #stopBroker()}: a restarted broker registers with the controller again, which refuses it
+     * ({@code DUPLICATE_BROKER_REGISTRATION}) until the stopped incarnation's session has expired, that is
+     * {@code broker.session.timeout.ms} (default 9 s) after its last heartbeat, and it retries every
+     * {@code broker.heartbeat.interval.ms} (default 2 s). The shared broker keeps Kafka's defaults.
+     */
+    public static final Map<String, String> PRIVATE_BROKER_CONFIG = Map.of(
+            "broker.heartbeat.interval.ms", "500",
+            "broker.session.timeout.ms", "3000");
+
     private static final ReentrantLock SHARED_LOCK = new ReentrantLock();
     private static EmbeddedKafka shared;
     private static RuntimeException sharedFailure;
+
+    /** How long {@link #restartBroker()} waits for the broker to serve every partition again. */
+    private static final Duration RESTART_PATIENCE = Duration.ofSeconds(60);
 
     private final KafkaClusterTestKit cluster;
     private final String bootstrapServers;
     private final ReentrantLock lock = new ReentrantLock();
     private final boolean isShared;
-    private boolean closed;
+    private volatile boolean closed; // written under lock
+    private volatile boolean brokerStopped; // written under lock
 
     private EmbeddedKafka(KafkaClusterTestKit cluster, boolean isShared) {
         this.cluster = cluster;
@@ -96,7 +149,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 throw sharedFailure;
             }
             try {
-                EmbeddedKafka kafka = new EmbeddedKafka(boot(0), true);
+                EmbeddedKafka kafka = new EmbeddedKafka(boot(0, Map.of()), true);
                 Runtime.getRuntime().addShutdownHook(new Thread(kafka::shutdown, "embedded-kafka-shutdown"));
                 shared = kafka;
                 return kafka;
@@ -118,7 +171,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
         }
-        return new EmbeddedKafka(boot(port), false);
+        return new EmbeddedKafka(boot(port, PRIVATE_BROKER_CONFIG), false);
     }
 
     /** The bootstrap servers, {@code 127.0.0.1:port}, for Kafka clients. */
@@ -129,6 +182,107 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** The faust4j broker URL, {@code kafka://127.0.0.1:port}. */
     public String brokerUrl() {
         return "kafka://" + bootstrapServers.replace(',', ';');
+    }
+
+    /**
+     * Takes the broker away, as a crash would for clients, keeping its data: its client listener closes (open
+     * connections drop, new ones are refused) after a controlled shutdown that flushes and checkpoints its logs.
+     * Returns once it is down. Clients keep running and retry; bring it back with {@link #restartBroker()}.
+     * Does nothing when it is already stopped.
+     *
+     * @throws IllegalStateException on the {@link #shared()} broker, or once closed
+     */
+    public void stopBroker() {
+        lock.lock();
+        try {
+            requireOwnAndOpen("stop");
+            if (brokerStopped) {
+                return;
+            }
+            brokerStopped = true;
+            broker().shutdown(); // controlled shutdown, then closes the listener, flushes and checkpoints the logs
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Starts the broker stopped by {@link #stopBroker()} again, on the same port and log directories, with its
+     * topics, records and committed offsets. Returns once it is registered and unfenced and every partition
+     * (the internal ones too) has a leader that answers ListOffsets, so clients that retry get through at once.
+     * The group coordinator may still be loading its state then; consumers and admin clients retry
+     * {@code COORDINATOR_LOAD_IN_PROGRESS} by themselves. Does nothing when the broker is running.
+     *
+     * @throws IllegalStateException on the {@link #shared()} broker, once closed, when the port was taken by
+     *                               someone else meanwhile, or when it is not ready within a minute
+     */
+    public void restartBroker() {
+        lock.lock();
+        try {
+            requireOwnAndOpen("restart");
+            if (!brokerStopped) {
+                return;
+            }
+            broker().startup(); // blocks until registered, caught up and unfenced
+            brokerStopped = false;
+            cluster.waitForReadyBrokers();
+            awaitEveryPartitionServed();
+            // the kit hands server faults to handlers that only record them
+            cluster.fatalFaultHandler().maybeRethrowFirstException();
+            cluster.nonFatalFaultHandler().maybeRethrowFirstException();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while restarting the broker at " + bootstrapServers, e);
+        } catch (ExecutionException | RuntimeException e) {
+            throw new IllegalStateException("restarting the broker at " + bootstrapServers + " failed: " + e, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * {@link #stopBroker() Stops} the broker and returns the outage; closing it {@link #restartBroker() restarts}
+     * the broker.
+     *
+     * @throws IllegalStateException on the {@link #shared()} broker, once closed, or when the broker is already
+     *                               stopped
+     */
+    public Outage outage() {
+        lock.lock();
+        try {
+            requireOwnAndOpen("stop");
+            if (brokerStopped) {
+                throw new IllegalStateException("the broker at " + bootstrapServers + " is already stopped");
+            }
+            stopBroker();
+            return new Outage();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * False from the start of {@link #stopBroker()} until {@link #restartBroker()} has started the broker again, and
+     * once closed. Does not wait for a stop or restart in progress.
+     */
+    public boolean isBrokerRunning() {
+        return !closed && !brokerStopped;
+    }
+
+    /**
+     * A broker outage begun by {@link #outage()}; {@link #close()} ends it.
+     *
+     * <p><b>Thread-safety:</b> thread-safe.
+     */
+    public final class Outage implements AutoCloseable {
+        private Outage() {
+        }
+
+        /** Restarts the broker, see {@link #restartBroker()}. Idempotent. */
+        @Override
+        public void close() {
+            restartBroker();
+        }
     }
 
     /** Stops the broker and deletes its data; does nothing on the {@link #shared()} broker. Idempotent. */
@@ -159,7 +313,51 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    private static KafkaClusterTestKit boot(int port) {
+    private void requireOwnAndOpen(String action) {
+        if (isShared) {
+            throw new IllegalStateException("the shared broker cannot " + action + "; use a private one, EmbeddedKafka.start(0)");
+        }
+        if (closed) {
+            throw new IllegalStateException("the broker at " + bootstrapServers + " is closed");
+        }
+    }
+
+    private BrokerServer broker() {
+        return cluster.brokers().values().iterator().next(); // one node
+    }
+
+    /**
+     * Waits until every partition has a leader that answers ListOffsets: a broker publishes a partition's leader
+     * in its metadata before its replica manager serves it.
+     */
+    private void awaitEveryPartitionServed() {
+        Map<String, Object> config = Map.of("bootstrap.servers", bootstrapServers,
+                "request.timeout.ms", 5000, "default.api.timeout.ms", 5000,
+                "reconnect.backoff.ms", 20, "reconnect.backoff.max.ms", 100);
+        try (Admin admin = Admin.create(config)) {
+            await("every partition of " + this + " served after the restart")
+                    .atMost(RESTART_PATIENCE).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
+                    .ignoreExceptions()
+                    .until(() -> everyPartitionServed(admin));
+        }
+    }
+
+    private static boolean everyPartitionServed(Admin admin) throws Exception {
+        Set<String> names = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get(5, TimeUnit.SECONDS);
+        Map<String, TopicDescription> topics = admin.describeTopics(names).allTopicNames().get(5, TimeUnit.SECONDS);
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (TopicDescription topic : topics.values()) {
+            for (TopicPartitionInfo partition : topic.partitions()) {
+                if (partition.leader() == null || partition.leader().isEmpty()) {
+                    return false;
+                }
+                latest.put(new TopicPartition(topic.name(), partition.partition()), OffsetSpec.latest());
+            }
+        }
+        return latest.isEmpty() || admin.listOffsets(latest).all().get(5, TimeUnit.SECONDS).size() == latest.size();
+    }
+
+    private static KafkaClusterTestKit boot(int port, Map<String, String> extraConfig) {
         KafkaClusterTestKit cluster = null;
         try {
             // our own directory: the kit's default one is deleted by a shutdown hook racing with ours
@@ -173,6 +371,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             String controller = TestKitDefaults.DEFAULT_CONTROLLER_LISTENER_NAME;
             KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
             BROKER_CONFIG.forEach(builder::setConfigProp);
+            extraConfig.forEach(builder::setConfigProp);
             builder.setConfigProp("listeners", broker + "://127.0.0.1:" + port + "," + controller + "://127.0.0.1:0");
             installLoopbackSockets(builder, port == 0 ? Map.of() : Map.of(broker, port));
             cluster = builder.build();

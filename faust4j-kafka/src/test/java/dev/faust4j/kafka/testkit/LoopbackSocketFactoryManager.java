@@ -21,6 +21,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * fixed port (LocalKafkaBroker's 9092). It replaces the kit's own state entirely: the kit's socket factories
  * call back into getSocketForListenerAndMarkAsUsed, which is overridden here, so the superclass maps stay empty.
  * EmbeddedKafka installs it into KafkaClusterTestKit.Builder by reflection (the kit has no setter for it).
+ *
+ * Restarts. A BrokerServer that is shut down closes its listener socket; started again, it asks its socket factory
+ * for the listener once more. Kafka's own factory would then open a new socket on the configured host (for us
+ * 127.0.0.1) and the old port; this class does the same explicitly: a used socket that has been closed is bound
+ * again, on 127.0.0.1 and the port it had, so a restarted broker keeps its address and clients reconnect by
+ * themselves (EmbeddedKafka.stopBroker/restartBroker). Binding again can fail only if something else took the
+ * port meanwhile.
  */
 final class LoopbackSocketFactoryManager extends PreboundSocketFactoryManager {
 
@@ -30,6 +37,7 @@ final class LoopbackSocketFactoryManager extends PreboundSocketFactoryManager {
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, Integer> fixedPorts;
     private final Map<Integer, Map<String, ServerSocketChannel>> sockets = new HashMap<>();
+    private final Map<Integer, Map<String, Integer>> ports = new HashMap<>();
     private final Map<Integer, Set<String>> used = new HashMap<>();
     private boolean closed;
 
@@ -43,9 +51,23 @@ final class LoopbackSocketFactoryManager extends PreboundSocketFactoryManager {
         lock.lock();
         try {
             ServerSocketChannel socket = sockets.getOrDefault(nodeId, Map.of()).get(listener);
-            if (socket != null) {
-                used.computeIfAbsent(nodeId, n -> new HashSet<>()).add(listener);
+            if (socket == null) {
+                return null;
             }
+            if (!socket.isOpen()) { // a restart: the server closed it when it shut down
+                if (closed) {
+                    throw new IllegalStateException("cannot reopen the socket for " + listener + ": the socket manager is closed");
+                }
+                int port = ports.get(nodeId).get(listener);
+                try {
+                    socket = ServerSocketFactory.INSTANCE.openServerSocket(listener, new InetSocketAddress(LOOPBACK, port), -1, -1);
+                } catch (IOException | RuntimeException e) {
+                    throw new IllegalStateException("cannot bind " + listener + " to 127.0.0.1:" + port
+                            + " again (another process took the port?): " + e, e);
+                }
+                sockets.get(nodeId).put(listener, socket);
+            }
+            used.computeIfAbsent(nodeId, n -> new HashSet<>()).add(listener);
             return socket;
         } finally {
             lock.unlock();
@@ -65,8 +87,10 @@ final class LoopbackSocketFactoryManager extends PreboundSocketFactoryManager {
                 int port = fixedPorts.getOrDefault(listener, 0);
                 socket = ServerSocketFactory.INSTANCE.openServerSocket(listener, new InetSocketAddress(LOOPBACK, port), -1, -1);
                 forNode.put(listener, socket);
+                ports.computeIfAbsent(nodeId, n -> new HashMap<>())
+                        .put(listener, ((InetSocketAddress) socket.getLocalAddress()).getPort());
             }
-            return ((InetSocketAddress) socket.getLocalAddress()).getPort();
+            return ports.get(nodeId).get(listener);
         } finally {
             lock.unlock();
         }
