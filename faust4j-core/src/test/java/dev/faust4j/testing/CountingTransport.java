@@ -1,9 +1,11 @@
 package dev.faust4j.testing;
 
 import dev.faust4j.App;
+import dev.faust4j.RecordMetadata;
 import dev.faust4j.Settings;
 import dev.faust4j.spi.CommitFailedException;
 import dev.faust4j.spi.PartitionRecords;
+import dev.faust4j.spi.ProducedRecord;
 import dev.faust4j.spi.RebalanceListener;
 import dev.faust4j.spi.TopicPartition;
 import dev.faust4j.spi.TopicSpec;
@@ -21,6 +23,7 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,10 +32,11 @@ import java.util.function.LongConsumer;
 /**
  * A transport that wraps the real one (memory or Kafka) to let a test observe what the worker's consumer does:
  * how many records its polls returned to the Conductor, and which partitions it owns; and to make its commits
- * fail. Use it by prefixing the
+ * or its sends fail ({@link Probe#refuseCommits}, {@link Probe#failSends}). Use it by prefixing the
  * fixture's broker URL: {@code App.builder(id).broker(CountingTransport.url(transport.brokerUrl(id)))}, then
  * {@code CountingTransport.probe(app)}. Everything else (producer, topics, commits) is the wrapped transport's,
- * so the fixture's inspection methods keep working with the plain URL.
+ * so the fixture's inspection methods keep working with the plain URL. Only the app built with the counting URL
+ * is affected: the fixture's own clients ({@code appendRaw}) and apps on the plain URL never see the faults.
  *
  * <p>Registered for the schemes {@code counting+memory} and {@code counting+kafka} in this module's test
  * {@code META-INF/services/dev.faust4j.spi.TransportFactory}.
@@ -46,6 +50,8 @@ public final class CountingTransport implements Transport {
         private volatile LongConsumer onPoll = n -> { };
         private volatile boolean refuseCommits;
         private final AtomicInteger refusedCommits = new AtomicInteger();
+        private volatile boolean failSends;
+        private final AtomicInteger failedSends = new AtomicInteger();
 
         /** Records returned by polls so far (handed to the Conductor). */
         public long delivered() {
@@ -72,6 +78,20 @@ public final class CountingTransport implements Transport {
             return refusedCommits.get();
         }
 
+        /**
+         * While true, every send of the app's producer fails (its future completes exceptionally, nothing is
+         * written) with a {@link SimulatedBrokerOutage}, the stand-in for a retriable broker error: a broker
+         * outage as the app sees it. Sends made while it is off go through to the wrapped producer.
+         */
+        public void failSends(boolean fail) {
+            this.failSends = fail;
+        }
+
+        /** Sends failed by {@link #failSends} so far. */
+        public int failedSends() {
+            return failedSends.get();
+        }
+
         private CommitFailedException refusal(Map<TopicPartition, Long> offsets) {
             refusedCommits.incrementAndGet();
             return new CommitFailedException("commit of " + offsets + " refused by the test", null);
@@ -92,10 +112,12 @@ public final class CountingTransport implements Transport {
 
     private final Transport inner;
     private final Probe probe;
+    private final Producer producer;
 
     private CountingTransport(Transport inner, Probe probe) {
         this.inner = inner;
         this.probe = probe;
+        this.producer = new Producer(inner, probe);
     }
 
     @Override
@@ -105,7 +127,7 @@ public final class CountingTransport implements Transport {
 
     @Override
     public TransportProducer producer() {
-        return inner.producer();
+        return producer;
     }
 
     @Override
@@ -121,6 +143,37 @@ public final class CountingTransport implements Transport {
     @Override
     public void close() {
         inner.close();
+    }
+
+    /** The wrapped transport's producer, with the probe's send faults. */
+    private static final class Producer implements TransportProducer {
+        private final Transport inner;
+        private final Probe probe;
+
+        Producer(Transport inner, Probe probe) {
+            this.inner = inner;
+            this.probe = probe;
+        }
+
+        @Override
+        public CompletableFuture<RecordMetadata> send(ProducedRecord record) {
+            if (probe.failSends) {
+                probe.failedSends.incrementAndGet();
+                return CompletableFuture.failedFuture(new SimulatedBrokerOutage(
+                        "send to " + record.topic() + " failed: broker unavailable (simulated by the test)"));
+            }
+            return inner.producer().send(record);
+        }
+
+        @Override
+        public void flush() {
+            inner.producer().flush();
+        }
+
+        @Override
+        public void close() {
+            inner.producer().close();
+        }
     }
 
     private static final class Consumer implements TransportConsumer {
