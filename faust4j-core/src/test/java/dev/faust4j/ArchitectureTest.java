@@ -76,21 +76,27 @@ class ArchitectureTest {
         slices().matching("dev.faust4j.internal.(*)..").should().beFreeOfCycles().check(classes);
     }
 
+    /**
+     * No source file of the runtime depends on itself through other files. (The public API's types refer to each
+     * other by design: a {@code Source} makes an {@code EventStream}, which can go {@code through} a {@code Topic},
+     * which is a {@code Source}.)
+     */
     @Test
-    void noFileDependsOnItselfInACircle() {
+    void noFileOfTheRuntimeDependsOnItselfInACircle() {
         slices().assignedFrom(new SliceAssignment() {
             @Override
             public SliceIdentifier getIdentifierOf(JavaClass javaClass) {
-                JavaClass top = javaClass;
-                while (top.getEnclosingClass().isPresent()) {
-                    top = top.getEnclosingClass().get();
+                if (!javaClass.getPackageName().startsWith("dev.faust4j.internal")) {
+                    return SliceIdentifier.ignore();
                 }
-                return SliceIdentifier.of(top.getName());
+                String file = javaClass.getSource().flatMap(com.tngtech.archunit.core.domain.Source::getFileName)
+                        .orElse(javaClass.getName());
+                return SliceIdentifier.of(javaClass.getPackageName() + "/" + file);
             }
 
             @Override
             public String getDescription() {
-                return "top-level classes (files)";
+                return "source files of the runtime";
             }
         }).should().beFreeOfCycles().check(classes);
     }

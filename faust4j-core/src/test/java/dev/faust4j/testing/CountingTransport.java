@@ -166,6 +166,11 @@ public final class CountingTransport implements Transport {
         }
 
         @Override
+        public boolean isRetriable(Throwable failure) {
+            return failure instanceof SimulatedBrokerOutage || inner.producer().isRetriable(failure);
+        }
+
+        @Override
         public void flush() {
             inner.producer().flush();
         }

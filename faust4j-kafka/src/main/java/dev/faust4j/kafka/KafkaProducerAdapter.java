@@ -6,6 +6,7 @@ import dev.faust4j.spi.ProducedRecord;
 import dev.faust4j.spi.TransportProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +50,24 @@ final class KafkaProducerAdapter implements TransportProducer {
             result.completeExceptionally(e);
         }
         return result;
+    }
+
+    /**
+     * Kafka's own verdict: its {@code RetriableException}s (a timeout waiting for the broker, no leader, not enough
+     * replicas, ...) may succeed later; anything else (record too large, authorization, unknown topic with
+     * auto-creation off, serialization) would fail again. Looks through wrappers such as {@code ExecutionException}.
+     */
+    @Override
+    public boolean isRetriable(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof RetriableException) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -1,7 +1,7 @@
 package dev.faust4j.kafka;
 
 import dev.faust4j.RecordMetadata;
-import dev.faust4j.internal.Murmur2;
+import dev.faust4j.internal.memory.Murmur2;
 import dev.faust4j.spi.ConsumedRecord;
 import dev.faust4j.Header;
 import dev.faust4j.spi.ProducedRecord;

@@ -53,7 +53,7 @@ public final class FaustJson {
     private static final ClassValue<JsonCodec<?>> DEFAULT_CODECS = new ClassValue<>() {
         @Override
         protected JsonCodec<?> computeValue(Class<?> type) {
-            return new JsonCodec<>(type, null);
+            return new JsonCodec<>(MAPPER, type, null);
         }
     };
 
@@ -92,7 +92,7 @@ public final class FaustJson {
             throw new IllegalArgumentException(type.getTypeName()
                     + " is annotated @FaustRecord(includeMetadata = false), so a namespace would never be written");
         }
-        return new JsonCodec<>(type, namespace);
+        return new JsonCodec<>(MAPPER, type, namespace);
     }
 
     private static JsonMapper buildMapper() {

@@ -7,6 +7,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.io.SerializedString;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.ObjectWriter;
+import tools.jackson.databind.json.JsonMapper;
 
 import java.util.Objects;
 
@@ -29,11 +30,11 @@ final class JsonCodec<T> implements Codec<T> {
     private final ObjectReader reader;
     private final ObjectWriter writer;
 
-    JsonCodec(Class<T> type, String namespaceOverride) {
+    JsonCodec(JsonMapper mapper, Class<T> type, String namespaceOverride) {
         this.type = type;
         this.typeName = type.getTypeName();
-        this.reader = FaustJson.MAPPER.readerFor(type);
-        ObjectWriter w = FaustJson.MAPPER.writerFor(type);
+        this.reader = mapper.readerFor(type);
+        ObjectWriter w = mapper.writerFor(type);
         if (namespaceOverride != null) {
             w = w.withAttribute(FaustMetadataWriter.NAMESPACE_OVERRIDE, new SerializedString(namespaceOverride));
         }

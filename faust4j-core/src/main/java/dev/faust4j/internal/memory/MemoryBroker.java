@@ -107,11 +107,19 @@ final class MemoryBroker {
         return groups.computeIfAbsent(id, Group::new);
     }
 
+    /** A member of a consumer group, as the broker sees it: what it subscribes to, and its new target. */
+    interface Member {
+        List<String> subscribedTopics();
+
+        /** The partitions this member should own from generation {@code generation} on. */
+        void setTarget(List<TopicPartition> partitions, int generation);
+    }
+
     /** A consumer group: members, target assignment, owners and committed offsets. Guarded by the broker lock. */
     final class Group {
         final String id;
-        final List<MemoryConsumer> members = new ArrayList<>();
-        final Map<TopicPartition, MemoryConsumer> owners = new HashMap<>();
+        final List<Member> members = new ArrayList<>();
+        final Map<TopicPartition, Member> owners = new HashMap<>();
         final Map<TopicPartition, Long> committed = new ConcurrentHashMap<>();
         int generation;
 
@@ -122,12 +130,12 @@ final class MemoryBroker {
         /** Recomputes every member's target: the partitions of each topic dealt round-robin over its subscribers. */
         void rebalance() {
             generation++;
-            Map<MemoryConsumer, List<TopicPartition>> targets = new HashMap<>();
-            for (MemoryConsumer m : members) {
+            Map<Member, List<TopicPartition>> targets = new HashMap<>();
+            for (Member m : members) {
                 targets.put(m, new ArrayList<>());
             }
-            Map<String, List<MemoryConsumer>> byTopic = new HashMap<>();
-            for (MemoryConsumer m : members) {
+            Map<String, List<Member>> byTopic = new HashMap<>();
+            for (Member m : members) {
                 for (String t : m.subscribedTopics()) {
                     byTopic.computeIfAbsent(t, k -> new ArrayList<>()).add(m);
                 }
@@ -141,7 +149,7 @@ final class MemoryBroker {
                     targets.get(subs.get(p % subs.size())).add(new TopicPartition(topicName, p));
                 }
             });
-            for (MemoryConsumer m : members) {
+            for (Member m : members) {
                 m.setTarget(targets.get(m), generation);
             }
             changed.signalAll();

@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * for partitions leaving (the member still owns them and may commit), then the assign callback for partitions
  * whose previous owner has let go.
  */
-final class MemoryConsumer implements dev.faust4j.spi.TransportConsumer {
+final class MemoryConsumer implements dev.faust4j.spi.TransportConsumer, MemoryBroker.Member {
 
     private final MemoryBroker broker;
     private final MemoryBroker.Group group;
@@ -53,11 +53,13 @@ final class MemoryConsumer implements dev.faust4j.spi.TransportConsumer {
         }
     }
 
-    List<String> subscribedTopics() {
+    @Override
+    public List<String> subscribedTopics() {
         return topics;
     }
 
-    void setTarget(List<TopicPartition> tps, int generation) {
+    @Override
+    public void setTarget(List<TopicPartition> tps, int generation) {
         this.target = List.copyOf(tps);
         this.targetGeneration = generation;
     }
@@ -187,7 +189,7 @@ final class MemoryConsumer implements dev.faust4j.spi.TransportConsumer {
                 if (owned.containsKey(tp)) {
                     continue;
                 }
-                MemoryConsumer owner = group.owners.get(tp);
+                MemoryBroker.Member owner = group.owners.get(tp);
                 if (owner != null && owner != this) {
                     pendingAcquire = true;
                     continue;

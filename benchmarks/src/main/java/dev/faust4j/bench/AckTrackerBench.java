@@ -1,4 +1,8 @@
-package dev.faust4j.internal;
+package dev.faust4j.bench;
+
+import dev.faust4j.internal.ack.Message;
+import dev.faust4j.internal.ack.PartitionTracker;
+import dev.faust4j.internal.event.EventImpl;
 
 import dev.faust4j.spi.ConsumedRecord;
 import dev.faust4j.spi.TopicPartition;
@@ -22,8 +26,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The ack tracker on one thread: per record, a {@link Message} with {@code deliveries} references appended to
  * a {@link PartitionTracker}, one {@link EventImpl} per delivery acked, the fully acked head pruned and the
- * committable offset read, as the Conductor does per poll of 500 records. Lives in the runtime's package
- * (on the class path) because these classes are package-private. Score: records per microsecond.
+ * committable offset read, as the Conductor does per poll of 500 records. Score: records per microsecond.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -79,11 +82,11 @@ public class AckTrackerBench {
     private void deliver() {
         int e = 0;
         for (int i = 0; i < BATCH; i++) {
-            Message m = new Message(records[i], tracker, deliveries);
+            Message m = new Message(records[i], tracker.lease(), deliveries);
             tracker.add(m);
             messages[i] = m;
             for (int d = 0; d < deliveries; d++) {
-                events[e++] = new EventImpl<>(m, null, records[i].value());
+                events[e++] = new EventImpl<>(m, null, null, records[i].value());
             }
         }
         tracker.prune();
@@ -92,7 +95,7 @@ public class AckTrackerBench {
     private long commit() {
         position += BATCH;
         long c = tracker.committable(position);
-        tracker.committed = c;
+        tracker.committed(c);
         return c;
     }
 }

@@ -1,4 +1,9 @@
-package dev.faust4j.internal;
+package dev.faust4j.bench;
+
+import dev.faust4j.internal.ack.Message;
+import dev.faust4j.internal.ack.PartitionTracker;
+import dev.faust4j.internal.buffer.Subscription;
+import dev.faust4j.internal.event.EventImpl;
 
 import dev.faust4j.spi.ConsumedRecord;
 import dev.faust4j.spi.TopicPartition;
@@ -21,10 +26,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The Conductor's fan-out, single-threaded: the per-record work of {@code Conductor.deliver} for a poll of
+ * The Conductor's fan-out, single-threaded: the per-record work of {@code Delivery.deliver} for a poll of
  * 500 records (Message, tracker append, one EventImpl per subscription staged, one {@code putAll} per
  * subscription), then what the agent side does ({@code drainTo} in chunks of {@code chunk}, ack) and the
- * prune. {@code chunk = 1} is what an agent with concurrency above 1 uses today (StreamImpl: a lock per
+ * prune. {@code chunk = 1} is what an agent with concurrency above 1 uses today (TopicStream: a lock per
  * record). The poll loop itself is private, so this mirrors its steps with the real classes. Score: records
  * per microsecond.
  */
@@ -47,6 +52,8 @@ public class FanoutBench {
     private PartitionTracker tracker;
     private Subscription[] subs;
     private EventImpl<?, ?>[] buffer;
+    @SuppressWarnings("unchecked")
+    private java.util.ArrayList<EventImpl<?, ?>>[] staged;
 
     @Setup
     public void setup() {
@@ -58,7 +65,11 @@ public class FanoutBench {
         tracker = new PartitionTracker(new TopicPartition("t", 0), new LongAdder(), 0);
         subs = new Subscription[subscriptions];
         for (int s = 0; s < subscriptions; s++) {
-            subs[s] = new Subscription(4096, Ticker.system(), null);
+            subs[s] = new Subscription(4096, Ticker.system(), () -> { });
+        }
+        staged = new java.util.ArrayList[subscriptions];
+        for (int s = 0; s < subscriptions; s++) {
+            staged[s] = new java.util.ArrayList<>();
         }
         buffer = new EventImpl<?, ?>[chunk];
     }
@@ -68,21 +79,22 @@ public class FanoutBench {
     public long deliverAndAck() throws InterruptedException {
         for (int i = 0; i < BATCH; i++) {
             ConsumedRecord r = records[i];
-            Message m = new Message(r, tracker, subscriptions);
+            Message m = new Message(r, tracker.lease(), subscriptions);
             tracker.add(m);
             for (int s = 0; s < subscriptions; s++) {
-                subs[s].staged.add(new EventImpl<>(m, null, r.value()));
+                staged[s].add(new EventImpl<>(m, null, null, r.value()));
             }
         }
         long acked = 0;
-        for (Subscription sub : subs) {
-            sub.putAll(sub.staged);
-            sub.staged.clear();
+        for (int s = 0; s < subscriptions; s++) {
+            subs[s].putAll(staged[s]);
+            staged[s].clear();
         }
         for (Subscription sub : subs) {
             int n;
             while ((n = sub.drainTo(buffer, chunk, Long.MIN_VALUE)) > 0) {
                 for (int i = 0; i < n; i++) {
+                    buffer[i].handOut();
                     buffer[i].ack();
                     buffer[i] = null;
                 }
