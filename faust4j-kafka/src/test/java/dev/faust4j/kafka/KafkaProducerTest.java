@@ -1,7 +1,6 @@
 package dev.faust4j.kafka;
 
 import dev.faust4j.RecordMetadata;
-import dev.faust4j.internal.memory.Murmur2;
 import dev.faust4j.spi.ConsumedRecord;
 import dev.faust4j.Header;
 import dev.faust4j.spi.ProducedRecord;
@@ -68,7 +67,8 @@ class KafkaProducerTest {
             RecordMetadata md = sent.get(i).join();
             int expected = Utils.toPositive(Utils.murmur2(keys.get(i))) % partitions;
             assertThat(md.topic()).isEqualTo(topic);
-            assertThat(md.partition()).isEqualTo(expected).isEqualTo(Murmur2.partition(keys.get(i), partitions));
+            // Kafka's formula; the memory transport's partitioner is checked against the same one (Murmur2Test)
+            assertThat(md.partition()).isEqualTo(expected);
             assertThat(md.offset()).isGreaterThanOrEqualTo(0);
             assertThat(md.timestamp()).isEqualTo(1_000L + i);
         }

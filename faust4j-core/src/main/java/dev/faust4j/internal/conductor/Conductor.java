@@ -50,7 +50,6 @@ public final class Conductor {
     private volatile TransportConsumer consumer;
     private volatile Thread thread;
     private volatile boolean stopRequested;
-    private volatile boolean resumeRequested;
     private volatile Committer committer;
 
     public Conductor(Config config, ErrorHandling handling) {
@@ -85,8 +84,8 @@ public final class Conductor {
         }
     }
 
+    /** A paused subscription drained to its low mark: wake the loop, which resumes its partitions. */
     public void requestResume() {
-        resumeRequested = true;
         wakeup();
     }
 
@@ -124,9 +123,6 @@ public final class Conductor {
         try {
             while (!stopRequested) {
                 subscribeNew(flow, rebalancer);
-                if (resumeRequested) {
-                    resumeRequested = false;
-                }
                 flow.resumeDrained();
                 flow.outage(config.sendOutage().getAsBoolean());
                 if (router.isEmpty()) {

@@ -18,7 +18,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -35,13 +34,15 @@ import java.util.function.UnaryOperator;
  * {@link CombinedStream} its inputs. The iterators ack what they handed out when the next element is asked for
  * (unless {@link #noack()}), so the stream always knows what is in hand: the event it yielded last ({@code current})
  * or a {@code take} batch; on a noack stream, every event handed out and not yet acked. The agent's supervisor
- * reads that after a failure ({@link #inHand}), to apply the error policy or to hand the events again
- * ({@link #redeliver}). The stream binds itself to the iterating thread ({@link InHand}) so that sends made there
+ * reads that after a failure ({@link SupervisedStream}), to apply the error policy or to hand the events again.
+ * Iterators live in {@link Iteration}, batches in {@link Batches}, merging and forwarding in {@link CombinedStream}
+ * and {@link Forwarding}: a stream reaches them through its context's operations, so none of them is its own
+ * dependency. The stream binds itself to the iterating thread ({@link InHand}) so that sends made there
  * are tied to the events in hand.
  *
  * <p>Thread-safety: confined to the thread iterating it (a forwarder thread for the upstream of {@code through}).
  */
-abstract class BaseStream<K, V> implements EventStream<K, V>, InHand, Supervisable {
+abstract class BaseStream<K, V> implements EventStream<K, V>, InHand {
     /** Returned by a processor (a filter) to drop the value. */
     static final Object SKIP = new Object();
     private static final Function<?, ?>[] NO_PROCESSORS = new Function<?, ?>[0];
@@ -53,7 +54,8 @@ abstract class BaseStream<K, V> implements EventStream<K, V>, InHand, Supervisab
     EventImpl<K, V> current;
     private List<EventImpl<K, V>> batch = List.of();
     private final ArrayDeque<EventImpl<K, V>> owned = new ArrayDeque<>();
-    private long progress;
+    /** Events the reader got past (it asked for more): how the supervisor sees progress. */
+    long progress;
     /** The stream reading the topic this one forwards to ({@code through}/{@code groupBy}), or null. */
     BaseStream<K, V> next;
     /** How many times the agent function was started on this stream (a restart keeps its chain). */
@@ -275,94 +277,26 @@ abstract class BaseStream<K, V> implements EventStream<K, V>, InHand, Supervisab
         return s;
     }
 
-    // ---- iteration ----
-
-    /** An iterator over the events of {@link #poll}, acking the previous one when asked for the next. */
-    private abstract class Step<T> implements Iterator<T> {
-        private EventImpl<K, V> ready;
-        private boolean done;
-
-        Step() {
-            bindToThread();
-        }
-
-        abstract T element(EventImpl<K, V> e);
-
-        @Override
-        public boolean hasNext() {
-            if (ready != null) {
-                return true;
-            }
-            if (done) {
-                return false;
-            }
-            release();
-            EventImpl<K, V> e;
-            try {
-                e = poll(dev.faust4j.internal.buffer.Subscription.NO_DEADLINE);
-            } catch (InterruptedException ie) {
-                Thread.currentThread().interrupt();
-                e = null;
-            }
-            if (e == null) {
-                done = true;
-                return false;
-            }
-            ready = e;
-            return true;
-        }
-
-        @Override
-        public T next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException("the stream has ended (the app is stopping)");
-            }
-            EventImpl<K, V> e = ready;
-            ready = null;
-            return element(e);
-        }
-    }
+    // ---- iteration: the iterators live in Iteration, reached through the operations ----
 
     @Override
     public Iterator<V> iterator() {
-        return new Step<V>() {
-            @Override
-            V element(EventImpl<K, V> e) {
-                return cast(e.yielded());
-            }
-        };
+        return ctx.ops().values(this);
     }
 
     @Override
     public Iterable<Event<K, V>> events() {
-        return () -> new Step<Event<K, V>>() {
-            @Override
-            Event<K, V> element(EventImpl<K, V> e) {
-                return e;
-            }
-        };
+        return () -> ctx.ops().events(this);
     }
 
     @Override
     public Iterable<KeyValue<K, V>> items() {
-        return () -> new Step<KeyValue<K, V>>() {
-            @Override
-            KeyValue<K, V> element(EventImpl<K, V> e) {
-                return new KeyValue<>(e.key(), cast(e.yielded()));
-            }
-        };
+        return () -> ctx.ops().items(this);
     }
 
     @Override
     public Iterable<Indexed<V>> enumerate(long start) {
-        return () -> new Step<Indexed<V>>() {
-            private long index = start;
-
-            @Override
-            Indexed<V> element(EventImpl<K, V> e) {
-                return new Indexed<>(index++, cast(e.yielded()));
-            }
-        };
+        return () -> ctx.ops().enumerate(this, start);
     }
 
     @Override
@@ -430,52 +364,5 @@ abstract class BaseStream<K, V> implements EventStream<K, V>, InHand, Supervisab
     @Override
     public EventStream<K, V> groupBy(Function<? super V, ? extends K> key, String name, int partitions) {
         return ctx.ops().groupBy(this, key, name, partitions);
-    }
-
-    // ---- Supervisable: acts on the end of the chain ----
-
-    @Override
-    public final void starting() {
-        for (BaseStream<K, V> s = this; s != null; s = s.next) {
-            s.runs++;
-        }
-        active().bindToThread();
-    }
-
-    @Override
-    public final List<EventImpl<?, ?>> inHand() {
-        List<EventImpl<?, ?>> out = new ArrayList<>();
-        active().collectInHand(out);
-        return out;
-    }
-
-    @Override
-    public final boolean ownsAcks() {
-        return active().readerAcks();
-    }
-
-    @Override
-    public final void clearInHand() {
-        active().forgetInHand();
-    }
-
-    @Override
-    public final void redeliver(List<EventImpl<?, ?>> events) {
-        active().handAgain(events);
-    }
-
-    @Override
-    public final void completeNormally() {
-        active().complete();
-    }
-
-    @Override
-    public final void returnUnread() {
-        active().giveBackUnread();
-    }
-
-    @Override
-    public final long progress() {
-        return active().progress;
     }
 }

@@ -2,18 +2,42 @@ package dev.faust4j.internal.stream;
 
 import dev.faust4j.Event;
 import dev.faust4j.EventStream;
+import dev.faust4j.Indexed;
+import dev.faust4j.KeyValue;
 import dev.faust4j.Topic;
 import dev.faust4j.internal.failure.Misuse;
 
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.List;
 import java.util.function.Function;
 
 /**
- * The standard {@link StreamOps}: {@link Batches}, {@link CombinedStream} and {@link Forwarding} over faust4j's own
- * streams. Stateless and thread-safe.
+ * The standard {@link StreamOps}: {@link Iteration}, {@link Batches}, {@link CombinedStream} and {@link Forwarding}
+ * over faust4j's own streams. Stateless and thread-safe.
  */
 final class Operations implements StreamOps {
+
+    @Override
+    public <K, V> Iterator<V> values(EventStream<K, V> stream) {
+        return Iteration.of(base(stream), e -> BaseStream.cast(e.yielded()));
+    }
+
+    @Override
+    public <K, V> Iterator<Event<K, V>> events(EventStream<K, V> stream) {
+        return Iteration.of(base(stream), e -> e);
+    }
+
+    @Override
+    public <K, V> Iterator<KeyValue<K, V>> items(EventStream<K, V> stream) {
+        return Iteration.of(base(stream), e -> new KeyValue<>(e.key(), BaseStream.cast(e.yielded())));
+    }
+
+    @Override
+    public <K, V> Iterator<Indexed<V>> enumerate(EventStream<K, V> stream, long start) {
+        long[] index = {start};
+        return Iteration.of(base(stream), e -> new Indexed<>(index[0]++, BaseStream.cast(e.yielded())));
+    }
 
     @Override
     public <K, V> Iterable<List<V>> take(EventStream<K, V> stream, int max, Duration within) {

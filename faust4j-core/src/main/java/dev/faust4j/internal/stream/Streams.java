@@ -41,11 +41,11 @@ public final class Streams implements StreamFactory {
     /** The stream of one instance of {@code agent}, reading the subscription its instances share. */
     public <K, V> AgentStream<K, V> forAgent(AgentControl agent, SourceImpl<K, V> source, Subscription shared) {
         TopicStream<K, V> s = new TopicStream<>(context.forAgent(agent), source, shared);
-        return new AgentStream<>(s, s);
+        return new AgentStream<>(s, new SupervisedStream<>(s));
     }
 
     /**
-     * An agent instance's stream, and its supervisor's view of it (the same object).
+     * An agent instance's stream, and its supervisor's view of it.
      *
      * @param stream   what the agent function iterates
      * @param control  what its supervisor reads after the function returned or threw

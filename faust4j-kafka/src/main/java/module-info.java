@@ -1,0 +1,15 @@
+/**
+ * The {@code kafka://} transport of faust4j, over the Apache Kafka Java clients. Put this module next to
+ * {@code dev.faust4j}: an app whose broker URL is {@code kafka://host:port} finds its
+ * {@link dev.faust4j.kafka.KafkaTransportFactory} through the {@link dev.faust4j.spi.TransportFactory} service.
+ */
+@SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
+module dev.faust4j.kafka {
+    requires dev.faust4j;
+    requires kafka.clients;
+    requires org.slf4j;
+
+    exports dev.faust4j.kafka;
+
+    provides dev.faust4j.spi.TransportFactory with dev.faust4j.kafka.KafkaTransportFactory;
+}

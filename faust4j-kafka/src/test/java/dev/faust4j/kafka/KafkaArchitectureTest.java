@@ -1,0 +1,75 @@
+package dev.faust4j.kafka;
+
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaModifier;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.library.dependencies.SliceAssignment;
+import com.tngtech.archunit.library.dependencies.SliceIdentifier;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.ObjectInputStream;
+import java.util.stream.Collectors;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noMethods;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Structure of the Kafka transport (its main classes only): it is reached through its factory and nothing else,
+ * uses only faust4j's public API and SPI (never the core's runtime), has no file depending on itself in a circle,
+ * never locks with {@code synchronized} and never uses Java deserialization. The module descriptor is the first
+ * guard; these rules are the second.
+ */
+class KafkaArchitectureTest {
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importMainClasses() {
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .withImportOption(location -> !location.contains("/test-classes/") && !location.contains("-tests.jar"))
+                .importPackages("dev.faust4j.kafka");
+        assertThat(classes.contain(KafkaTransportFactory.class)).isTrue();
+        assertThat(classes.stream().map(JavaClass::getName)).noneMatch(n -> n.endsWith("Test") || n.contains(".testkit."));
+    }
+
+    @Test
+    void onlyTheFactoryIsPublic() {
+        assertThat(classes.stream().filter(c -> c.getModifiers().contains(JavaModifier.PUBLIC) && c.getEnclosingClass().isEmpty())
+                .map(JavaClass::getName).collect(Collectors.toSet()))
+                .containsExactly(KafkaTransportFactory.class.getName());
+    }
+
+    @Test
+    void theTransportUsesOnlyTheApiAndTheSpi() {
+        noClasses().should().dependOnClassesThat().resideInAPackage("dev.faust4j.internal..")
+                .because("a transport is built on the SPI, like any third-party transport could be")
+                .check(classes);
+    }
+
+    @Test
+    void noFileDependsOnItselfInACircle() {
+        slices().assignedFrom(new SliceAssignment() {
+            @Override
+            public SliceIdentifier getIdentifierOf(JavaClass javaClass) {
+                return SliceIdentifier.of(javaClass.getSource().flatMap(com.tngtech.archunit.core.domain.Source::getFileName)
+                        .orElse(javaClass.getName()));
+            }
+
+            @Override
+            public String getDescription() {
+                return "source files";
+            }
+        }).should().beFreeOfCycles().check(classes);
+    }
+
+    @Test
+    void noSynchronizedMethodsAndNoJavaDeserialization() {
+        noMethods().should().haveModifier(JavaModifier.SYNCHRONIZED).check(classes);
+        noClasses().should().dependOnClassesThat().areAssignableTo(ObjectInputStream.class).check(classes);
+    }
+}
