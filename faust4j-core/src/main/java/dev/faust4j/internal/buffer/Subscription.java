@@ -198,6 +198,9 @@ public final class Subscription {
      * on timeout, or {@link #CLOSED}.
      */
     public int drainTo(EventImpl<?, ?>[] dst, int max, long deadlineNanos) throws InterruptedException {
+        if (max < 1 || max > dst.length) {
+            throw new IllegalArgumentException("drainTo max must be between 1 and the array's length " + dst.length + ", got " + max);
+        }
         int n;
         boolean reachedLow;
         lock.lock();
@@ -244,7 +247,7 @@ public final class Subscription {
      * itself (it has time to spare while the readers are the bottleneck) instead of leaving it to them.
      */
     public boolean backlogged() {
-        return level >= low;
+        return level >= Math.max(1, low);
     }
 
     /** The number of buffered events, read without the lock (it may be a moment old). */

@@ -13,8 +13,8 @@ import java.util.List;
 /**
  * One delivery of a message to one subscription (or one value sent on a channel).
  *
- * <p>Design. Its state is one {@code long} changed by compare-and-set: flags (ack requested, done, dropped,
- * failed) and, in the low 32 bits, the number of sends it caused that are still in flight. A delivery finishes
+ * <p>Design. Its state is one {@code long} changed by compare-and-set: flags (handed out, ack requested, done,
+ * dropped, failed) and, in the low 32 bits, the number of sends it caused that are still in flight. A delivery finishes
  * once: <em>done</em> (its message is acked, so the offset may be committed) when its reader acked it and every
  * send it caused was durably accepted; <em>dropped</em> (the message is released without ack, the offset stays
  * uncommitted) when it was revoked, stopped or failed. So each delivery acks at most once whatever thread acks,
@@ -32,6 +32,7 @@ public final class EventImpl<K, V> implements Event<K, V> {
     private static final long DONE = 1L << 61;
     private static final long DROPPED = 1L << 60;
     private static final long FAILED = 1L << 59;
+    private static final long HANDED_OUT = 1L << 58;
     private static final long PENDING = 0xffffffffL;
 
     static {
@@ -49,8 +50,8 @@ public final class EventImpl<K, V> implements Event<K, V> {
     private boolean decoded;
     private Object yielded;
     private int attempts;
-    /** Handed out to its reader (so a revoke waits for it); written by the reader before anyone else sees it. */
-    private boolean handedOut;
+    /** Taken back and handed out again: a reader that had it may still ack it. Written before it is redelivered. */
+    private boolean redelivered;
     @SuppressWarnings("unused") // accessed through STATE
     private volatile long state;
 
@@ -106,22 +107,51 @@ public final class EventImpl<K, V> implements Event<K, V> {
     }
 
     /**
-     * The reader hands this event out (to the agent): a revoke or stop now waits for it to finish. Check
-     * {@link #stale()} after this call: the order makes sure that a revoke either waits for it or is seen here.
+     * The reader hands this event out (to the agent): a revoke or stop now waits for it to finish. Returns false,
+     * counting nothing, when it is already finished (a redelivered event whose failed send was settled meanwhile):
+     * it must then be skipped. Check {@link #stale()} after this call: the message's counter is raised first (a full
+     * barrier), so either a revoke waits for this event or this thread sees the revoke.
      */
-    public void handOut() {
-        handedOut = true;
+    public boolean handOut() {
         if (message != null) {
             message.handOut();
         }
+        while (true) {
+            long s = state;
+            if ((s & (DONE | DROPPED)) != 0) {
+                if (message != null) {
+                    message.takeBack();
+                }
+                return false;
+            }
+            if ((s & PENDING) == 0 && !redelivered) {
+                // first hand-out with no send in flight: nothing else can change the state now (it is in no buffer
+                // and no user code has seen it), so a release store is enough, and cheaper than a CAS
+                STATE.setRelease(this, s | HANDED_OUT);
+                return true;
+            }
+            if (STATE.compareAndSet(this, s, s | HANDED_OUT)) {
+                return true;
+            }
+        }
     }
 
-    /** The reader gives the event back unprocessed (to be handed out again): nothing waits for it meanwhile. */
+    /**
+     * The reader gives the event back unprocessed (to be handed out again): nothing waits for it meanwhile. Does
+     * nothing when it is finished (whoever finished it released it) or was not handed out.
+     */
     public void takeBack() {
-        if (handedOut) {
-            handedOut = false;
-            if (message != null) {
-                message.takeBack();
+        while (true) {
+            long s = state;
+            if ((s & HANDED_OUT) == 0 || (s & (DONE | DROPPED)) != 0) {
+                return;
+            }
+            if (STATE.compareAndSet(this, s, s & ~HANDED_OUT)) {
+                redelivered = true;
+                if (message != null) {
+                    message.takeBack();
+                }
+                return;
             }
         }
     }
@@ -144,7 +174,7 @@ public final class EventImpl<K, V> implements Event<K, V> {
             long next = s | ACK_REQUESTED | (complete ? DONE : 0);
             if (STATE.compareAndSet(this, s, next)) {
                 if (complete && message != null) {
-                    message.ack(handedOut);
+                    message.ack((s & HANDED_OUT) != 0);
                 }
                 return true;
             }
@@ -160,7 +190,7 @@ public final class EventImpl<K, V> implements Event<K, V> {
             }
             if (STATE.compareAndSet(this, s, s | DROPPED)) {
                 if (message != null) {
-                    message.drop(handedOut);
+                    message.drop((s & HANDED_OUT) != 0);
                 }
                 return;
             }
@@ -206,7 +236,7 @@ public final class EventImpl<K, V> implements Event<K, V> {
             }
             if (STATE.compareAndSet(this, s, next)) {
                 if (complete && message != null) {
-                    message.ack(handedOut);
+                    message.ack((s & HANDED_OUT) != 0);
                 }
                 return;
             }
@@ -224,7 +254,7 @@ public final class EventImpl<K, V> implements Event<K, V> {
             long next = (s - 1) | FAILED | (release ? DROPPED : 0);
             if (STATE.compareAndSet(this, s, next)) {
                 if (release && message != null) {
-                    message.drop(handedOut);
+                    message.drop((s & HANDED_OUT) != 0);
                 }
                 return;
             }

@@ -128,13 +128,19 @@ public final class ErrorHandling {
                 yield new AgentOutcome.Restart();
             }
             case ErrorPolicy.DeadLetter d -> {
+                int sent = 0;
                 for (EventImpl<?, ?> e : inHand) {
-                    if (e.record() != null) {
-                        deadLetters.send(d.topic(), List.of(e), e.record(), error, e.attempts());
+                    if (e.record() != null && deadLetters.send(d.topic(), List.of(e), e.record(), error, e.attempts())) {
+                        sent++;
                     }
                     e.ack();
                 }
-                log.error("Agent {} raised while processing {}; sent to dead-letter topic {}", agent, where, d.topic(), error);
+                if (sent == inHand.size()) {
+                    log.error("Agent {} raised while processing {}; sent to dead-letter topic {}", agent, where, d.topic(), error);
+                } else {
+                    log.error("Agent {} raised while processing {}; {} of {} sent to dead-letter topic {}, the rest skipped (acked)",
+                            agent, where, sent, inHand.size(), d.topic(), error);
+                }
                 yield new AgentOutcome.Restart();
             }
             case ErrorPolicy.Fail f -> {

@@ -108,13 +108,13 @@ public final class Sender {
     /** Sends (again) and routes the outcome. */
     private void attempt(TiedSend send) {
         TransportProducer p = producer.get();
+        send.attempts++; // before the send: its callback may run on another thread at once
         CompletableFuture<RecordMetadata> f;
         try {
             f = p.send(send.record);
         } catch (RuntimeException e) {
             f = CompletableFuture.failedFuture(e);
         }
-        send.attempts++;
         if (f.isDone() && !f.isCompletedExceptionally()) {
             succeeded(send, f.join());
         } else {

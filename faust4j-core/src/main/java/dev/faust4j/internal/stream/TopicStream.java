@@ -109,7 +109,9 @@ final class TopicStream<K, V> extends BaseStream<K, V> {
             if (!e.decode()) {
                 continue; // undecodable: its topic's decode policy was applied
             }
-            e.handOut();
+            if (!e.handOut()) {
+                continue; // finished meanwhile (a redelivered event whose failed send was settled)
+            }
             if (e.stale() || sub.isClosed()) {
                 e.drop(); // revoked while it was being taken: a revoke never waits for it, so it is not processed
                 continue;

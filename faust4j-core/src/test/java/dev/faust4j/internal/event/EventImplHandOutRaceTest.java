@@ -13,19 +13,17 @@ import java.util.concurrent.atomic.LongAdder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * <b>KNOWN BUG, failing on purpose (reported, not fixed here).</b> {@link EventImpl#takeBack()} and
- * {@link EventImpl#handOut()} move the message's in-hand counter according to the plain {@code handedOut} field,
- * without looking at the event's state, while a finish on another thread ({@code sendSucceeded} completing an ack,
- * {@code sendAbandoned}) releases the same hand from the same field. So an event that finishes after its reader
- * collected it as "in hand" ({@code BaseStream.collectInHand} skips finished events) but before the redelivery's
- * {@code takeBack} (the supervisor logs the failure in between) has its hand released twice: the 21-bit in-hand
- * counter of {@link Message} underflows and borrows from the other two. And a finished event redelivered and handed
- * out again keeps its message busy forever (no ack or drop releases it any more).
+ * Regression tests for a race found by the primitives' tests: {@link EventImpl#takeBack()} and
+ * {@link EventImpl#handOut()} moved the message's in-hand counter by a plain field, while a finish on another
+ * thread ({@code sendSucceeded} completing an ack, {@code sendAbandoned}) released the same hand from the same field.
+ * An event finishing after its reader collected it as "in hand" but before the redelivery's {@code takeBack} had its
+ * hand released twice: the 21-bit in-hand counter of {@link Message} underflowed into the other two (a record whose
+ * send failed became committable). The fix keeps "handed out" in the event's CAS'd state.
  *
  * <p>Each test plays one interleaving on one thread, in the order the threads would run it, and asserts the
- * behaviour the contract promises. Proposed fix: see the report (fold "handed out" into the event's CAS state).
+ * behaviour the contract promises.
  */
-class EventImplInHandBugTest {
+class EventImplHandOutRaceTest {
     private final LongAdder acks = new LongAdder();
     private final PartitionTracker tracker = new PartitionTracker(new TopicPartition("orders", 0), acks, -1);
 
@@ -36,7 +34,7 @@ class EventImplInHandBugTest {
     }
 
     @Test
-    @DisplayName("BUG: a send abandoned before the retry takes the event back gets the failed record committed")
+    @DisplayName("a send abandoned before the retry takes the event back keeps the failed record uncommitted")
     void sendAbandonedThenTakeBackKeepsTheRecordUncommitted() {
         Message m = message();
         EventImpl<Object, Object> e = new EventImpl<>(m, null, null, "v");
@@ -56,7 +54,7 @@ class EventImplInHandBugTest {
     }
 
     @Test
-    @DisplayName("BUG: the last send completing an ack before the retry takes the event back un-does the message")
+    @DisplayName("the last send completing an ack before the retry takes the event back leaves the message done")
     void lastSendSucceededThenTakeBackLeavesTheMessageDone() {
         Message m = message();
         EventImpl<Object, Object> e = new EventImpl<>(m, null, null, "v");
@@ -74,7 +72,7 @@ class EventImplInHandBugTest {
     }
 
     @Test
-    @DisplayName("BUG: a finished event handed out again keeps its message busy forever")
+    @DisplayName("a finished event handed out again is not counted in hand")
     void aFinishedEventHandedOutAgainDoesNotStayInHand() {
         Message m = message();
         EventImpl<Object, Object> e = new EventImpl<>(m, null, null, "v");
