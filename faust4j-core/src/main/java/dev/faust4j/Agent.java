@@ -1,5 +1,7 @@
 package dev.faust4j;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -55,8 +57,8 @@ public interface Agent<K, V> {
     /** The topic or channel this agent reads. */
     Source<K, V> source();
 
-    /** Sends a value to the agent's topic or channel. */
-    CompletableFuture<RecordMetadata> send(K key, V value);
+    /** Sends a value to the agent's topic or channel (a null key: no key; a channel has none). */
+    CompletableFuture<RecordMetadata> send(@Nullable K key, V value);
 
     /** Where the agent is in its life. */
     State state();

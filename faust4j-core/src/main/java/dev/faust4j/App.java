@@ -140,6 +140,9 @@ public final class App implements AutoCloseable {
     }
 
     /** {@link #run} then exit the JVM with its exit code: the one-line {@code main} of an app. */
+    // Faust's app.main(), an instance method by design. The Java 25 launcher (JEP 512) never starts it: App has
+    // no non-private no-argument constructor.
+    @SuppressWarnings("IncorrectMainMethod")
     public void main(String... args) {
         System.exit(run(args));
     }

@@ -1,5 +1,6 @@
 package dev.faust4j;
 
+import org.jspecify.annotations.Nullable;
 
 import java.util.List;
 
@@ -26,14 +27,15 @@ import java.util.List;
  */
 public interface Event<K, V> extends AutoCloseable {
 
-    K key();
+    /** The decoded key, or null when the record has none (always null for channel events). */
+    @Nullable K key();
 
     V value();
 
     List<Header> headers();
 
     /** Topic the record came from ({@code null} for channel events). */
-    String topic();
+    @Nullable String topic();
 
     /** Partition, or -1 for channel events. */
     int partition();
@@ -45,10 +47,10 @@ public interface Event<K, V> extends AutoCloseable {
     long timestamp();
 
     /** The record's key bytes as received, or null. */
-    byte[] rawKey();
+    byte @Nullable [] rawKey();
 
     /** The record's value bytes as received, or null. */
-    byte[] rawValue();
+    byte @Nullable [] rawValue();
 
     /**
      * Acknowledges this delivery: processing is complete and must not happen again.

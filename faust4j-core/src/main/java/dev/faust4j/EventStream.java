@@ -1,5 +1,7 @@
 package dev.faust4j;
 
+import org.jspecify.annotations.Nullable;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -126,7 +128,7 @@ public interface EventStream<K, V> extends Iterable<V> {
     EventStream<K, V> groupBy(Function<? super V, ? extends K> key, String name, int partitions);
 
     /**
-     * A stream yielding the values of this stream and of {@code others} in arrival order. Each value is acked
+     * A stream yielding the values of this stream and of {@code other} in arrival order. Each value is acked
      * on its own source; it ends when every input has ended; stopping it stops every input.
      */
     EventStream<K, V> combine(EventStream<K, V> other);
@@ -135,5 +137,5 @@ public interface EventStream<K, V> extends Iterable<V> {
     EventStream<K, V> noack();
 
     /** The event behind the value most recently yielded, or null. */
-    Event<K, V> currentEvent();
+    @Nullable Event<K, V> currentEvent();
 }

@@ -1,5 +1,7 @@
 package dev.faust4j;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.Objects;
 
 /**
@@ -9,7 +11,9 @@ import java.util.Objects;
  * @param key   header key
  * @param value header value bytes, may be null
  */
-public record Header(String key, byte[] value) {
+// Raw bytes by design, never copied (see above); equals and hashCode compare the arrays by identity.
+@SuppressWarnings("ArrayRecordComponent")
+public record Header(String key, byte @Nullable [] value) {
     public Header {
         Objects.requireNonNull(key, "header key");
     }

@@ -1,6 +1,7 @@
 package dev.faust4j;
 
 import dev.faust4j.codec.Codec;
+import org.jspecify.annotations.Nullable;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -46,7 +47,7 @@ public interface Topic<K, V> extends Source<K, V> {
      * Sends a record. The key picks the partition with Kafka's murmur2 partitioner, so a key lands in the same
      * partition on every transport. The future completes when the transport has durably accepted the record.
      */
-    CompletableFuture<RecordMetadata> send(K key, V value);
+    CompletableFuture<RecordMetadata> send(@Nullable K key, V value);
 
     /** Sends a record with no key. */
     default CompletableFuture<RecordMetadata> send(V value) {
@@ -54,5 +55,5 @@ public interface Topic<K, V> extends Source<K, V> {
     }
 
     /** Sends with headers and, optionally, an explicit partition (null: by key). */
-    CompletableFuture<RecordMetadata> send(K key, V value, List<Header> headers, Integer partition);
+    CompletableFuture<RecordMetadata> send(@Nullable K key, V value, List<Header> headers, @Nullable Integer partition);
 }

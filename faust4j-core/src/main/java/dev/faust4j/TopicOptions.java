@@ -1,6 +1,7 @@
 package dev.faust4j;
 
 import dev.faust4j.codec.Codec;
+import org.jspecify.annotations.Nullable;
 
 import java.util.List;
 import java.util.Map;
@@ -26,7 +27,7 @@ import java.util.Objects;
  * @param <V>               value type
  */
 public record TopicOptions<K, V>(List<String> names, Codec<K> keyCodec, Codec<V> valueCodec, int partitions,
-                                 boolean internal, ErrorPolicy decodeErrorPolicy, Map<String, String> config) {
+                                 boolean internal, @Nullable ErrorPolicy decodeErrorPolicy, Map<String, String> config) {
 
     public TopicOptions {
         Objects.requireNonNull(names, "names");
@@ -56,7 +57,7 @@ public record TopicOptions<K, V>(List<String> names, Codec<K> keyCodec, Codec<V>
         private List<String> names = List.of();
         private int partitions;
         private boolean internal;
-        private ErrorPolicy decodeErrorPolicy;
+        private @Nullable ErrorPolicy decodeErrorPolicy;
         private Map<String, String> config = Map.of();
 
         Builder(Codec<K> keyCodec, Codec<V> valueCodec) {

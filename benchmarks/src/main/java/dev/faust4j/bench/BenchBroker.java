@@ -72,6 +72,7 @@ final class BenchBroker {
     }
 
     /** Binds the kit's listeners to 127.0.0.1 (optionally at fixed ports). */
+    @SuppressWarnings("try") // close() throws InterruptedException: inherited from the Kafka test kit
     static final class LoopbackSockets extends PreboundSocketFactoryManager {
         private final Map<String, Integer> fixedPorts;
         private final Map<Integer, Map<String, ServerSocketChannel>> sockets = new HashMap<>();

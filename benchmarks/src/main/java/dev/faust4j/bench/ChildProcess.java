@@ -49,7 +49,7 @@ final class ChildProcess implements AutoCloseable {
             } catch (IOException e) {
                 // process gone
             }
-            process.onExit().thenRun(() -> {
+            var unused = process.onExit().thenRun(() -> {
                 String why = label + " exited with code " + process.exitValue() + " before reporting; see " + log;
                 ready.completeExceptionally(new IllegalStateException(why));
                 result.completeExceptionally(new IllegalStateException(why));
@@ -59,7 +59,7 @@ final class ChildProcess implements AutoCloseable {
 
     private static Map<String, String> parse(String s) {
         Map<String, String> m = new LinkedHashMap<>();
-        for (String part : s.trim().split("\\s+")) {
+        for (String part : s.trim().split("\\s+", -1)) {
             int i = part.indexOf('=');
             if (i > 0) {
                 m.put(part.substring(0, i), part.substring(i + 1));

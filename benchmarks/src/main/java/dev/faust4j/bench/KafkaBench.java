@@ -75,7 +75,7 @@ final class KafkaBench {
                     ConsumerRecords<byte[], byte[]> polled = consumer.poll(Duration.ofMillis(100));
                     for (ConsumerRecord<byte[], byte[]> r : polled) {
                         Tx tx = MAPPER.readValue(r.value(), Tx.class).processed();
-                        producer.send(new ProducerRecord<>(out, r.key(), MAPPER.writeValueAsBytes(tx)));
+                        var unused = producer.send(new ProducerRecord<>(out, r.key(), MAPPER.writeValueAsBytes(tx)));
                         count.increment();
                     }
                     if (System.nanoTime() - lastCommit >= COMMIT_INTERVAL_MS * 1_000_000L) {
@@ -106,7 +106,7 @@ final class KafkaBench {
         LongAdder count = new LongAdder();
         app.agent(in, stream -> {
             for (Event<String, Tx> e : stream.events()) {
-                out.send(e.key(), e.value().processed());
+                var unused = out.send(e.key(), e.value().processed()); // throughput: no wait per record
                 count.increment();
             }
         }).name("pipeline").concurrency(concurrency);
@@ -234,7 +234,7 @@ final class KafkaBench {
                 Tx base = txs[(int) (i % txs.length)];
                 Tx tx = new Tx(base.account(), base.amount(), base.currency(), Probe.epochMicros(), i < warmCount ? "w" : "m");
                 byte[] v = MAPPER.writeValueAsBytes(tx);
-                producer.send(new ProducerRecord<>(topic, base.account().getBytes(java.nio.charset.StandardCharsets.UTF_8), v));
+                var unused = producer.send(new ProducerRecord<>(topic, base.account().getBytes(java.nio.charset.StandardCharsets.UTF_8), v));
             }
             producer.flush();
             double secs = (System.nanoTime() - start) / 1e9;
@@ -358,7 +358,7 @@ final class KafkaBench {
         LongAdder count = new LongAdder();
         app.agent(in, stream -> {
             long i = 0;
-            for (Tx t : stream) {
+            for (Tx unused : stream) {
                 count.increment();
                 if (++i % sleepEvery == 0) {
                     Thread.sleep(1); // the slow agent: about 10,000 records/s at most, far below the backlog

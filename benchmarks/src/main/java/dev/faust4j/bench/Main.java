@@ -12,6 +12,7 @@ import org.apache.kafka.common.TopicPartition;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -173,7 +174,7 @@ public final class Main {
 
     void header(String mode) {
         out("# faust4j benchmarks: " + mode);
-        out("date " + LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME) + ", " + Runtime.getRuntime().availableProcessors()
+        out("date " + LocalDateTime.now(ZoneId.systemDefault()).format(DateTimeFormatter.ISO_LOCAL_DATE_TIME) + ", " + Runtime.getRuntime().availableProcessors()
                 + " cores, " + (totalMemoryMb() / 1024) + " GB, java " + System.getProperty("java.version") + " ("
                 + System.getProperty("java.vm.name") + "), runs=" + runs + ", records=" + records
                 + (jvm.isEmpty() ? "" : ", contender JVM options " + jvm));
@@ -389,7 +390,7 @@ public final class Main {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
             for (long i = 0; i < records; i++) {
                 byte[] v = values[(int) (i % values.length)];
-                producer.send(new ProducerRecord<>(INPUT, Tx.keyOf(v), v));
+                var unused = producer.send(new ProducerRecord<>(INPUT, Tx.keyOf(v), v));
             }
             producer.flush();
         }

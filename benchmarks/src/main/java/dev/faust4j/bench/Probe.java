@@ -58,7 +58,7 @@ final class Probe {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith(field)) {
-                    return Long.parseLong(line.substring(field.length()).trim().split("\\s+")[0]) * 1024;
+                    return Long.parseLong(line.substring(field.length()).trim().split("\\s+", -1)[0]) * 1024;
                 }
             }
         } catch (IOException | RuntimeException e) {

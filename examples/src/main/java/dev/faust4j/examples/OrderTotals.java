@@ -28,7 +28,7 @@ public final class OrderTotals {
         App app = App.builder("order-totals-example").broker(broker).topicPartitions(4).build();
         Topic<String, Order> orders = app.topic("orders", Order.class);
         AtomicLong counted = new AtomicLong();
-        long valid = (count + 9) / 10 * 9; // every 10th order is invalid (amount <= 0)
+        long valid = (count + 9L) / 10 * 9; // every 10th order is invalid (amount <= 0)
 
         app.agent(orders, stream -> {
             var byAccount = stream
@@ -51,7 +51,7 @@ public final class OrderTotals {
                 String account = "acct-" + ThreadLocalRandom.current().nextInt(5);
                 double amount = i % 10 == 9 ? -1 : Math.round(ThreadLocalRandom.current().nextDouble(1, 100) * 100) / 100.0;
                 // keyed by order id: orders of one account are spread over every partition until groupBy
-                orders.send("order-" + i, new Order("order-" + i, account, "p" + (i % 3), amount));
+                var unused = orders.send("order-" + i, new Order("order-" + i, account, "p" + (i % 3), amount));
             }
         });
         return app;

@@ -59,7 +59,7 @@ public final class Withdrawals {
             for (int i = 0; i < count; i++) {
                 String account = "acct-" + (i % 7);
                 double amount = Math.round(ThreadLocalRandom.current().nextDouble(1, 500) * 100) / 100.0;
-                withdrawals.send(account, new Withdrawal(account, amount));
+                var unused = withdrawals.send(account, new Withdrawal(account, amount)); // fire and forget
             }
         });
         return app;

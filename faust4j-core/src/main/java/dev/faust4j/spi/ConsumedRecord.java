@@ -1,6 +1,7 @@
 package dev.faust4j.spi;
 
 import dev.faust4j.Header;
+import org.jspecify.annotations.Nullable;
 
 import java.util.List;
 
@@ -17,8 +18,10 @@ import java.util.List;
  * @param value     value bytes, or null (a tombstone)
  * @param headers   headers, never null (use {@code List.of()} for none)
  */
+// Raw bytes by design, never copied (see above); equals and hashCode compare the arrays by identity.
+@SuppressWarnings("ArrayRecordComponent")
 public record ConsumedRecord(String topic, int partition, long offset, long timestamp,
-                             byte[] key, byte[] value, List<Header> headers) {
+                             byte @Nullable [] key, byte @Nullable [] value, List<Header> headers) {
     /** Size in bytes of key plus value, as used by size limits. */
     public int serializedSize() {
         return (key == null ? 0 : key.length) + (value == null ? 0 : value.length);

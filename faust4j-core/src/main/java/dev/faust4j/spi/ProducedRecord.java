@@ -1,12 +1,14 @@
 package dev.faust4j.spi;
 
 import dev.faust4j.Header;
+import org.jspecify.annotations.Nullable;
 
 import java.util.List;
 import java.util.Objects;
 
 /**
- * A record to send: raw bytes and where to send them. Immutable; thread-safe.
+ * A record to send: raw bytes and where to send them. Immutable by contract (the byte arrays are shared, never
+ * copied, and must not be modified); thread-safe.
  *
  * @param topic     destination topic
  * @param partition explicit partition, or null to let the transport partition by key
@@ -16,7 +18,10 @@ import java.util.Objects;
  * @param value     value bytes, or null
  * @param headers   headers, never null
  */
-public record ProducedRecord(String topic, Integer partition, Long timestamp, byte[] key, byte[] value,
+// Raw bytes by design, never copied (see above); equals and hashCode compare the arrays by identity.
+@SuppressWarnings("ArrayRecordComponent")
+public record ProducedRecord(String topic, @Nullable Integer partition, @Nullable Long timestamp, byte @Nullable [] key,
+                             byte @Nullable [] value,
                              List<Header> headers) {
     public ProducedRecord {
         Objects.requireNonNull(topic, "topic");

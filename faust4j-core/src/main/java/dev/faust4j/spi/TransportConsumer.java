@@ -1,5 +1,7 @@
 package dev.faust4j.spi;
 
+import org.jspecify.annotations.Nullable;
+
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -51,7 +53,7 @@ public interface TransportConsumer extends AutoCloseable {
      * {@code commitAsync} callbacks do), with {@code null} on success or the failure. Commits complete in the
      * order they were made. The default commits synchronously and calls back at once.
      */
-    default void commitAsync(Map<TopicPartition, Long> offsets, Consumer<CommitFailedException> onComplete) {
+    default void commitAsync(Map<TopicPartition, Long> offsets, Consumer<@Nullable CommitFailedException> onComplete) {
         try {
             commit(offsets);
         } catch (CommitFailedException e) {

@@ -36,6 +36,7 @@ enum SystemTicker implements Ticker {
     }
 
     @Override
+    @SuppressWarnings("WaitNotInLoop") // one wait by contract: awaitUntil may return early, callers loop
     public void awaitUntil(Condition condition, long deadlineNanos) throws InterruptedException {
         long remaining = deadlineNanos - System.nanoTime();
         if (remaining > 0) {

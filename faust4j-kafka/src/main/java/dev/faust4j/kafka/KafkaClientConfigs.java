@@ -54,7 +54,7 @@ final class KafkaClientConfigs {
      */
     static String bootstrapServers(String address) {
         List<String> hosts = new ArrayList<>();
-        for (String part : address.split("[;,]")) {
+        for (String part : address.split("[;,]", -1)) { // empty parts are skipped below
             String h = part.trim();
             int scheme = h.indexOf("://");
             if (scheme >= 0) {

@@ -15,6 +15,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.WakeupException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,7 +89,7 @@ final class KafkaConsumerAdapter implements TransportConsumer {
     private boolean subscribed;
     private boolean closing;
     private boolean closed;
-    private RuntimeException listenerFailure;
+    private @Nullable RuntimeException listenerFailure;
 
     KafkaConsumerAdapter(Consumer<byte[], byte[]> consumer, String groupId, Duration apiTimeout, Duration closeTimeout) {
         this.consumer = consumer;
@@ -211,7 +212,7 @@ final class KafkaConsumerAdapter implements TransportConsumer {
     }
 
     @Override
-    public void commitAsync(Map<TopicPartition, Long> offsets, java.util.function.Consumer<CommitFailedException> onComplete) {
+    public void commitAsync(Map<TopicPartition, Long> offsets, java.util.function.Consumer<@Nullable CommitFailedException> onComplete) {
         if (offsets.isEmpty()) {
             onComplete.accept(null);
             return;

@@ -39,7 +39,8 @@ final class KafkaProducerAdapter implements TransportProducer {
     public CompletableFuture<RecordMetadata> send(ProducedRecord record) {
         CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
         try {
-            producer.send(toKafka(record), (md, error) -> {
+            // the callback completes the result; the future Kafka returns adds nothing to it
+            var unused = producer.send(toKafka(record), (md, error) -> {
                 if (error != null) {
                     result.completeExceptionally(error);
                 } else {

@@ -11,6 +11,7 @@ import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -73,7 +75,7 @@ final class KafkaTopicAdmin {
         }
         List<String> problems = new ArrayList<>();
         for (TopicSpec spec : specs.values()) {
-            int actual = existing.get(spec.name());
+            int actual = Objects.requireNonNull(existing.get(spec.name()), spec.name());
             if (actual != spec.partitions()) {
                 if (spec.internal()) {
                     problems.add("topic " + spec.name() + " exists with " + actual + " partitions but faust4j needs "
@@ -110,8 +112,8 @@ final class KafkaTopicAdmin {
         for (NewTopic topic : topics) {
             String name = topic.name();
             try {
-                get(result.values().get(name), "create topic " + name);
-                TopicSpec spec = specs.get(name);
+                get(Objects.requireNonNull(result.values().get(name), name), "create topic " + name);
+                TopicSpec spec = Objects.requireNonNull(specs.get(name), name);
                 LOG.info("created topic {} ({} partitions, replication factor {})", name, spec.partitions(), spec.replicationFactor());
                 names.add(name);
             } catch (KafkaOperationException e) {
@@ -189,7 +191,7 @@ final class KafkaTopicAdmin {
         Map<String, TopicDescription> out = new LinkedHashMap<>();
         for (String name : names) {
             try {
-                out.put(name, get(futures.get(name), "describe topic " + name));
+                out.put(name, get(Objects.requireNonNull(futures.get(name), name), "describe topic " + name));
             } catch (KafkaOperationException e) {
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
                     throw new IllegalStateException("cannot describe topic " + name + ": " + e.getCause(), e.getCause());
@@ -216,7 +218,7 @@ final class KafkaTopicAdmin {
     private static final class KafkaOperationException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        KafkaOperationException(Throwable cause) {
+        KafkaOperationException(@Nullable Throwable cause) {
             super(cause);
         }
     }

@@ -8,6 +8,7 @@ import dev.faust4j.spi.TransportProducer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,8 +38,8 @@ final class KafkaTransport implements Transport {
     private final Duration closeTimeout;
 
     private final ReentrantLock lock = new ReentrantLock();
-    private volatile KafkaProducerAdapter producer;
-    private KafkaTopicAdmin admin;
+    private volatile @Nullable KafkaProducerAdapter producer;
+    private @Nullable KafkaTopicAdmin admin;
     private volatile boolean closed;
 
     KafkaTransport(String appId, Settings settings) {

@@ -8,4 +8,7 @@
  *
  * <p>Only {@link dev.faust4j.kafka.KafkaTransportFactory} is public; the adapters behind it are package-private.
  */
+@NullMarked
 package dev.faust4j.kafka;
+
+import org.jspecify.annotations.NullMarked;
