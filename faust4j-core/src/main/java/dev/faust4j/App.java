@@ -140,10 +140,9 @@ public final class App implements AutoCloseable {
     }
 
     /** {@link #run} then exit the JVM with its exit code: the one-line {@code main} of an app. */
-    // Faust's app.main(), an instance method by design. The Java 25 launcher (JEP 512) never starts it: App has
-    // no non-private no-argument constructor.
-    @SuppressWarnings("IncorrectMainMethod")
+    @SuppressWarnings("IncorrectMainMethod") // Faust's app.main(), an instance method by design (see below)
     public void main(String... args) {
+        // The Java 25 launcher (JEP 512) never starts this one: App has no non-private no-argument constructor.
         System.exit(run(args));
     }
 

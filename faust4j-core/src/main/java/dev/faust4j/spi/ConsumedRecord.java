@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * A record as a transport's consumer fetched it: raw key and value bytes plus its position.
  * Transports hand these to the core in {@link PartitionRecords} batches. Immutable by contract
- * (the byte arrays are shared, never copied, and must not be modified); thread-safe.
+ * (the byte arrays are shared, never copied, and must not be modified); thread-safe. {@code equals} and
+ * {@code hashCode} compare the arrays by identity, as for any record.
  *
  * @param topic     topic name
  * @param partition partition number
@@ -18,8 +19,7 @@ import java.util.List;
  * @param value     value bytes, or null (a tombstone)
  * @param headers   headers, never null (use {@code List.of()} for none)
  */
-// Raw bytes by design, never copied (see above); equals and hashCode compare the arrays by identity.
-@SuppressWarnings("ArrayRecordComponent")
+@SuppressWarnings("ArrayRecordComponent") // raw bytes by design, never copied (see above)
 public record ConsumedRecord(String topic, int partition, long offset, long timestamp,
                              byte @Nullable [] key, byte @Nullable [] value, List<Header> headers) {
     /** Size in bytes of key plus value, as used by size limits. */

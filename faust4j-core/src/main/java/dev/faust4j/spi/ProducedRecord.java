@@ -8,7 +8,8 @@ import java.util.Objects;
 
 /**
  * A record to send: raw bytes and where to send them. Immutable by contract (the byte arrays are shared, never
- * copied, and must not be modified); thread-safe.
+ * copied, and must not be modified); thread-safe. {@code equals} and {@code hashCode} compare the arrays by
+ * identity, as for any record.
  *
  * @param topic     destination topic
  * @param partition explicit partition, or null to let the transport partition by key
@@ -18,8 +19,7 @@ import java.util.Objects;
  * @param value     value bytes, or null
  * @param headers   headers, never null
  */
-// Raw bytes by design, never copied (see above); equals and hashCode compare the arrays by identity.
-@SuppressWarnings("ArrayRecordComponent")
+@SuppressWarnings("ArrayRecordComponent") // raw bytes by design, never copied (see above)
 public record ProducedRecord(String topic, @Nullable Integer partition, @Nullable Long timestamp, byte @Nullable [] key,
                              byte @Nullable [] value,
                              List<Header> headers) {
