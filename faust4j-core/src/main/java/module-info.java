@@ -21,6 +21,7 @@ module dev.faust4j {
     requires tools.jackson.databind;
     requires info.picocli;
     requires jdk.unsupported; // sun.misc.Signal: SIGTERM and Ctrl-C stop the worker gracefully
+    requires static transitive org.jspecify; // @NullMarked and @Nullable on the API, for users' tools
 
     exports dev.faust4j;
     exports dev.faust4j.codec;

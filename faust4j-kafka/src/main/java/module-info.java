@@ -5,9 +5,10 @@
  */
 @SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
 module dev.faust4j.kafka {
-    requires dev.faust4j;
+    requires transitive dev.faust4j; // its public factory implements the SPI
     requires kafka.clients;
     requires org.slf4j;
+    requires static org.jspecify;
 
     exports dev.faust4j.kafka;
 

@@ -227,7 +227,8 @@ public final class App implements AutoCloseable {
 
         /** Where to start without a committed offset: {@code earliest} (default) or {@code latest}. */
         public Builder autoOffsetReset(String reset) {
-            return set(Setting.AUTO_OFFSET_RESET, Setting.requireNonBlank(reset, "autoOffsetReset").toLowerCase(Locale.ROOT));
+            return set(Setting.AUTO_OFFSET_RESET,
+                    Setting.requireNonBlank(reset, "autoOffsetReset").toLowerCase(Locale.ROOT));
         }
 
         /** Most records one poll returns (default 500). */
@@ -291,7 +292,8 @@ public final class App implements AutoCloseable {
 
         /** A client property passed through to the transport untouched (for example {@code security.protocol}). */
         public Builder clientProperty(String key, String value) {
-            clientProperties.put(Setting.requireNonBlank(key, "client property key"), Objects.requireNonNull(value, key));
+            clientProperties.put(Setting.requireNonBlank(key, "client property key"),
+                    Objects.requireNonNull(value, key));
             return this;
         }
 
@@ -336,7 +338,8 @@ public final class App implements AutoCloseable {
             Duration backoff = (Duration) values[Setting.AGENT_RESTART_BACKOFF.index()];
             Duration max = (Duration) values[Setting.AGENT_RESTART_BACKOFF_MAX.index()];
             if (backoff.compareTo(max) > 0) {
-                throw new IllegalArgumentException("agentRestartBackoff (" + backoff + ") must not exceed agentRestartBackoffMax (" + max + ")");
+                throw new IllegalArgumentException(
+                        "agentRestartBackoff (" + backoff + ") must not exceed agentRestartBackoffMax (" + max + ")");
             }
             return new App(new Settings(id, values, ticker, clientProperties));
         }

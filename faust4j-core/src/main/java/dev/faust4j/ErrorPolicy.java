@@ -40,7 +40,8 @@ import java.util.Objects;
  * </ul>
  * Immutable values; thread-safe.
  */
-public sealed interface ErrorPolicy permits ErrorPolicy.Skip, ErrorPolicy.DeadLetter, ErrorPolicy.Fail, ErrorPolicy.Retry {
+public sealed interface ErrorPolicy
+        permits ErrorPolicy.Skip, ErrorPolicy.DeadLetter, ErrorPolicy.Fail, ErrorPolicy.Retry {
 
     /** Log and skip (ack) the record. */
     static ErrorPolicy skip() {
@@ -96,7 +97,8 @@ public sealed interface ErrorPolicy permits ErrorPolicy.Skip, ErrorPolicy.DeadLe
                 try {
                     return retry(Integer.parseInt(parts[1].trim()), parseDuration(parts[2].trim()), parse(parts[3]));
                 } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("error policy '" + text + "': attempts and backoff must be numbers", e);
+                    throw new IllegalArgumentException(
+                            "error policy '" + text + "': attempts and backoff must be numbers", e);
                 }
             }
         }
@@ -175,7 +177,8 @@ public sealed interface ErrorPolicy permits ErrorPolicy.Skip, ErrorPolicy.DeadLe
             }
             Objects.requireNonNull(then, "retry then");
             if (then instanceof Retry) {
-                throw new IllegalArgumentException("a retry policy's final policy cannot be another retry: use more attempts");
+                throw new IllegalArgumentException(
+                        "a retry policy's final policy cannot be another retry: use more attempts");
             }
         }
 

@@ -28,14 +28,16 @@ import java.util.List;
 public interface Event<K, V> extends AutoCloseable {
 
     /** The decoded key, or null when the record has none (always null for channel events). */
-    @Nullable K key();
+    @Nullable
+    K key();
 
     V value();
 
     List<Header> headers();
 
     /** Topic the record came from ({@code null} for channel events). */
-    @Nullable String topic();
+    @Nullable
+    String topic();
 
     /** Partition, or -1 for channel events. */
     int partition();

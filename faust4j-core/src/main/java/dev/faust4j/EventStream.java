@@ -137,5 +137,6 @@ public interface EventStream<K, V> extends Iterable<V> {
     EventStream<K, V> noack();
 
     /** The event behind the value most recently yielded, or null. */
-    @Nullable Event<K, V> currentEvent();
+    @Nullable
+    Event<K, V> currentEvent();
 }

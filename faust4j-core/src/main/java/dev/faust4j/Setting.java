@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The settings table: each setting declared once, with its Java name (the {@link App.Builder} method), its
  * property key (Faust's setting name), its Faust environment variable, its default, how it is read from text,
@@ -31,7 +33,8 @@ final class Setting<T> {
             Setting::brokerUrl, s -> s,
             "Broker URL: {@code memory://} (embedded, the default), {@code memory://name} (an isolated embedded broker) or "
                     + "{@code kafka://host:port[;host:port]}.");
-    static final Setting<Duration> COMMIT_INTERVAL = add("commitInterval", "broker_commit_interval", "BROKER_COMMIT_INTERVAL",
+    static final Setting<Duration> COMMIT_INTERVAL = add("commitInterval", "broker_commit_interval",
+            "BROKER_COMMIT_INTERVAL",
             Duration.ofMillis(2800), Setting::seconds, d -> positive(d, "commitInterval"), Setting::formatDuration,
             "How often acked offsets are committed.");
     static final Setting<Integer> COMMIT_EVERY = add("commitEvery", "broker_commit_every", "BROKER_COMMIT_EVERY",
@@ -44,7 +47,8 @@ final class Setting<T> {
             8, Setting::integer, n -> atLeast(n, 1, "topicPartitions"), String::valueOf,
             "Partitions of the topics faust4j creates without an explicit count.");
     static final Setting<Integer> TOPIC_REPLICATION_FACTOR = add("topicReplicationFactor", "topic_replication_factor",
-            "TOPIC_REPLICATION_FACTOR", 1, Setting::integer, n -> between(n, 1, Short.MAX_VALUE, "topicReplicationFactor"),
+            "TOPIC_REPLICATION_FACTOR", 1, Setting::integer,
+            n -> between(n, 1, Short.MAX_VALUE, "topicReplicationFactor"),
             String::valueOf, "Replication factor of the topics faust4j creates.");
     static final Setting<String> KEY_SERIALIZER = add("keySerializer", "key_serializer", "APP_KEY_SERIALIZER", "raw",
             Setting::text, s -> codecName(s, "keySerializer"), s -> s,
@@ -59,31 +63,40 @@ final class Setting<T> {
             "BROKER_MAX_POLL_RECORDS", 500, Setting::integer, n -> atLeast(n, 1, "maxPollRecords"), String::valueOf,
             "Most records one poll returns.");
     static final Setting<Duration> SHUTDOWN_GRACE_PERIOD = add("shutdownGracePeriod", "shutdown_grace_period",
-            "SHUTDOWN_GRACE_PERIOD", Duration.ofSeconds(30), Setting::seconds, d -> notNegative(d, "shutdownGracePeriod"),
+            "SHUTDOWN_GRACE_PERIOD", Duration.ofSeconds(30), Setting::seconds,
+            d -> notNegative(d, "shutdownGracePeriod"),
             Setting::formatDuration, "How long a stop or a revoke waits for the events being processed.");
     static final Setting<ErrorPolicy> DECODE_ERROR_POLICY = add("decodeErrorPolicy", "decode_error_policy",
-            "DECODE_ERROR_POLICY", ErrorPolicy.skip(), ErrorPolicy::parse, p -> Objects.requireNonNull(p, "decodeErrorPolicy"),
+            "DECODE_ERROR_POLICY", ErrorPolicy.skip(), ErrorPolicy::parse,
+            p -> Objects.requireNonNull(p, "decodeErrorPolicy"),
             ErrorPolicy::toString, "What happens to a record that cannot be decoded ({@link ErrorPolicy}).");
     static final Setting<ErrorPolicy> AGENT_ERROR_POLICY = add("agentErrorPolicy", "agent_error_policy",
-            "AGENT_ERROR_POLICY", ErrorPolicy.skip(), ErrorPolicy::parse, p -> Objects.requireNonNull(p, "agentErrorPolicy"),
+            "AGENT_ERROR_POLICY", ErrorPolicy.skip(), ErrorPolicy::parse,
+            p -> Objects.requireNonNull(p, "agentErrorPolicy"),
             ErrorPolicy::toString, "What happens to an event whose agent threw, or whose outputs could not be sent.");
     static final Setting<Integer> MAX_RECORD_BYTES = add("maxRecordBytes", "max_record_bytes", "MAX_RECORD_BYTES",
             16 * 1024 * 1024, Setting::integer, n -> atLeast(n, 1, "maxRecordBytes"), String::valueOf,
             "Largest key plus value that is decoded; a larger record is a decode error.");
     static final Setting<Duration> AGENT_RESTART_BACKOFF = add("agentRestartBackoff", "agent_restart_backoff",
-            "AGENT_RESTART_BACKOFF", Duration.ofMillis(100), Setting::seconds, d -> notNegative(d, "agentRestartBackoff"),
-            Setting::formatDuration, "Wait before restarting an agent instance that threw; doubled (with jitter) while it "
+            "AGENT_RESTART_BACKOFF", Duration.ofMillis(100), Setting::seconds,
+            d -> notNegative(d, "agentRestartBackoff"),
+            Setting::formatDuration,
+            "Wait before restarting an agent instance that threw; doubled (with jitter) while it "
                     + "keeps failing without getting past an event.");
-    static final Setting<Duration> AGENT_RESTART_BACKOFF_MAX = add("agentRestartBackoffMax", "agent_restart_backoff_max",
+    static final Setting<Duration> AGENT_RESTART_BACKOFF_MAX = add("agentRestartBackoffMax",
+            "agent_restart_backoff_max",
             "AGENT_RESTART_BACKOFF_MAX", Duration.ofSeconds(10), Setting::seconds,
             d -> notNegative(d, "agentRestartBackoffMax"), Setting::formatDuration, "The longest restart backoff.");
-    static final Setting<Integer> AGENT_MAX_RESTARTS = add("agentMaxRestarts", "agent_max_restarts", "AGENT_MAX_RESTARTS",
+    static final Setting<Integer> AGENT_MAX_RESTARTS = add("agentMaxRestarts", "agent_max_restarts",
+            "AGENT_MAX_RESTARTS",
             10, Setting::integer, n -> atLeast(n, 0, "agentMaxRestarts"), String::valueOf,
             "Failures in a row (without getting past an event) after which an agent gives up and stops.");
-    static final Setting<Boolean> AGENT_FAILURE_STOPS_WORKER = add("agentFailureStopsWorker", "agent_failure_stops_worker",
+    static final Setting<Boolean> AGENT_FAILURE_STOPS_WORKER = add("agentFailureStopsWorker",
+            "agent_failure_stops_worker",
             "AGENT_FAILURE_STOPS_WORKER", false, Setting::bool, b -> b, String::valueOf,
             "Whether an agent that gives up (or misuses the API) stops the whole worker with exit code 1.");
-    static final Setting<Duration> SEND_RETRY_TIMEOUT = add("sendRetryTimeout", "send_retry_timeout", "SEND_RETRY_TIMEOUT",
+    static final Setting<Duration> SEND_RETRY_TIMEOUT = add("sendRetryTimeout", "send_retry_timeout",
+            "SEND_RETRY_TIMEOUT",
             FOREVER, Setting::secondsOrForever, d -> positive(d, "sendRetryTimeout"), Setting::formatDuration,
             "How long a send caused by a record is retried while it fails with a retriable error (the broker is "
                     + "unreachable) before the record's error policy applies; {@code forever} by default, so a worker "
@@ -127,12 +140,12 @@ final class Setting<T> {
     }
 
     /** The setting with this property key (Faust's name; dots and dashes may replace underscores), or null. */
-    static Setting<?> byKey(String key) {
+    static @Nullable Setting<?> byKey(String key) {
         return BY_KEY.get(key.toLowerCase(Locale.ROOT).replace('.', '_').replace('-', '_'));
     }
 
     /** The setting read from this environment variable, or null. */
-    static Setting<?> byEnv(String variable) {
+    static @Nullable Setting<?> byEnv(String variable) {
         return BY_ENV.get(variable);
     }
 
@@ -238,7 +251,8 @@ final class Setting<T> {
     private static String brokerUrl(String url) {
         requireNonBlank(url, "broker");
         if (!url.contains("://")) {
-            throw new IllegalArgumentException("broker must be a URL such as memory:// or kafka://localhost:9092, got '" + url + "'");
+            throw new IllegalArgumentException(
+                    "broker must be a URL such as memory:// or kafka://localhost:9092, got '" + url + "'");
         }
         return url;
     }

@@ -65,7 +65,8 @@ import java.util.TreeMap;
  */
 public final class Settings {
 
-    private static final Set<String> SECRET_HINTS = Set.of("password", "secret", "jaas", "token", "credential", "key.pem", "keystore.key");
+    private static final Set<String> SECRET_HINTS = Set.of("password", "secret", "jaas", "token", "credential",
+            "key.pem", "keystore.key");
 
     private final String id;
     private final Object[] values;

@@ -27,7 +27,8 @@ import java.util.Objects;
  * @param <V>               value type
  */
 public record TopicOptions<K, V>(List<String> names, Codec<K> keyCodec, Codec<V> valueCodec, int partitions,
-                                 boolean internal, @Nullable ErrorPolicy decodeErrorPolicy, Map<String, String> config) {
+                                 boolean internal, @Nullable ErrorPolicy decodeErrorPolicy,
+                                 Map<String, String> config) {
 
     public TopicOptions {
         Objects.requireNonNull(names, "names");

@@ -33,8 +33,8 @@
  *   <li>{@link dev.faust4j.EventStream}: values, {@link dev.faust4j.KeyValue} items,
  *       {@link dev.faust4j.Indexed} values or whole {@link dev.faust4j.Event}s, with {@code filter},
  *       {@code take}, {@code through}, {@code groupBy}, {@code echo} and {@code combine}.</li>
- *   <li>{@link dev.faust4j.ErrorPolicy}: what happens to a record that cannot be decoded or whose agent threw
- *       (skip, dead-letter topic, or stop the worker).</li>
+ *   <li>{@link dev.faust4j.ErrorPolicy}: what happens to a record that cannot be decoded, whose agent threw or
+ *       whose outputs could not be sent (skip, dead-letter topic, stop the worker, or retry in place first).</li>
  * </ul>
  *
  * <h2>Acks and commits</h2>
@@ -54,7 +54,13 @@
  * ({@link dev.faust4j.Event#key()}, the key of {@link dev.faust4j.Topic#send(Object, Object)}). Nullness
  * checkers such as NullAway read this; plain Java ignores it.
  *
- * <p>Everything under {@code dev.faust4j.internal} is the runtime, not API: it may change in any release.
+ * <h2>Failures</h2>
+ * A failing agent is restarted with a growing backoff, and stops alone ({@link dev.faust4j.Agent.State#FAILED})
+ * when it keeps failing; a send made while an agent holds an event is tied to it (the event is committed only once
+ * the send is durable, and a failed send follows the agent's policy); a worker rides out a broker outage.
+ *
+ * <p>Everything under {@code dev.faust4j.internal} is the runtime, not API: the module {@code dev.faust4j} does
+ * not export it, and it may change in any release.
  */
 @NullMarked
 package dev.faust4j;

@@ -66,7 +66,8 @@ class AgentSupervisionTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(ALL)
-    void aRecordThatKeepsFailingIsRetriedThenDeadLetteredWithItsAttemptCount(TransportFixture transport) throws Exception {
+    void aRecordThatKeepsFailingIsRetriedThenDeadLetteredWithItsAttemptCount(TransportFixture transport)
+            throws Exception {
         String id = Transports.uniqueId("retry-then-dlq");
         String url = transport.brokerUrl(id);
         TopicPartition tp = new TopicPartition(id + "-in", 0);
@@ -119,7 +120,8 @@ class AgentSupervisionTest {
 
             await().atMost(TIMEOUT).until(() -> agent.state() == Agent.State.RESTARTING);
             ticker.advance(Duration.ofSeconds(9));
-            assertStays("5 waits for its 10 s backoff", () -> seen.size() == 6 && agent.state() == Agent.State.RESTARTING);
+            assertStays("5 waits for its 10 s backoff",
+                    () -> seen.size() == 6 && agent.state() == Agent.State.RESTARTING);
             ticker.advance(Duration.ofSeconds(1));
             awaitCommitted(transport, url, id, tp, 10);
         }
@@ -149,10 +151,12 @@ class AgentSupervisionTest {
             long[] fullBackoffMillis = {1000, 2000, 4000, 4000};
             for (int n = 1; n <= fullBackoffMillis.length; n++) {
                 int expected = n;
-                await().atMost(TIMEOUT).until(() -> starts.get() == expected && agent.state() == Agent.State.RESTARTING);
+                await().atMost(TIMEOUT)
+                        .until(() -> starts.get() == expected && agent.state() == Agent.State.RESTARTING);
                 long half = fullBackoffMillis[n - 1] / 2;
                 ticker.advance(Duration.ofMillis(half - 1));
-                assertStays("failure " + n + " is not restarted before half its backoff", () -> starts.get() == expected);
+                assertStays("failure " + n + " is not restarted before half its backoff",
+                        () -> starts.get() == expected);
                 ticker.advance(Duration.ofMillis(half + 1));
                 await().atMost(TIMEOUT).until(() -> starts.get() == expected + 1);
             }
@@ -231,7 +235,8 @@ class AgentSupervisionTest {
     // ---- helpers ----
 
     private static Topic<String, Item> topic(App app, String name) {
-        return app.topic(TopicOptions.builder(Codecs.string(), Codecs.json(Item.class)).names(name).partitions(1).build());
+        return app.topic(
+                TopicOptions.builder(Codecs.string(), Codecs.json(Item.class)).names(name).partitions(1).build());
     }
 
     private static void send(Topic<String, Item> topic, int from, int to) {
@@ -247,9 +252,11 @@ class AgentSupervisionTest {
         return c == null ? -1 : c;
     }
 
-    private static void awaitCommitted(TransportFixture transport, String url, String group, TopicPartition tp, long expected) {
+    private static void awaitCommitted(TransportFixture transport, String url, String group, TopicPartition tp,
+                                       long expected) {
         await().atMost(TIMEOUT)
-                .failFast("committed offset of " + tp + " passed " + expected, () -> committed(transport, url, group, tp) > expected)
+                .failFast("committed offset of " + tp + " passed " + expected,
+                        () -> committed(transport, url, group, tp) > expected)
                 .until(() -> committed(transport, url, group, tp) == expected);
     }
 

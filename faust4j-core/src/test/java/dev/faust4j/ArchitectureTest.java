@@ -104,8 +104,8 @@ class ArchitectureTest {
     @Test
     void aRecordFlowsOneWayFromThePollThreadToTheReaders() {
         noClasses().that().resideInAnyPackage("dev.faust4j.internal.event..", "dev.faust4j.internal.buffer..",
-                        "dev.faust4j.internal.stream..", "dev.faust4j.internal.agent..", "dev.faust4j.internal.failure..",
-                        "dev.faust4j.internal.route..", "dev.faust4j.internal.send..", "dev.faust4j.internal.topic..")
+                "dev.faust4j.internal.stream..", "dev.faust4j.internal.agent..", "dev.faust4j.internal.failure..",
+                "dev.faust4j.internal.route..", "dev.faust4j.internal.send..", "dev.faust4j.internal.topic..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.faust4j.internal.conductor..",
                         "dev.faust4j.internal.commit..", "dev.faust4j.internal.flow..")
                 .because("a reader's thread never calls back into the poll thread's classes: an event carries what it "

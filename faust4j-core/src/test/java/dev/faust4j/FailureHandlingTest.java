@@ -63,7 +63,8 @@ class FailureHandlingTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(ALL)
-    void failPolicyStopsDeliveryAtTheFailedRecordAndCommitsEverythingBelowIt(TransportFixture transport) throws Exception {
+    void failPolicyStopsDeliveryAtTheFailedRecordAndCommitsEverythingBelowIt(TransportFixture transport)
+            throws Exception {
         String id = Transports.uniqueId("fail-at-once");
         String url = transport.brokerUrl(id);
         TopicPartition tp = new TopicPartition(id + "-in", 0);
@@ -104,7 +105,8 @@ class FailureHandlingTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(ALL)
-    void decodePolicyFailStopsDeliveryAtTheUndecodableRecordAndCommitsEverythingBelowIt(TransportFixture transport) throws Exception {
+    void decodePolicyFailStopsDeliveryAtTheUndecodableRecordAndCommitsEverythingBelowIt(TransportFixture transport)
+            throws Exception {
         String id = Transports.uniqueId("decode-fail-at-once");
         String url = transport.brokerUrl(id);
         TopicPartition tp = new TopicPartition(id + "-in", 0);
@@ -134,7 +136,8 @@ class FailureHandlingTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(ALL)
-    void anUnackedNoackEventWhoseAgentThrowsIsProcessedAgainNeverSilentlyAcked(TransportFixture transport) throws Exception {
+    void anUnackedNoackEventWhoseAgentThrowsIsProcessedAgainNeverSilentlyAcked(TransportFixture transport)
+            throws Exception {
         String id = Transports.uniqueId("noack-throws");
         String url = transport.brokerUrl(id);
         TopicPartition tp = new TopicPartition(id + "-in", 0);
@@ -237,7 +240,8 @@ class FailureHandlingTest {
             Callable<Boolean> grew = () -> transport.endOffset(url, a) > 1 || transport.endOffset(url, b) > 1;
             await().atMost(TIMEOUT).failFast("the dead-lettered record was dead-lettered again", grew)
                     .until(() -> transport.endOffset(url, b) == 1 && committed(transport, url, idA, a) == 1);
-            assertStays("both topics stop growing: a=" + transport.endOffset(url, a) + " b=" + transport.endOffset(url, b),
+            assertStays(
+                    "both topics stop growing: a=" + transport.endOffset(url, a) + " b=" + transport.endOffset(url, b),
                     () -> transport.endOffset(url, a) == 1 && transport.endOffset(url, b) == 1);
             awaitCommittedExactly(transport, url, idA, a, 1);
             awaitCommittedExactly(transport, url, idB, b, 1);
@@ -316,7 +320,8 @@ class FailureHandlingTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(ALL)
-    void aFailedSendCausedByARecordIsSkippedAndLoggedWithTheInputsPositionUnderTheSkipPolicy(TransportFixture transport) throws Exception {
+    void aFailedSendCausedByARecordIsSkippedAndLoggedWithTheInputsPositionUnderTheSkipPolicy(TransportFixture transport)
+            throws Exception {
         String id = Transports.uniqueId("caused-send-skip");
         String url = transport.brokerUrl(id);
         TopicPartition tp = new TopicPartition(id + "-in", 0);
@@ -329,7 +334,8 @@ class FailureHandlingTest {
 
             awaitCommittedWhileRunning(transport, url, id, tp, 10, exit);
             if (LogCapture.supported()) {
-                assertThat(logs.text().lines()).as("the failed send is logged with the position of the input that caused it")
+                assertThat(logs.text().lines())
+                        .as("the failed send is logged with the position of the input that caused it")
                         .anyMatch(l -> l.contains(tp + "@3"));
             }
             send(in, 10, 11); // still running
@@ -341,7 +347,8 @@ class FailureHandlingTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(ALL)
-    void aBrokerOutageIsRiddenOutLosingNoInputAndNeverCommittingAnInputWithoutItsOutput(TransportFixture transport) throws Exception {
+    void aBrokerOutageIsRiddenOutLosingNoInputAndNeverCommittingAnInputWithoutItsOutput(TransportFixture transport)
+            throws Exception {
         String id = Transports.uniqueId("outage");
         String url = transport.brokerUrl(id);
         TopicPartition tp = new TopicPartition(id + "-in", 0);
@@ -372,7 +379,8 @@ class FailureHandlingTest {
             probe.failSends(true);
             appendItems(transport, url, tp, 5, 15);
             awaitUntil(() -> probe.failedSends() >= 1,
-                    new Failure("an input was committed although its output send failed", () -> !committedInputsHaveOutputs.call()),
+                    new Failure("an input was committed although its output send failed",
+                            () -> !committedInputsHaveOutputs.call()),
                     new Failure("the worker stopped during the outage", exit::isDone));
             assertStays("during the outage the worker keeps running and commits no input without its output",
                     () -> !exit.isDone() && committedInputsHaveOutputs.call());
@@ -383,7 +391,8 @@ class FailureHandlingTest {
 
             probe.failSends(false);
             awaitUntil(() -> outputIds(transport, url, outName).containsAll(range(0, 15)),
-                    new Failure("an input was committed although its output send failed", () -> !committedInputsHaveOutputs.call()),
+                    new Failure("an input was committed although its output send failed",
+                            () -> !committedInputsHaveOutputs.call()),
                     new Failure("the worker stopped after the outage", exit::isDone));
             awaitCommittedWhileRunning(transport, url, id, tp, 15, exit);
             assertThat(committedInputsHaveOutputs.call()).isTrue();
@@ -395,9 +404,8 @@ class FailureHandlingTest {
     // ---- 7. misusing the stream API: one failure, no restart storm ----
 
     enum Misuse {
-        TAKE_ZERO("needs max >= 1, got 0", 1),
-        GROUP_BY_MISSING_FIELD("groupBy field 'nope'", 1),
-        THROUGH_WITH_CONCURRENCY_2("cannot use stream.through", 2);
+        TAKE_ZERO("needs max >= 1, got 0", 1), GROUP_BY_MISSING_FIELD("groupBy field 'nope'",
+                1), THROUGH_WITH_CONCURRENCY_2("cannot use stream.through", 2);
 
         /** A part of the exception message that names the reason. */
         final String reason;
@@ -415,7 +423,9 @@ class FailureHandlingTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("misuses")
-    void anAgentMisusingTheStreamApiFailsOnceWithoutRestartsAndTheWorkerKeepsRunning(TransportFixture transport, Misuse misuse) throws Exception {
+    void anAgentMisusingTheStreamApiFailsOnceWithoutRestartsAndTheWorkerKeepsRunning(TransportFixture transport,
+                                                                                     Misuse misuse)
+            throws Exception {
         String id = Transports.uniqueId("misuse");
         String url = transport.brokerUrl(id);
         TopicPartition healthyTp = new TopicPartition(id + "-healthy", 0);
@@ -455,7 +465,8 @@ class FailureHandlingTest {
             await().atMost(TIMEOUT).until(() -> calls.get() >= 1);
             assertStays("the misusing agent is not restarted and the worker keeps running",
                     () -> calls.get() <= misuse.concurrency && !exit.isDone(),
-                    () -> "calls of the misusing agent's function: " + calls.get() + ", worker stopped: " + exit.isDone());
+                    () -> "calls of the misusing agent's function: " + calls.get() + ", worker stopped: "
+                            + exit.isDone());
             send(healthy, 0, 5);
             awaitCommittedWhileRunning(transport, url, id, healthyTp, 5, exit);
             assertThat(calls.get()).as("calls of the misusing agent's function").isBetween(1, misuse.concurrency);
@@ -476,7 +487,8 @@ class FailureHandlingTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(ALL)
-    void aCleanStopOfAnIdleAppDoesNotGiveUpWaitingWithTheDefaultGracePeriod(TransportFixture transport) throws Exception {
+    void aCleanStopOfAnIdleAppDoesNotGiveUpWaitingWithTheDefaultGracePeriod(TransportFixture transport)
+            throws Exception {
         cleanStopOfAnIdleApp(transport, null);
     }
 
@@ -494,7 +506,8 @@ class FailureHandlingTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(ALL)
-    void aStopWhileAnAgentIsBusyDoesNotGiveUpWaitingForAPartitionItIsNotProcessing(TransportFixture transport) throws Exception {
+    void aStopWhileAnAgentIsBusyDoesNotGiveUpWaitingForAPartitionItIsNotProcessing(TransportFixture transport)
+            throws Exception {
         String id = Transports.uniqueId("busy-stop");
         String url = transport.brokerUrl(id);
         String topicName = id + "-in";
@@ -567,7 +580,8 @@ class FailureHandlingTest {
     }
 
     private static Topic<String, Item> topic(App app, String name, int partitions) {
-        return app.topic(TopicOptions.builder(Codecs.string(), Codecs.json(Item.class)).names(name).partitions(partitions).build());
+        return app.topic(TopicOptions.builder(Codecs.string(), Codecs.json(Item.class)).names(name)
+                .partitions(partitions).build());
     }
 
     private static Topic<String, String> stringTopic(App app, String name) {
@@ -584,7 +598,8 @@ class FailureHandlingTest {
     }
 
     /** An agent forwarding each input to {@code out} (not awaited); the output of id 3 is too large to send. */
-    private static Agent<String, Item> forwardWithATooLargeOutputFor3(App app, Topic<String, Item> in, Topic<String, String> out) {
+    private static Agent<String, Item> forwardWithATooLargeOutputFor3(App app, Topic<String, Item> in,
+                                                                      Topic<String, String> out) {
         String tooLarge = "x".repeat(TOO_LARGE);
         return app.agent(in, stream -> {
             for (Item i : stream) {
@@ -621,17 +636,21 @@ class FailureHandlingTest {
     }
 
     /** Waits until the committed offset is {@code expected}, failing at once if it ever goes past it. */
-    private static void awaitCommittedExactly(TransportFixture transport, String url, String group, TopicPartition tp, long expected) {
+    private static void awaitCommittedExactly(TransportFixture transport, String url, String group, TopicPartition tp,
+                                              long expected) {
         await().atMost(TIMEOUT)
-                .failFast("committed offset of " + tp + " passed " + expected, () -> committed(transport, url, group, tp) > expected)
+                .failFast("committed offset of " + tp + " passed " + expected,
+                        () -> committed(transport, url, group, tp) > expected)
                 .until(() -> committed(transport, url, group, tp) == expected);
     }
 
     /** {@link #awaitCommittedExactly}, failing at once if the worker stops meanwhile. */
-    private static void awaitCommittedWhileRunning(TransportFixture transport, String url, String group, TopicPartition tp,
+    private static void awaitCommittedWhileRunning(TransportFixture transport, String url, String group,
+                                                   TopicPartition tp,
                                                    long expected, CompletableFuture<Integer> exit) {
         awaitUntil(() -> committed(transport, url, group, tp) == expected,
-                new Failure("committed offset of " + tp + " passed " + expected, () -> committed(transport, url, group, tp) > expected),
+                new Failure("committed offset of " + tp + " passed " + expected,
+                        () -> committed(transport, url, group, tp) > expected),
                 new Failure("the worker stopped before committing " + tp + " up to " + expected, exit::isDone));
     }
 

@@ -88,7 +88,8 @@ class LifecycleTest {
 
             await().atMost(TIMEOUT).until(() -> fast.size() == 10 && gate.arrivals() == 1);
             awaitCommittedExactly(transport, url, id, tp, 5);
-            assertStays("committed offset stays at the record the slow agent holds", () -> committed(transport, url, id, tp) == 5);
+            assertStays("committed offset stays at the record the slow agent holds",
+                    () -> committed(transport, url, id, tp) == 5);
 
             gate.open();
             awaitCommittedExactly(transport, url, id, tp, 10);
@@ -141,7 +142,8 @@ class LifecycleTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(ALL)
-    void anAgentThatThrowsIsRestartedTheEventSkippedAndTheCommitReachesTheEnd(TransportFixture transport) throws Exception {
+    void anAgentThatThrowsIsRestartedTheEventSkippedAndTheCommitReachesTheEnd(TransportFixture transport)
+            throws Exception {
         String id = Transports.uniqueId("agent-throws");
         String url = transport.brokerUrl(id);
         TopicPartition tp = new TopicPartition(id + "-in", 0);
@@ -183,7 +185,8 @@ class LifecycleTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(ALL)
-    void failPolicyStopsTheWorkerWithExitCode1AndLeavesTheRecordUncommitted(TransportFixture transport) throws Exception {
+    void failPolicyStopsTheWorkerWithExitCode1AndLeavesTheRecordUncommitted(TransportFixture transport)
+            throws Exception {
         String id = Transports.uniqueId("agent-fail");
         String url = transport.brokerUrl(id);
         TopicPartition tp = new TopicPartition(id + "-in", 0);
@@ -241,7 +244,8 @@ class LifecycleTest {
                 }
             }).onError(ErrorPolicy.deadLetter(dlq));
             send(in, 0, 5);
-            in.send("k5", new Item(5), List.of(new Header("trace", "t-5".getBytes(StandardCharsets.UTF_8))), null).join();
+            in.send("k5", new Item(5), List.of(new Header("trace", "t-5".getBytes(StandardCharsets.UTF_8))), null)
+                    .join();
             send(in, 6, 10);
             app.start();
 
@@ -410,7 +414,8 @@ class LifecycleTest {
         }
         assertThat(processed).containsExactly(0, 1, 2, 3, 4, 6, 7, 8, 9);
         ConsumedRecord original = recordAt(transport.records(url, tp.topic()), 0, 5);
-        assertDeadLetter(transport.records(url, dlq).getFirst(), original, dev.faust4j.codec.DecodeException.class.getName());
+        assertDeadLetter(transport.records(url, dlq).getFirst(), original,
+                dev.faust4j.codec.DecodeException.class.getName());
     }
 
     // ---- (7) manual acks ----
@@ -493,7 +498,8 @@ class LifecycleTest {
                         .as("records delivered but not processed after %d", released).isLessThanOrEqualTo(bound);
             }
             awaitCommittedExactly(transport, url, id, tp, total);
-            assertThat(maxUnprocessed.get()).as("records delivered but not processed, at any poll").isLessThanOrEqualTo(bound);
+            assertThat(maxUnprocessed.get()).as("records delivered but not processed, at any poll")
+                    .isLessThanOrEqualTo(bound);
             assertThat(probe.delivered()).isEqualTo(total);
         }
         assertThat(ids).containsExactlyElementsOf(range(0, total));
@@ -503,7 +509,8 @@ class LifecycleTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(ALL)
-    void aCleanStopCommitsWhatWasProcessedAndTheRestIsProcessedOnceAfterRestart(TransportFixture transport) throws Exception {
+    void aCleanStopCommitsWhatWasProcessedAndTheRestIsProcessedOnceAfterRestart(TransportFixture transport)
+            throws Exception {
         String id = Transports.uniqueId("clean-stop");
         String url = transport.brokerUrl(id);
         String topicName = id + "-in";
@@ -540,7 +547,8 @@ class LifecycleTest {
         // records acked before the stop are committed, exactly up to what was processed
         for (int p = 0; p < partitions; p++) {
             int partition = p;
-            List<Long> offsets = firstRun.stream().filter(e -> e.partition() == partition).map(Event::offset).sorted().toList();
+            List<Long> offsets = firstRun.stream().filter(e -> e.partition() == partition).map(Event::offset).sorted()
+                    .toList();
             assertThat(offsets).containsExactlyElementsOf(LongStream.range(0, offsets.size()).boxed().toList());
             Long c = transport.committed(url, id, new TopicPartition(topicName, p));
             assertThat(c == null ? 0L : c).as("committed offset of partition %d", p).isEqualTo(offsets.size());
@@ -652,12 +660,12 @@ class LifecycleTest {
                         .map(r -> Codecs.json(Item.class).decode(r.value()).id()).collect(Collectors.toSet());
                 return LongStream.range(0, Math.max(c, 0)).allMatch(o -> outputs.contains(inputIds.get(o)));
             };
-            for (int released = 0; released < total; ) {
+            for (int released = 0; released < total;) {
                 gate.allow(25);
                 released += 25;
                 int target = released;
                 await().atMost(TIMEOUT).failFast("an input was committed before its output was durable",
-                                () -> !committedInputsHaveOutputs.call())
+                        () -> !committedInputsHaveOutputs.call())
                         .until(() -> processed.get() == target && committed(transport, url, id, tp) == target);
             }
             assertThat(committedInputsHaveOutputs.call()).isTrue();
@@ -705,7 +713,8 @@ class LifecycleTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(ALL)
-    void whenOneWorkerStopsMidStreamTheOtherTakesOverItsPartitionsLosingAndDuplicatingNothing(TransportFixture transport) throws Exception {
+    void whenOneWorkerStopsMidStreamTheOtherTakesOverItsPartitionsLosingAndDuplicatingNothing(TransportFixture transport)
+            throws Exception {
         String id = Transports.uniqueId("handover");
         String url = transport.brokerUrl(id);
         String topicName = id + "-in";
@@ -765,7 +774,8 @@ class LifecycleTest {
     }
 
     private static Topic<String, Item> topic(App app, String name, int partitions) {
-        return app.topic(TopicOptions.builder(Codecs.string(), Codecs.json(Item.class)).names(name).partitions(partitions).build());
+        return app.topic(TopicOptions.builder(Codecs.string(), Codecs.json(Item.class)).names(name)
+                .partitions(partitions).build());
     }
 
     /** Sends items {@code from..to-1} with keys {@code k<i>} and waits until all are accepted. */
@@ -782,7 +792,8 @@ class LifecycleTest {
     }
 
     /** A worker whose agent counts each id and notes the partitions it processed. */
-    private static Topic<String, Item> worker(App app, String topicName, int partitions, Map<Integer, AtomicInteger> counts,
+    private static Topic<String, Item> worker(App app, String topicName, int partitions,
+                                              Map<Integer, AtomicInteger> counts,
                                               Set<Integer> seenPartitions, Step step) {
         Topic<String, Item> in = topic(app, topicName, partitions);
         app.agent(in, stream -> {
@@ -798,8 +809,10 @@ class LifecycleTest {
     }
 
     /** Waits until the two workers own disjoint, non-empty parts that together cover the topic. */
-    private static void awaitSplit(CountingTransport.Probe p1, CountingTransport.Probe p2, String topicName, int partitions) {
-        Set<TopicPartition> all = IntStream.range(0, partitions).mapToObj(p -> new TopicPartition(topicName, p)).collect(Collectors.toSet());
+    private static void awaitSplit(CountingTransport.Probe p1, CountingTransport.Probe p2, String topicName,
+                                   int partitions) {
+        Set<TopicPartition> all = IntStream.range(0, partitions).mapToObj(p -> new TopicPartition(topicName, p))
+                .collect(Collectors.toSet());
         await().atMost(TIMEOUT).until(() -> {
             Set<TopicPartition> a = p1.assignment();
             Set<TopicPartition> b = p2.assignment();
@@ -843,9 +856,11 @@ class LifecycleTest {
     }
 
     /** Waits until the committed offset is {@code expected}, failing at once if it ever goes past it. */
-    private static void awaitCommittedExactly(TransportFixture transport, String url, String group, TopicPartition tp, long expected) {
+    private static void awaitCommittedExactly(TransportFixture transport, String url, String group, TopicPartition tp,
+                                              long expected) {
         await().atMost(TIMEOUT)
-                .failFast("committed offset of " + tp + " passed " + expected, () -> committed(transport, url, group, tp) > expected)
+                .failFast("committed offset of " + tp + " passed " + expected,
+                        () -> committed(transport, url, group, tp) > expected)
                 .until(() -> committed(transport, url, group, tp) == expected);
     }
 
@@ -870,7 +885,8 @@ class LifecycleTest {
     }
 
     private static ConsumedRecord recordAt(List<ConsumedRecord> records, int partition, long offset) {
-        return records.stream().filter(r -> r.partition() == partition && r.offset() == offset).findFirst().orElseThrow();
+        return records.stream().filter(r -> r.partition() == partition && r.offset() == offset).findFirst()
+                .orElseThrow();
     }
 
     private static void assertDeadLetter(ConsumedRecord dead, ConsumedRecord original, String errorClass) {

@@ -24,9 +24,11 @@ class Murmur2Test {
         for (int i = 0; i < 100_000; i++) {
             byte[] key = new byte[random.nextInt(i < 50_000 ? 16 : 300)];
             random.nextBytes(key);
-            assertThat(Murmur2.hash(key)).as("murmur2 of %d random bytes (key #%d)", key.length, i).isEqualTo(Utils.murmur2(key));
+            assertThat(Murmur2.hash(key)).as("murmur2 of %d random bytes (key #%d)", key.length, i)
+                    .isEqualTo(Utils.murmur2(key));
             int n = partitionCounts[i % partitionCounts.length];
-            assertThat(Murmur2.partition(key, n)).as("partition of key #%d over %d partitions", i, n).isEqualTo(kafkaPartition(key, n));
+            assertThat(Murmur2.partition(key, n)).as("partition of key #%d over %d partitions", i, n)
+                    .isEqualTo(kafkaPartition(key, n));
         }
     }
 
@@ -37,7 +39,8 @@ class Murmur2Test {
         for (String k : keys) {
             byte[] key = k.getBytes(StandardCharsets.UTF_8);
             for (int n = 1; n <= 64; n++) {
-                assertThat(Murmur2.partition(key, n)).as("key '%s' over %d partitions", k, n).isEqualTo(kafkaPartition(key, n));
+                assertThat(Murmur2.partition(key, n)).as("key '%s' over %d partitions", k, n)
+                        .isEqualTo(kafkaPartition(key, n));
             }
         }
         for (int v = 0; v < 256; v++) {

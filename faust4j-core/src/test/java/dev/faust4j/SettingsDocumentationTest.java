@@ -30,7 +30,8 @@ class SettingsDocumentationTest {
         String documented = text.substring(tableStart, end);
         String generated = render();
         if (Boolean.getBoolean("faust4j.settings.write") && !documented.equals(generated)) {
-            Files.writeString(source, text.substring(0, tableStart) + generated + text.substring(end), StandardCharsets.UTF_8);
+            Files.writeString(source, text.substring(0, tableStart) + generated + text.substring(end),
+                    StandardCharsets.UTF_8);
             documented = generated;
         }
         assertThat(documented).as("the Settings Javadoc table (rerun with -Dfaust4j.settings.write=true to regenerate)")
@@ -40,8 +41,10 @@ class SettingsDocumentationTest {
     private static String render() {
         StringBuilder sb = new StringBuilder();
         sb.append(" * <table>\n");
-        sb.append(" * <caption>Settings: the builder method, the property key, the environment variable, the default</caption>\n");
-        sb.append(" * <tr><th>builder method</th><th>property</th><th>environment</th><th>default</th><th>meaning</th></tr>\n");
+        sb.append(
+                " * <caption>Settings: the builder method, the property key, the environment variable, the default</caption>\n");
+        sb.append(
+                " * <tr><th>builder method</th><th>property</th><th>environment</th><th>default</th><th>meaning</th></tr>\n");
         for (Setting<?> s : Setting.all()) {
             sb.append(" * <tr><td>{@code ").append(s.name()).append("}</td><td>{@code ").append(s.key())
                     .append("}</td><td>{@code ").append(s.env()).append("}</td><td>{@code ")

@@ -54,10 +54,14 @@ class SettingsTest {
     void everyBuilderSettingIsKept() {
         ManualTicker ticker = new ManualTicker();
         Settings s = settings(App.builder("app").broker("kafka://a:9092;b:9093").commitInterval(Duration.ofMillis(50))
-                .commitEvery(7).streamBufferMaxsize(10).topicPartitions(3).topicReplicationFactor(2).keySerializer("JSON")
-                .valueSerializer("string").autoOffsetReset("LATEST").maxPollRecords(5).shutdownGracePeriod(Duration.ZERO)
-                .agentRestartBackoff(Duration.ofMillis(5)).agentRestartBackoffMax(Duration.ofSeconds(1)).agentMaxRestarts(2)
-                .agentFailureStopsWorker(true).sendRetryTimeout(Duration.ofMinutes(3)).decodeErrorPolicy(ErrorPolicy.fail()).agentErrorPolicy(ErrorPolicy.deadLetter("dlq"))
+                .commitEvery(7).streamBufferMaxsize(10).topicPartitions(3).topicReplicationFactor(2)
+                .keySerializer("JSON")
+                .valueSerializer("string").autoOffsetReset("LATEST").maxPollRecords(5)
+                .shutdownGracePeriod(Duration.ZERO)
+                .agentRestartBackoff(Duration.ofMillis(5)).agentRestartBackoffMax(Duration.ofSeconds(1))
+                .agentMaxRestarts(2)
+                .agentFailureStopsWorker(true).sendRetryTimeout(Duration.ofMinutes(3))
+                .decodeErrorPolicy(ErrorPolicy.fail()).agentErrorPolicy(ErrorPolicy.deadLetter("dlq"))
                 .maxRecordBytes(1024).ticker(ticker).clientProperty("security.protocol", "SASL_SSL"));
         assertThat(s.brokerScheme()).isEqualTo("kafka");
         assertThat(s.brokerAddress()).isEqualTo("a:9092;b:9093");
@@ -85,24 +89,31 @@ class SettingsTest {
 
     @Test
     void invalidValuesAreRejectedAtOnceNamingTheSetting() {
-        assertThatThrownBy(() -> App.builder(" ")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("app id");
+        assertThatThrownBy(() -> App.builder(" ")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("app id");
         assertThatThrownBy(() -> App.builder(null)).isInstanceOf(NullPointerException.class);
         App.Builder b = App.builder("x");
-        assertThatThrownBy(() -> b.broker("localhost:9092")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("URL");
-        assertThatThrownBy(() -> b.broker("")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("broker");
+        assertThatThrownBy(() -> b.broker("localhost:9092")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("URL");
+        assertThatThrownBy(() -> b.broker("")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("broker");
         assertThatThrownBy(() -> b.commitInterval(Duration.ZERO)).hasMessageContaining("commitInterval");
         assertThatThrownBy(() -> b.commitInterval(Duration.ofSeconds(-1))).hasMessageContaining("commitInterval");
         assertThatThrownBy(() -> b.commitEvery(0)).hasMessageContaining("commitEvery");
         assertThatThrownBy(() -> b.streamBufferMaxsize(0)).hasMessageContaining("streamBufferMaxsize");
         assertThatThrownBy(() -> b.topicPartitions(0)).hasMessageContaining("topicPartitions");
         assertThatThrownBy(() -> b.topicReplicationFactor(0)).hasMessageContaining("topicReplicationFactor");
-        assertThatThrownBy(() -> b.keySerializer("pickle")).hasMessageContaining("keySerializer").hasMessageContaining("pickle");
+        assertThatThrownBy(() -> b.keySerializer("pickle")).hasMessageContaining("keySerializer")
+                .hasMessageContaining("pickle");
         assertThatThrownBy(() -> b.valueSerializer("yaml")).hasMessageContaining("valueSerializer");
         assertThatThrownBy(() -> b.autoOffsetReset("none")).hasMessageContaining("autoOffsetReset");
         assertThatThrownBy(() -> b.maxPollRecords(0)).hasMessageContaining("maxPollRecords");
-        assertThatThrownBy(() -> b.shutdownGracePeriod(Duration.ofMillis(-1))).hasMessageContaining("shutdownGracePeriod");
-        assertThatThrownBy(() -> b.agentRestartBackoff(Duration.ofMillis(-1))).hasMessageContaining("agentRestartBackoff");
-        assertThatThrownBy(() -> b.agentRestartBackoffMax(Duration.ofMillis(-1))).hasMessageContaining("agentRestartBackoffMax");
+        assertThatThrownBy(() -> b.shutdownGracePeriod(Duration.ofMillis(-1)))
+                .hasMessageContaining("shutdownGracePeriod");
+        assertThatThrownBy(() -> b.agentRestartBackoff(Duration.ofMillis(-1)))
+                .hasMessageContaining("agentRestartBackoff");
+        assertThatThrownBy(() -> b.agentRestartBackoffMax(Duration.ofMillis(-1)))
+                .hasMessageContaining("agentRestartBackoffMax");
         assertThatThrownBy(() -> b.agentMaxRestarts(-1)).hasMessageContaining("agentMaxRestarts");
         assertThatThrownBy(() -> b.sendRetryTimeout(Duration.ZERO)).hasMessageContaining("sendRetryTimeout");
         assertThatThrownBy(() -> b.maxRecordBytes(0)).hasMessageContaining("maxRecordBytes");
@@ -132,7 +143,9 @@ class SettingsTest {
             Map.entry("maxPollRecords", new Object[] {"9", 9}),
             Map.entry("shutdownGracePeriod", new Object[] {"1500ms", Duration.ofMillis(1500)}),
             Map.entry("decodeErrorPolicy", new Object[] {"dead-letter:d", ErrorPolicy.deadLetter("d")}),
-            Map.entry("agentErrorPolicy", new Object[] {"retry:3:0.5:fail", ErrorPolicy.retry(3, Duration.ofMillis(500), ErrorPolicy.fail())}),
+            Map.entry("agentErrorPolicy",
+                    new Object[] {"retry:3:0.5:fail",
+                            ErrorPolicy.retry(3, Duration.ofMillis(500), ErrorPolicy.fail())}),
             Map.entry("maxRecordBytes", new Object[] {"77", 77}),
             Map.entry("agentRestartBackoff", new Object[] {"0.01", Duration.ofMillis(10)}),
             Map.entry("agentRestartBackoffMax", new Object[] {"2s", Duration.ofSeconds(2)}),
@@ -156,7 +169,6 @@ class SettingsTest {
             }
         }
     }
-
 
     @Test
     void propertiesUseFaustsNamesAndPassEverythingElseThrough() {
@@ -230,7 +242,8 @@ class SettingsTest {
     @Test
     void secretsAreMaskedInToString() {
         Settings s = settings(App.builder("secrets")
-                .clientProperty("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\" password=\"hunter2\";")
+                .clientProperty("sasl.jaas.config",
+                        "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\" password=\"hunter2\";")
                 .clientProperty("ssl.keystore.password", "ks-secret-1")
                 .clientProperty("ssl.key.password", "key-secret-2")
                 .clientProperty("producer.ssl.truststore.password", "ts-secret-3")
@@ -261,15 +274,20 @@ class SettingsTest {
         assertThat(ErrorPolicy.parse("dead-letter:orders-dlq")).isEqualTo(ErrorPolicy.deadLetter("orders-dlq"));
         assertThat(ErrorPolicy.parse("Dead-Letter:x")).isEqualTo(ErrorPolicy.deadLetter("x"));
         assertThatThrownBy(() -> ErrorPolicy.parse("dead-letter:")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> ErrorPolicy.parse("retry")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("retry");
+        assertThatThrownBy(() -> ErrorPolicy.parse("retry")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("retry");
         assertThat(ErrorPolicy.parse("retry:3:250ms:dead-letter:orders-dlq"))
                 .isEqualTo(ErrorPolicy.retry(3, Duration.ofMillis(250), ErrorPolicy.deadLetter("orders-dlq")));
-        assertThat(ErrorPolicy.parse("retry:2:1.5:skip")).isEqualTo(ErrorPolicy.retry(2, Duration.ofMillis(1500), ErrorPolicy.skip()));
+        assertThat(ErrorPolicy.parse("retry:2:1.5:skip"))
+                .isEqualTo(ErrorPolicy.retry(2, Duration.ofMillis(1500), ErrorPolicy.skip()));
         assertThatThrownBy(() -> ErrorPolicy.parse("retry:x:1:skip")).hasMessageContaining("number");
-        assertThatThrownBy(() -> ErrorPolicy.retry(0, Duration.ZERO, ErrorPolicy.skip())).hasMessageContaining("attempts");
-        assertThatThrownBy(() -> ErrorPolicy.retry(2, Duration.ZERO, ErrorPolicy.retry(2, Duration.ZERO, ErrorPolicy.skip())))
+        assertThatThrownBy(() -> ErrorPolicy.retry(0, Duration.ZERO, ErrorPolicy.skip()))
+                .hasMessageContaining("attempts");
+        assertThatThrownBy(
+                () -> ErrorPolicy.retry(2, Duration.ZERO, ErrorPolicy.retry(2, Duration.ZERO, ErrorPolicy.skip())))
                 .hasMessageContaining("another retry");
-        assertThat(((ErrorPolicy.Retry) ErrorPolicy.retry(5, Duration.ofSeconds(1), ErrorPolicy.skip())).backoffBefore(4))
+        assertThat(
+                ((ErrorPolicy.Retry) ErrorPolicy.retry(5, Duration.ofSeconds(1), ErrorPolicy.skip())).backoffBefore(4))
                 .isEqualTo(Duration.ofSeconds(4));
         assertThat(ErrorPolicy.parse(ErrorPolicy.retry(3, Duration.ofMillis(250), ErrorPolicy.fail()).toString()))
                 .as("toString parses back").isEqualTo(ErrorPolicy.retry(3, Duration.ofMillis(250), ErrorPolicy.fail()));

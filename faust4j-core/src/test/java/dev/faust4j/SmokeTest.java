@@ -35,8 +35,8 @@ class SmokeTest {
                 topic.send("a" + i, new Withdrawal("a" + i, i)).join();
             }
             await().atMost(Duration.ofSeconds(20)).until(() -> seen.size() == 100);
-            await().atMost(Duration.ofSeconds(20)).until(() ->
-                    Long.valueOf(100).equals(transport.committed(url, id, new TopicPartition(id + "-withdrawals", 0))));
+            await().atMost(Duration.ofSeconds(20)).until(() -> Long.valueOf(100)
+                    .equals(transport.committed(url, id, new TopicPartition(id + "-withdrawals", 0))));
         }
         assertThat(seen).extracting(Withdrawal::account).startsWith("a0", "a1");
     }

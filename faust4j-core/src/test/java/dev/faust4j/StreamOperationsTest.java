@@ -54,11 +54,13 @@ class StreamOperationsTest {
     }
 
     private static Topic<String, String> stringTopic(App app, String name, int partitions) {
-        return app.topic(TopicOptions.builder(Codecs.string(), Codecs.string()).names(name).partitions(partitions).build());
+        return app.topic(
+                TopicOptions.builder(Codecs.string(), Codecs.string()).names(name).partitions(partitions).build());
     }
 
     private static Topic<String, Order> orderTopic(App app, String name, int partitions) {
-        return app.topic(TopicOptions.builder(Codecs.string(), Codecs.json(Order.class)).names(name).partitions(partitions).build());
+        return app.topic(TopicOptions.builder(Codecs.string(), Codecs.json(Order.class)).names(name)
+                .partitions(partitions).build());
     }
 
     private static long committed(TransportFixture transport, String id, String topic, int partition) {
@@ -66,9 +68,10 @@ class StreamOperationsTest {
         return c == null ? 0 : c;
     }
 
-    private static void awaitCommitted(TransportFixture transport, String id, String topic, int partition, long offset) {
-        await().atMost(WAIT).untilAsserted(() ->
-                assertThat(committed(transport, id, topic, partition)).as("committed offset of %s-%d", topic, partition).isEqualTo(offset));
+    private static void awaitCommitted(TransportFixture transport, String id, String topic, int partition,
+                                       long offset) {
+        await().atMost(WAIT).untilAsserted(() -> assertThat(committed(transport, id, topic, partition))
+                .as("committed offset of %s-%d", topic, partition).isEqualTo(offset));
     }
 
     /** Every partition of the topic gets committed up to its log end. */
@@ -176,7 +179,8 @@ class StreamOperationsTest {
             in.send("k1", "v1").join();
             in.send(null, "v2").join();
             await().atMost(WAIT).until(() -> seen.size() == 3);
-            assertThat(seen).containsExactly(new KeyValue<>("k0", "v0"), new KeyValue<>("k1", "v1"), new KeyValue<>(null, "v2"));
+            assertThat(seen).containsExactly(new KeyValue<>("k0", "v0"), new KeyValue<>("k1", "v1"),
+                    new KeyValue<>(null, "v2"));
             awaitCommitted(transport, id, id + "-in", 0, 3);
         }
     }
@@ -327,7 +331,8 @@ class StreamOperationsTest {
         List<String> seen = new CopyOnWriteArrayList<>();
         List<Event<String, String>> events = new CopyOnWriteArrayList<>();
         Semaphore gate = new Semaphore(0);
-        try (App app = builder(transport, id).ticker(ticker).commitEvery(1).commitInterval(Duration.ofSeconds(1)).build()) {
+        try (App app = builder(transport, id).ticker(ticker).commitEvery(1).commitInterval(Duration.ofSeconds(1))
+                .build()) {
             Topic<String, String> in = stringTopic(app, topicName, 1);
             app.agent(in, stream -> {
                 stream.processor(v -> {
@@ -378,7 +383,6 @@ class StreamOperationsTest {
             }
         }
     }
-
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.faust4j.testing.Transports#all")
@@ -487,7 +491,8 @@ class StreamOperationsTest {
             }).name("through");
             app.start();
             for (int i = 0; i < 6; i++) {
-                in.send("k" + i, "v" + i, List.of(new Header("trace", ("t" + i).getBytes(StandardCharsets.UTF_8))), null).join();
+                in.send("k" + i, "v" + i, List.of(new Header("trace", ("t" + i).getBytes(StandardCharsets.UTF_8))),
+                        null).join();
             }
             await().atMost(WAIT).until(() -> seen.size() == 6);
             for (Event<String, String> e : seen) {
@@ -526,7 +531,8 @@ class StreamOperationsTest {
             app.start();
             sendValues(in, "a", "b", "c");
             await().atMost(WAIT).until(() -> seen.size() == 3);
-            assertThat(seen).containsExactlyInAnyOrder(new KeyValue<>("key-a", "a"), new KeyValue<>("key-b", "b"), new KeyValue<>("key-c", "c"));
+            assertThat(seen).containsExactlyInAnyOrder(new KeyValue<>("key-a", "a"), new KeyValue<>("key-b", "b"),
+                    new KeyValue<>("key-c", "c"));
             List<ConsumedRecord> forwarded = records(transport, id, outName);
             assertThat(values(forwarded)).containsExactlyInAnyOrder("a", "b", "c");
             assertThat(forwarded).allSatisfy(r -> assertThat(utf8(r.key())).isEqualTo("key-" + utf8(r.value())));
@@ -566,7 +572,6 @@ class StreamOperationsTest {
         }
     }
 
-
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.faust4j.testing.Transports#all")
     void throughForwardsTheOriginalBytesUnlessAProcessorChangedTheValue(TransportFixture transport) {
@@ -588,7 +593,8 @@ class StreamOperationsTest {
                 }
             }).name("keeps-bytes");
             app.agent(in, stream -> {
-                for (Order o : stream.processor(v -> new Order(v.id(), v.account(), v.amount() * 2)).through(changedTopic)) {
+                for (Order o : stream.processor(v -> new Order(v.id(), v.account(), v.amount() * 2))
+                        .through(changedTopic)) {
                     changed.add(o);
                 }
             }).name("changes-value");
@@ -604,7 +610,8 @@ class StreamOperationsTest {
             assertThat(utf8(keptRecords.getFirst().key())).isEqualTo("o1");
             List<ConsumedRecord> changedRecords = records(transport, id, changedName);
             assertThat(changedRecords).hasSize(1);
-            assertThat(changedRecords.getFirst().value()).isEqualTo(Codecs.json(Order.class).encode(new Order("o1", "acct1", 14)));
+            assertThat(changedRecords.getFirst().value())
+                    .isEqualTo(Codecs.json(Order.class).encode(new Order("o1", "acct1", 14)));
             assertThat(utf8(changedRecords.getFirst().key())).isEqualTo("o1");
             awaitCommitted(transport, id, inName, 0, 1);
         }
@@ -716,7 +723,8 @@ class StreamOperationsTest {
 
     // ---- groupBy ----
 
-    private static void assertRepartitioned(List<ConsumedRecord> repartitioned, Map<String, byte[]> originalBytesByOrderId,
+    private static void assertRepartitioned(List<ConsumedRecord> repartitioned,
+                                            Map<String, byte[]> originalBytesByOrderId,
                                             Function<Order, String> expectedKey) {
         Map<String, Set<Integer>> partitionsByKey = new HashMap<>();
         for (ConsumedRecord r : repartitioned) {
@@ -726,7 +734,8 @@ class StreamOperationsTest {
             assertThat(r.value()).isEqualTo(originalBytesByOrderId.get(o.id()));
             partitionsByKey.computeIfAbsent(utf8(r.key()), k -> new HashSet<>()).add(r.partition());
         }
-        assertThat(partitionsByKey).allSatisfy((key, partitions) -> assertThat(partitions).as("partitions of key %s", key).hasSize(1));
+        assertThat(partitionsByKey)
+                .allSatisfy((key, partitions) -> assertThat(partitions).as("partitions of key %s", key).hasSize(1));
     }
 
     private static Map<String, byte[]> rawById(List<ConsumedRecord> records) {
@@ -783,7 +792,8 @@ class StreamOperationsTest {
         try (App app = builder(transport, id).build()) {
             Topic<String, Order> orders = orderTopic(app, ordersName, 2);
             app.agent(orders, stream -> {
-                for (KeyValue<String, Order> kv : stream.groupBy(o -> o.account().toUpperCase(Locale.ROOT), "account-upper").items()) {
+                for (KeyValue<String, Order> kv : stream
+                        .groupBy(o -> o.account().toUpperCase(Locale.ROOT), "account-upper").items()) {
                     seen.add(kv);
                 }
             }).name("by-upper");
@@ -793,14 +803,15 @@ class StreamOperationsTest {
                 orders.send(o.id(), o).join();
             }
             await().atMost(WAIT).until(() -> seen.size() == 12);
-            assertThat(seen).allSatisfy(kv -> assertThat(kv.key()).isEqualTo(kv.value().account().toUpperCase(Locale.ROOT)));
+            assertThat(seen)
+                    .allSatisfy(kv -> assertThat(kv.key()).isEqualTo(kv.value().account().toUpperCase(Locale.ROOT)));
             List<ConsumedRecord> repartitioned = records(transport, id, repartition);
             assertThat(repartitioned).hasSize(12);
-            assertRepartitioned(repartitioned, rawById(records(transport, id, ordersName)), o -> o.account().toUpperCase(Locale.ROOT));
+            assertRepartitioned(repartitioned, rawById(records(transport, id, ordersName)),
+                    o -> o.account().toUpperCase(Locale.ROOT));
             awaitAllCommitted(transport, id, ordersName, 2);
         }
     }
-
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.faust4j.testing.Transports#all")
@@ -823,14 +834,16 @@ class StreamOperationsTest {
                 }
             }).name("key-fails");
             app.start();
-            for (Order o : List.of(new Order("o0", "a", 1), new Order("o1", "bad", 2), new Order("o2", "b", 3), new Order("o3", "bad", 4))) {
+            for (Order o : List.of(new Order("o0", "a", 1), new Order("o1", "bad", 2), new Order("o2", "b", 3),
+                    new Order("o3", "bad", 4))) {
                 orders.send(o.id(), o).join();
             }
             // the events whose key failed are dropped but acked: the last one too
             awaitCommitted(transport, id, ordersName, 0, 4);
             await().atMost(WAIT).until(() -> seen.size() == 2);
             assertThat(seen).extracting(Order::id).containsExactly("o0", "o2");
-            assertThat(records(transport, id, repartition)).extracting(r -> utf8(r.key())).containsExactlyInAnyOrder("a", "b");
+            assertThat(records(transport, id, repartition)).extracting(r -> utf8(r.key()))
+                    .containsExactlyInAnyOrder("a", "b");
         }
     }
 
@@ -890,9 +903,11 @@ class StreamOperationsTest {
             app.start();
             await().atMost(WAIT).until(() -> throughErrors.size() == 2 && groupByErrors.size() == 2);
             assertThat(throughErrors).allSatisfy(e -> assertThat(e)
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("concurrency").hasMessageContaining("through"));
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("concurrency")
+                    .hasMessageContaining("through"));
             assertThat(groupByErrors).allSatisfy(e -> assertThat(e)
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("concurrency").hasMessageContaining("groupBy"));
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("concurrency")
+                    .hasMessageContaining("groupBy"));
         }
     }
 
@@ -909,7 +924,8 @@ class StreamOperationsTest {
             assertThatThrownBy(() -> stream.take(10, Duration.ZERO))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("within");
             assertThatThrownBy(() -> stream.takeEvents(0, Duration.ofSeconds(1)))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("takeEvents").hasMessageContaining("max");
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("takeEvents")
+                    .hasMessageContaining("max");
             assertThatThrownBy(() -> stream.takeEvents(10, Duration.ofSeconds(-1)))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("within");
             assertThatThrownBy(() -> stream.takeEvents(10, null))
@@ -940,7 +956,8 @@ class StreamOperationsTest {
             await().atMost(WAIT).until(() -> seen.size() == 10);
             assertThat(seen).containsExactlyInAnyOrder("a0", "a1", "a2", "a3", "a4", "b0", "b1", "b2", "b3", "b4");
             // one partition of b: its values keep their order in the merged stream
-            assertThat(seen.stream().filter(v -> v.startsWith("b")).toList()).containsExactly("b0", "b1", "b2", "b3", "b4");
+            assertThat(seen.stream().filter(v -> v.startsWith("b")).toList()).containsExactly("b0", "b1", "b2", "b3",
+                    "b4");
             awaitAllCommitted(transport, id, aName, 2);
             awaitCommitted(transport, id, bName, 0, 5);
         }

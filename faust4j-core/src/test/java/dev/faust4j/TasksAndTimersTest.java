@@ -59,9 +59,9 @@ class TasksAndTimersTest {
         String id = Transports.uniqueId("timer");
         try (App app = App.builder(id).broker("memory://" + id).build()) {
             app.start();
-            assertThatThrownBy(() -> app.task(() -> { }))
+            assertThatThrownBy(() -> app.task(() -> {}))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("already running");
-            assertThatThrownBy(() -> app.timer(Duration.ZERO, () -> { }))
+            assertThatThrownBy(() -> app.timer(Duration.ZERO, () -> {}))
                     .isInstanceOf(IllegalStateException.class);
         }
     }

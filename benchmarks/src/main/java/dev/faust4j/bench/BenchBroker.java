@@ -41,7 +41,8 @@ final class BenchBroker {
 
     static void run(Args a) throws Exception {
         int port = a.integer("port", 0);
-        TestKitNodes nodes = new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build();
+        TestKitNodes nodes = new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1)
+                .build();
         String broker = "EXTERNAL"; // TestKitDefaults.DEFAULT_BROKER_LISTENER_NAME
         String controller = "CONTROLLER"; // TestKitDefaults.DEFAULT_CONTROLLER_LISTENER_NAME
         KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);

@@ -32,8 +32,10 @@ final class ChildProcess implements AutoCloseable {
         this.label = label;
         this.log = log;
         Thread.ofPlatform().daemon().name("child-out-" + label).start(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-                 PrintStream out = new PrintStream(new java.io.FileOutputStream(log.toFile(), true), true, StandardCharsets.UTF_8)) {
+            try (BufferedReader r = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                 PrintStream out = new PrintStream(new java.io.FileOutputStream(log.toFile(), true), true,
+                         StandardCharsets.UTF_8)) {
                 String line;
                 while ((line = r.readLine()) != null) {
                     if (line.startsWith(Probe.RESULT)) {
@@ -68,7 +70,8 @@ final class ChildProcess implements AutoCloseable {
         return m;
     }
 
-    static ChildProcess start(String label, List<String> jvmOptions, String kind, Map<String, ?> args, Path logDir, boolean echo)
+    static ChildProcess start(String label, List<String> jvmOptions, String kind, Map<String, ?> args, Path logDir,
+                              boolean echo)
             throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -98,11 +101,13 @@ final class ChildProcess implements AutoCloseable {
         return r;
     }
 
-    private Map<String, String> await(CompletableFuture<Map<String, String>> f, long timeoutSeconds, String what) throws Exception {
+    private Map<String, String> await(CompletableFuture<Map<String, String>> f, long timeoutSeconds, String what)
+            throws Exception {
         try {
             return f.get(timeoutSeconds, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
-            throw new IllegalStateException(label + " gave no " + what + " within " + timeoutSeconds + " s; see " + log);
+            throw new IllegalStateException(
+                    label + " gave no " + what + " within " + timeoutSeconds + " s; see " + log);
         } catch (java.util.concurrent.ExecutionException e) {
             throw (Exception) e.getCause();
         }

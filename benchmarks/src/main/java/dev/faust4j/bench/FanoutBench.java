@@ -52,8 +52,7 @@ public class FanoutBench {
     private PartitionTracker tracker;
     private Subscription[] subs;
     private EventImpl<?, ?>[] buffer;
-    @SuppressWarnings("unchecked")
-    private java.util.ArrayList<EventImpl<?, ?>>[] staged;
+    private java.util.List<java.util.List<EventImpl<?, ?>>> staged;
 
     @Setup
     public void setup() {
@@ -65,11 +64,11 @@ public class FanoutBench {
         tracker = new PartitionTracker(new TopicPartition("t", 0), new LongAdder(), 0);
         subs = new Subscription[subscriptions];
         for (int s = 0; s < subscriptions; s++) {
-            subs[s] = new Subscription(4096, Ticker.system(), () -> { });
+            subs[s] = new Subscription(4096, Ticker.system(), () -> {});
         }
-        staged = new java.util.ArrayList[subscriptions];
+        staged = new java.util.ArrayList<>();
         for (int s = 0; s < subscriptions; s++) {
-            staged[s] = new java.util.ArrayList<>();
+            staged.add(new java.util.ArrayList<>());
         }
         buffer = new EventImpl<?, ?>[chunk];
     }
@@ -82,13 +81,13 @@ public class FanoutBench {
             Message m = new Message(r, tracker.lease(), subscriptions);
             tracker.add(m);
             for (int s = 0; s < subscriptions; s++) {
-                staged[s].add(new EventImpl<>(m, null, null, r.value()));
+                staged.get(s).add(new EventImpl<>(m, null, null, r.value()));
             }
         }
         long acked = 0;
         for (int s = 0; s < subscriptions; s++) {
-            subs[s].putAll(staged[s]);
-            staged[s].clear();
+            subs[s].putAll(staged.get(s));
+            staged.get(s).clear();
         }
         for (Subscription sub : subs) {
             int n;

@@ -66,7 +66,8 @@ final class KafkaBench {
         AtomicBoolean stop = new AtomicBoolean();
         long start = System.nanoTime();
         Thread loop = Thread.ofPlatform().name("raw-loop").start(() -> {
-            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps(bootstrap, a.required("group")));
+            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                    consumerProps(bootstrap, a.required("group")));
                  KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(bootstrap, Map.of()))) {
                 String out = a.required("output");
                 consumer.subscribe(List.of(a.required("input")));
@@ -101,8 +102,10 @@ final class KafkaBench {
         int concurrency = a.integer("concurrency", 1);
         Probe probe = new Probe();
         App app = App.builder(a.required("group")).broker("kafka://" + a.required("bootstrap")).build();
-        Topic<String, Tx> in = app.topic(TopicOptions.builder(Codecs.string(), Codecs.json(Tx.class)).names(a.required("input")).build());
-        Topic<String, Tx> out = app.topic(TopicOptions.builder(Codecs.string(), Codecs.json(Tx.class)).names(a.required("output")).build());
+        Topic<String, Tx> in = app
+                .topic(TopicOptions.builder(Codecs.string(), Codecs.json(Tx.class)).names(a.required("input")).build());
+        Topic<String, Tx> out = app.topic(
+                TopicOptions.builder(Codecs.string(), Codecs.json(Tx.class)).names(a.required("output")).build());
         LongAdder count = new LongAdder();
         app.agent(in, stream -> {
             for (Event<String, Tx> e : stream.events()) {
@@ -142,7 +145,8 @@ final class KafkaBench {
         long records = a.number("records", 2_000_000);
         Probe probe = new Probe();
         App app = App.builder(a.required("group")).broker("kafka://" + a.required("bootstrap")).build();
-        Topic<String, Tx> in = app.topic(TopicOptions.builder(Codecs.string(), Codecs.json(Tx.class)).names(a.required("input")).build());
+        Topic<String, Tx> in = app
+                .topic(TopicOptions.builder(Codecs.string(), Codecs.json(Tx.class)).names(a.required("input")).build());
         LongAdder count = new LongAdder();
         Map<String, Long> counts = new HashMap<>(); // no tables yet: a plain map in the agent
         app.agent(in, stream -> {
@@ -174,7 +178,8 @@ final class KafkaBench {
         runStreams(a, b, records, count, probe, "rep-streams");
     }
 
-    private static void runStreams(Args a, StreamsBuilder b, long records, LongAdder count, Probe probe, String name) throws Exception {
+    private static void runStreams(Args a, StreamsBuilder b, long records, LongAdder count, Probe probe, String name)
+            throws Exception {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, a.required("group"));
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, a.required("bootstrap"));
@@ -216,7 +221,8 @@ final class KafkaBench {
         long total = rate * (warmup + seconds);
         long warmCount = rate * warmup;
         long late = 0;
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(a.required("bootstrap"), extra))) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                producerProps(a.required("bootstrap"), extra))) {
             long start = System.nanoTime();
             double interval = 1e9 / rate;
             for (long i = 0; i < total; i++) {
@@ -232,9 +238,11 @@ final class KafkaBench {
                     late++;
                 }
                 Tx base = txs[(int) (i % txs.length)];
-                Tx tx = new Tx(base.account(), base.amount(), base.currency(), Probe.epochMicros(), i < warmCount ? "w" : "m");
+                Tx tx = new Tx(base.account(), base.amount(), base.currency(), Probe.epochMicros(),
+                        i < warmCount ? "w" : "m");
                 byte[] v = MAPPER.writeValueAsBytes(tx);
-                var unused = producer.send(new ProducerRecord<>(topic, base.account().getBytes(java.nio.charset.StandardCharsets.UTF_8), v));
+                var unused = producer.send(new ProducerRecord<>(topic,
+                        base.account().getBytes(java.nio.charset.StandardCharsets.UTF_8), v));
             }
             producer.flush();
             double secs = (System.nanoTime() - start) / 1e9;
@@ -253,7 +261,8 @@ final class KafkaBench {
         AtomicBoolean stop = new AtomicBoolean();
         Probe probe = new Probe();
         Thread loop = Thread.ofPlatform().name("raw-latency").start(() -> {
-            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps(a.required("bootstrap"), a.required("group")))) {
+            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                    consumerProps(a.required("bootstrap"), a.required("group")))) {
                 consumer.subscribe(List.of(a.required("topic")), new ConsumerRebalanceListener() {
                     @Override
                     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
@@ -289,7 +298,8 @@ final class KafkaBench {
         Latencies lat = new Latencies((int) expected);
         Probe probe = new Probe();
         App app = App.builder(a.required("group")).broker("kafka://" + a.required("bootstrap")).build();
-        Topic<String, Tx> in = app.topic(TopicOptions.builder(Codecs.string(), Codecs.json(Tx.class)).names(a.required("topic")).build());
+        Topic<String, Tx> in = app
+                .topic(TopicOptions.builder(Codecs.string(), Codecs.json(Tx.class)).names(a.required("topic")).build());
         app.agent(in, stream -> {
             for (Tx t : stream) {
                 lat.seen(t);
@@ -354,7 +364,8 @@ final class KafkaBench {
         long sleepEvery = a.number("sleep_every", 10);
         Probe probe = new Probe();
         App app = App.builder(a.required("group")).broker("kafka://" + a.required("bootstrap")).build();
-        Topic<String, Tx> in = app.topic(TopicOptions.builder(Codecs.string(), Codecs.json(Tx.class)).names(a.required("input")).build());
+        Topic<String, Tx> in = app
+                .topic(TopicOptions.builder(Codecs.string(), Codecs.json(Tx.class)).names(a.required("input")).build());
         LongAdder count = new LongAdder();
         app.agent(in, stream -> {
             long i = 0;
@@ -403,7 +414,8 @@ final class KafkaBench {
         return p;
     }
 
-    private static void report(Args a, String dflt, long records, long start, long[] t, Probe probe, Map<String, Object> extra) {
+    private static void report(Args a, String dflt, long records, long start, long[] t, Probe probe,
+                               Map<String, Object> extra) {
         double secs = (t[2] - t[0]) / 1e9;
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("records_per_s", Math.round(records / secs));

@@ -75,7 +75,8 @@ public final class Main {
         records = Long.parseLong(o.getOrDefault("records", "2000000").replace("_", ""));
         warm = Long.parseLong(o.getOrDefault("warm", "2000000").replace("_", ""));
         bootstrapOption = o.get("bootstrap");
-        jvm = o.containsKey("jvm") ? Arrays.stream(o.get("jvm").trim().split("\\s+")).filter(s -> !s.isEmpty()).toList() : List.of();
+        jvm = o.containsKey("jvm") ? Arrays.stream(o.get("jvm").trim().split("\\s+")).filter(s -> !s.isEmpty()).toList()
+                : List.of();
         rate = Integer.parseInt(o.getOrDefault("rate", "10000"));
         secondsOption = o.containsKey("seconds") ? Integer.valueOf(o.get("seconds")) : null;
         verbose = o.containsKey("verbose");
@@ -140,7 +141,8 @@ public final class Main {
                 }
             }
             if (m.failedRuns > 0) {
-                System.err.println(m.failedRuns + " contender run(s) failed: see their logs; the tables leave them out");
+                System.err
+                        .println(m.failedRuns + " contender run(s) failed: see their logs; the tables leave them out");
                 return 1;
             }
             return 0;
@@ -174,7 +176,8 @@ public final class Main {
 
     void header(String mode) {
         out("# faust4j benchmarks: " + mode);
-        out("date " + LocalDateTime.now(ZoneId.systemDefault()).format(DateTimeFormatter.ISO_LOCAL_DATE_TIME) + ", " + Runtime.getRuntime().availableProcessors()
+        out("date " + LocalDateTime.now(ZoneId.systemDefault()).format(DateTimeFormatter.ISO_LOCAL_DATE_TIME) + ", "
+                + Runtime.getRuntime().availableProcessors()
                 + " cores, " + (totalMemoryMb() / 1024) + " GB, java " + System.getProperty("java.version") + " ("
                 + System.getProperty("java.vm.name") + "), runs=" + runs + ", records=" + records
                 + (jvm.isEmpty() ? "" : ", contender JVM options " + jvm));
@@ -202,7 +205,8 @@ public final class Main {
     /** One contender's figures over runs. */
     record Row(String label, List<Map<String, String>> runs) {
         Stats stat(String key) {
-            return Stats.of(runs.stream().map(r -> r.containsKey(key) ? Double.parseDouble(r.get(key)) : Double.NaN).toList());
+            return Stats.of(
+                    runs.stream().map(r -> r.containsKey(key) ? Double.parseDouble(r.get(key)) : Double.NaN).toList());
         }
     }
 
@@ -236,7 +240,8 @@ public final class Main {
     }
 
     Map<String, String> runChild(Contender c, long timeoutSeconds) {
-        try (ChildProcess p = ChildProcess.start(c.label + "-" + UUID.randomUUID().toString().substring(0, 6), c.jvm, c.kind, c.args, logDir, verbose)) {
+        try (ChildProcess p = ChildProcess.start(c.label + "-" + UUID.randomUUID().toString().substring(0, 6), c.jvm,
+                c.kind, c.args, logDir, verbose)) {
             return new LinkedHashMap<>(p.awaitResult(timeoutSeconds));
         } catch (Exception e) {
             throw new IllegalStateException(e.getMessage(), e);
@@ -276,7 +281,8 @@ public final class Main {
     }
 
     void ratioLine(String what, Stats s, double target, boolean atLeast) {
-        String verdict = Double.isNaN(target) ? "" : (atLeast ? (s.median() >= target ? " — target ≥ " + target + " MET" : " — target ≥ " + target + " MISSED")
+        String verdict = Double.isNaN(target) ? "" : (atLeast
+                ? (s.median() >= target ? " — target ≥ " + target + " MET" : " — target ≥ " + target + " MISSED")
                 : (s.median() <= target ? " — target ≤ " + target + " MET" : " — target ≤ " + target + " MISSED"));
         out("- " + what + ": " + s.format(2) + verdict);
     }
@@ -288,7 +294,8 @@ public final class Main {
     }
 
     void memory(long records, long warm, int runsUnused) {
-        out("\n## Memory transport (records=" + records + " measured after " + warm + " warm-up, 8 partitions, ~100-byte values, acks + commits on)\n");
+        out("\n## Memory transport (records=" + records + " measured after " + warm
+                + " warm-up, 8 partitions, ~100-byte values, acks + commits on)\n");
         List<String> mj = new ArrayList<>(List.of("-Xms2g", "-Xmx2g"));
         mj.addAll(jvm);
         Map<String, Object> base = Map.of("records", records, "warm", warm);
@@ -296,28 +303,40 @@ public final class Main {
                 new Contender("faust4j raw, 1 agent", "mem-faust", with(base, "agents", 1, "codec", "raw"), mj),
                 new Contender("faust4j raw, 2 agents", "mem-faust", with(base, "agents", 2, "codec", "raw"), mj),
                 new Contender("faust4j raw, 4 agents", "mem-faust", with(base, "agents", 4, "codec", "raw"), mj),
-                new Contender("faust4j raw, 1 agent concurrency(8)", "mem-faust", with(base, "agents", 1, "concurrency", 8, "codec", "raw"), mj),
-                new Contender("faust4j JSON records, 1 agent", "mem-faust", with(base, "agents", 1, "codec", "json"), mj),
-                new Contender("ceiling: bounded queue to a virtual thread, put/take one at a time", "ceiling-queue", with(base, "batch", false), mj),
-                new Contender("ceiling: same queue, virtual thread takes in batches (drainTo 256)", "ceiling-queue", with(base, "batch", true), mj),
+                new Contender("faust4j raw, 1 agent concurrency(8)", "mem-faust",
+                        with(base, "agents", 1, "concurrency", 8, "codec", "raw"), mj),
+                new Contender("faust4j JSON records, 1 agent", "mem-faust", with(base, "agents", 1, "codec", "json"),
+                        mj),
+                new Contender("ceiling: bounded queue to a virtual thread, put/take one at a time", "ceiling-queue",
+                        with(base, "batch", false), mj),
+                new Contender("ceiling: same queue, virtual thread takes in batches (drainTo 256)", "ceiling-queue",
+                        with(base, "batch", true), mj),
                 new Contender("ceiling: JSON decode (key + value), same codecs, one thread", "ceiling-json", base, mj));
         Map<String, Row> rows = runAll(cs, c -> runChild(c, 600));
-        table(rows, new String[][] {{"events_per_s", "events/s (agent deliveries)", "0"}, {"records_per_s", "records/s", "0"},
-                {"first_record_ms", "first record ms", "1"}, {"peak_heap_mb", "peak heap MB", "0"}, {"peak_rss_mb", "peak RSS MB", "0"}});
+        table(rows,
+                new String[][] {{"events_per_s", "events/s (agent deliveries)", "0"},
+                        {"records_per_s", "records/s", "0"},
+                        {"first_record_ms", "first record ms", "1"}, {"peak_heap_mb", "peak heap MB", "0"},
+                        {"peak_rss_mb", "peak RSS MB", "0"}});
         out("");
         Row one = rows.get("faust4j raw, 1 agent");
         Row queue = rows.get("ceiling: bounded queue to a virtual thread, put/take one at a time");
         Row queueBatch = rows.get("ceiling: same queue, virtual thread takes in batches (drainTo 256)");
         Row json = rows.get("faust4j JSON records, 1 agent");
         Row jsonCeil = rows.get("ceiling: JSON decode (key + value), same codecs, one thread");
-        ratioLine("faust4j raw 1 agent / queue ceiling (one at a time)", ratio(one, queue, "events_per_s"), Double.NaN, true);
-        ratioLine("faust4j raw 1 agent / queue ceiling (batched take)", ratio(one, queueBatch, "events_per_s"), Double.NaN, true);
-        for (String l : List.of("faust4j raw, 2 agents", "faust4j raw, 4 agents", "faust4j raw, 1 agent concurrency(8)")) {
-            ratioLine(l + " / queue ceiling (one at a time)", ratio(rows.get(l), queue, "events_per_s"), Double.NaN, true);
+        ratioLine("faust4j raw 1 agent / queue ceiling (one at a time)", ratio(one, queue, "events_per_s"), Double.NaN,
+                true);
+        ratioLine("faust4j raw 1 agent / queue ceiling (batched take)", ratio(one, queueBatch, "events_per_s"),
+                Double.NaN, true);
+        for (String l : List.of("faust4j raw, 2 agents", "faust4j raw, 4 agents",
+                "faust4j raw, 1 agent concurrency(8)")) {
+            ratioLine(l + " / queue ceiling (one at a time)", ratio(rows.get(l), queue, "events_per_s"), Double.NaN,
+                    true);
         }
         ratioLine("faust4j JSON 1 agent / JSON decode ceiling", ratio(json, jsonCeil, "events_per_s"), 0.8, true);
         Stats raw = one.stat("events_per_s");
-        out("- faust4j raw 1 agent events/s: " + raw.format(0) + (raw.median() >= 3_000_000 ? " — target ≥ 3,000,000 MET" : " — target ≥ 3,000,000 MISSED"));
+        out("- faust4j raw 1 agent events/s: " + raw.format(0)
+                + (raw.median() >= 3_000_000 ? " — target ≥ 3,000,000 MET" : " — target ≥ 3,000,000 MISSED"));
         out("- all offsets committed at stop: " + rows.values().stream().filter(r -> r.label.startsWith("faust4j"))
                 .allMatch(r -> r.runs.stream().allMatch(m -> "true".equals(m.get("complete")))));
     }
@@ -379,14 +398,16 @@ public final class Main {
                 if (n == records) {
                     return INPUT;
                 }
-                throw new IllegalStateException("topic " + INPUT + " holds " + n + " records, not " + records + "; use a fresh broker");
+                throw new IllegalStateException(
+                        "topic " + INPUT + " holds " + n + " records, not " + records + "; use a fresh broker");
             }
             admin.createTopics(List.of(new NewTopic(INPUT, 8, (short) 1))).all().get();
         }
         System.err.println("writing " + records + " records to " + INPUT + " ...");
         long t0 = System.nanoTime();
         byte[][] values = Tx.jsonValues(4096, 1);
-        Map<String, Object> p = KafkaBench.producerProps(bs, Map.of(ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024));
+        Map<String, Object> p = KafkaBench.producerProps(bs,
+                Map.of(ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024));
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
             for (long i = 0; i < records; i++) {
                 byte[] v = values[(int) (i % values.length)];
@@ -434,7 +455,8 @@ public final class Main {
         String output = "out-" + id;
         try {
             createTopic(output);
-            Map<String, Object> args = with(c.args, "bootstrap", bootstrap(), "input", input(), "output", output, "group", id, "records", records);
+            Map<String, Object> args = with(c.args, "bootstrap", bootstrap(), "input", input(), "output", output,
+                    "group", id, "records", records);
             Map<String, String> res = runChild(new Contender(c.label, c.kind, args, c.jvm), 900);
             try (Admin admin = admin()) {
                 long written = endOffsets(admin, output);
@@ -457,17 +479,21 @@ public final class Main {
 
     void pipeline() throws Exception {
         input();
-        out("\n## Kafka pipeline, at-least-once (" + records + " records, 8 partitions, consume → decode JSON → change a field → produce → commit every 2.8 s)\n");
+        out("\n## Kafka pipeline, at-least-once (" + records
+                + " records, 8 partitions, consume → decode JSON → change a field → produce → commit every 2.8 s)\n");
         List<Contender> cs = List.of(
                 new Contender("(a) raw KafkaConsumer + KafkaProducer loop, Jackson", "pipe-raw", Map.of(), workerJvm()),
                 new Contender("(b) faust4j agent", "pipe-faust", Map.of("concurrency", 1), workerJvm()),
                 new Contender("(c) faust4j agent, concurrency(4)", "pipe-faust", Map.of("concurrency", 4), workerJvm()),
                 new Contender("(d) Kafka Streams mapValues + to", "pipe-streams", Map.of(), workerJvm()));
         Map<String, Row> rows = runAll(cs, this::runPipeline);
-        table(rows, new String[][] {{"records_per_s", "records/s", "0"}, {"first_record_ms", "first record ms (from start call)", "0"},
-                {"peak_heap_mb", "peak heap MB", "0"}, {"peak_rss_mb", "peak RSS MB", "0"}});
+        table(rows,
+                new String[][] {{"records_per_s", "records/s", "0"},
+                        {"first_record_ms", "first record ms (from start call)", "0"},
+                        {"peak_heap_mb", "peak heap MB", "0"}, {"peak_rss_mb", "peak RSS MB", "0"}});
         out("");
-        Row a = rows.get(cs.get(0).label), b = rows.get(cs.get(1).label), c = rows.get(cs.get(2).label), d = rows.get(cs.get(3).label);
+        Row a = rows.get(cs.get(0).label), b = rows.get(cs.get(1).label), c = rows.get(cs.get(2).label),
+                d = rows.get(cs.get(3).label);
         ratioLine("b/a (faust4j / raw loop)", ratio(b, a, "records_per_s"), 0.9, true);
         ratioLine("b/d (faust4j / Kafka Streams)", ratio(b, d, "records_per_s"), 1.3, true);
         ratioLine("c/a (faust4j concurrency(4) / raw loop)", ratio(c, a, "records_per_s"), Double.NaN, true);
@@ -476,23 +502,28 @@ public final class Main {
         out("- faust4j start-up, first record processed after (ms from App.start()): " + startup.format(0)
                 + (startup.max() <= 1000 ? " — target ≤ 1000 MET" : " — target ≤ 1000 MISSED"));
         Stats rss = b.stat("peak_rss_mb");
-        out("- faust4j (b) worker peak RSS MB: " + rss.format(0) + (rss.max() < 400 ? " — target < 400 MET" : " — target < 400 MISSED"));
+        out("- faust4j (b) worker peak RSS MB: " + rss.format(0)
+                + (rss.max() < 400 ? " — target < 400 MET" : " — target < 400 MISSED"));
     }
 
     // ---- item 2 ----
 
     void repartition() throws Exception {
         input();
-        out("\n## Repartition: groupBy(account) through a repartition topic + per-key count (" + records + " records)\n");
+        out("\n## Repartition: groupBy(account) through a repartition topic + per-key count (" + records
+                + " records)\n");
         out("faust4j has no tables yet: its count is a plain HashMap in the agent; Kafka Streams counts into a RocksDB"
                 + " store with a changelog topic (its standard count()).\n");
         List<Contender> cs = List.of(
                 new Contender("faust4j groupBy(\"account\") + map count", "rep-faust", Map.of(), workerJvm()),
-                new Contender("Kafka Streams selectKey/repartition/groupByKey().count()", "rep-streams", Map.of(), workerJvm()));
+                new Contender("Kafka Streams selectKey/repartition/groupByKey().count()", "rep-streams", Map.of(),
+                        workerJvm()));
         Map<String, Row> rows = runAll(cs, c -> {
             String id = c.kind() + "-" + UUID.randomUUID().toString().substring(0, 8);
             try {
-                return runChild(new Contender(c.label(), c.kind(), with(c.args(), "bootstrap", bootstrap(), "input", input(), "group", id, "records", records), c.jvm()), 900);
+                return runChild(new Contender(c.label(), c.kind(),
+                        with(c.args(), "bootstrap", bootstrap(), "input", input(), "group", id, "records", records),
+                        c.jvm()), 900);
             } catch (RuntimeException e) {
                 throw e;
             } catch (Exception e) {
@@ -504,7 +535,8 @@ public final class Main {
         table(rows, new String[][] {{"records_per_s", "records/s", "0"}, {"first_record_ms", "first record ms", "0"},
                 {"peak_heap_mb", "peak heap MB", "0"}, {"peak_rss_mb", "peak RSS MB", "0"}});
         out("");
-        ratioLine("faust4j / Kafka Streams", ratio(rows.get(cs.get(0).label()), rows.get(cs.get(1).label()), "records_per_s"), Double.NaN, true);
+        ratioLine("faust4j / Kafka Streams",
+                ratio(rows.get(cs.get(0).label()), rows.get(cs.get(1).label()), "records_per_s"), Double.NaN, true);
     }
 
     // ---- item 4 ----
@@ -522,13 +554,17 @@ public final class Main {
             String topic = "lat-" + id;
             try {
                 createTopic(topic);
-                Map<String, Object> args = with(c.args(), "bootstrap", bootstrap(), "topic", topic, "group", id, "expected", expected);
-                try (ChildProcess consumer = ChildProcess.start(c.label() + "-" + id, c.jvm(), c.kind(), args, logDir, verbose)) {
+                Map<String, Object> args = with(c.args(), "bootstrap", bootstrap(), "topic", topic, "group", id,
+                        "expected", expected);
+                try (ChildProcess consumer = ChildProcess.start(c.label() + "-" + id, c.jvm(), c.kind(), args, logDir,
+                        verbose)) {
                     consumer.awaitReady(60);
                     Thread.sleep(1000);
                     Map<String, String> prod;
                     try (ChildProcess producer = ChildProcess.start("lat-producer-" + id, List.of(), "lat-producer",
-                            Map.of("bootstrap", bootstrap(), "topic", topic, "rate", rate, "warmup", 3, "seconds", seconds), logDir, verbose)) {
+                            Map.of("bootstrap", bootstrap(), "topic", topic, "rate", rate, "warmup", 3, "seconds",
+                                    seconds),
+                            logDir, verbose)) {
                         prod = producer.awaitResult(seconds + 120L);
                     }
                     Map<String, String> res = new LinkedHashMap<>(consumer.awaitResult(120));
@@ -549,7 +585,8 @@ public final class Main {
         out("");
         Row f = rows.get(cs.get(1).label());
         Stats p99 = f.stat("p99_ms");
-        out("- faust4j p99: " + p99.format(2) + " ms" + (p99.median() < 10 ? " — target < 10 ms MET" : " — target < 10 ms MISSED"));
+        out("- faust4j p99: " + p99.format(2) + " ms"
+                + (p99.median() < 10 ? " — target < 10 ms MET" : " — target < 10 ms MISSED"));
         ratioLine("faust4j / raw p99", ratio(f, rows.get(cs.get(0).label()), "p99_ms"), Double.NaN, true);
     }
 
@@ -558,10 +595,13 @@ public final class Main {
     void memoryUse() throws Exception {
         input();
         int seconds = secondsOption == null ? 30 : secondsOption;
-        out("\n## Worker memory: peak heap and RSS (contender JVM options: " + (jvm.isEmpty() ? "JVM defaults" : String.join(" ", jvm)) + ")\n");
+        out("\n## Worker memory: peak heap and RSS (contender JVM options: "
+                + (jvm.isEmpty() ? "JVM defaults" : String.join(" ", jvm)) + ")\n");
         List<Contender> cs = List.of(
-                new Contender("faust4j pipeline (b), " + records + " records", "pipe-faust", Map.of("concurrency", 1), workerJvm()),
-                new Contender("faust4j slow agent over a " + records + "-record backlog, " + seconds + " s", "backlog-faust",
+                new Contender("faust4j pipeline (b), " + records + " records", "pipe-faust", Map.of("concurrency", 1),
+                        workerJvm()),
+                new Contender("faust4j slow agent over a " + records + "-record backlog, " + seconds + " s",
+                        "backlog-faust",
                         Map.of("seconds", seconds), workerJvm()));
         Map<String, Row> rows = runAll(cs, c -> {
             if (c.kind().equals("pipe-faust")) {
@@ -569,20 +609,25 @@ public final class Main {
             }
             String id = c.kind() + "-" + UUID.randomUUID().toString().substring(0, 8);
             try {
-                return runChild(new Contender(c.label(), c.kind(), with(c.args(), "bootstrap", bootstrap(), "input", input(), "group", id), c.jvm()), 600);
+                return runChild(new Contender(c.label(), c.kind(),
+                        with(c.args(), "bootstrap", bootstrap(), "input", input(), "group", id), c.jvm()), 600);
             } catch (RuntimeException e) {
                 throw e;
             } catch (Exception e) {
                 throw new IllegalStateException(e.toString(), e);
             }
         });
-        table(rows, new String[][] {{"peak_heap_mb", "peak heap MB", "0"}, {"peak_rss_mb", "peak RSS MB", "0"}, {"processed", "records processed", "0"},
-                {"records_per_s", "records/s", "0"}});
+        table(rows,
+                new String[][] {{"peak_heap_mb", "peak heap MB", "0"}, {"peak_rss_mb", "peak RSS MB", "0"},
+                        {"processed", "records processed", "0"},
+                        {"records_per_s", "records/s", "0"}});
         out("");
         Stats pipe = rows.get(cs.get(0).label()).stat("peak_rss_mb");
         Stats backlog = rows.get(cs.get(1).label()).stat("peak_rss_mb");
-        out("- pipeline peak RSS MB: " + pipe.format(0) + (pipe.max() < 400 ? " — target < 400 MET" : " — target < 400 MISSED"));
-        out("- backlog peak RSS MB: " + backlog.format(0) + (backlog.max() < 512 ? " — target < 512 MET" : " — target < 512 MISSED"));
+        out("- pipeline peak RSS MB: " + pipe.format(0)
+                + (pipe.max() < 400 ? " — target < 400 MET" : " — target < 400 MISSED"));
+        out("- backlog peak RSS MB: " + backlog.format(0)
+                + (backlog.max() < 512 ? " — target < 512 MET" : " — target < 512 MISSED"));
     }
 
     void close() {

@@ -123,7 +123,8 @@ final class Probe {
                 return new long[] {first, atWarm, now};
             }
             if (now - lastProgress > timeoutMs * 1_000_000L) {
-                throw new IllegalStateException("no progress for " + timeoutMs + " ms: counter at " + c + " of " + total);
+                throw new IllegalStateException(
+                        "no progress for " + timeoutMs + " ms: counter at " + c + " of " + total);
             }
             java.util.concurrent.locks.LockSupport.parkNanos(200_000);
         }

@@ -28,7 +28,8 @@ public record Tx(String account, double amount, String currency, long ts, String
             String account = "a" + (1000 + r.nextInt(9000));
             double amount = Math.round(r.nextDouble() * 100000) / 100.0;
             String json = "{\"account\":\"" + account + "\",\"amount\":" + amount + ",\"currency\":\""
-                    + CURRENCIES[r.nextInt(CURRENCIES.length)] + "\",\"ts\":" + (1_731_000_000_000_000L + r.nextInt(1 << 30))
+                    + CURRENCIES[r.nextInt(CURRENCIES.length)] + "\",\"ts\":"
+                    + (1_731_000_000_000_000L + r.nextInt(1 << 30))
                     + ",\"memo\":\"card payment at store " + r.nextInt(1000) + "\"}";
             out[i] = json.getBytes(StandardCharsets.UTF_8);
         }

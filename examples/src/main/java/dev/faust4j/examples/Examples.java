@@ -17,7 +17,7 @@ public final class Examples {
                 case "--broker" -> broker = args[++i];
                 case "--count" -> count = Integer.parseInt(args[++i]);
                 case "--forever" -> forever = true;
-                default -> { }
+                default -> {}
             }
         }
         int code = switch (name) {

@@ -24,7 +24,8 @@ public final class OrderTotals {
     @FaustRecord(namespace = "example.Order")
     public record Order(String id, String account, String product, double amount) {}
 
-    public static App build(String broker, int count, CountDownLatch done, Map<String, Double> totals, AtomicLong batches) {
+    public static App build(String broker, int count, CountDownLatch done, Map<String, Double> totals,
+                            AtomicLong batches) {
         App app = App.builder("order-totals-example").broker(broker).topicPartitions(4).build();
         Topic<String, Order> orders = app.topic("orders", Order.class);
         AtomicLong counted = new AtomicLong();
@@ -49,7 +50,8 @@ public final class OrderTotals {
         app.task(() -> {
             for (int i = 0; i < count; i++) {
                 String account = "acct-" + ThreadLocalRandom.current().nextInt(5);
-                double amount = i % 10 == 9 ? -1 : Math.round(ThreadLocalRandom.current().nextDouble(1, 100) * 100) / 100.0;
+                double amount = i % 10 == 9 ? -1
+                        : Math.round(ThreadLocalRandom.current().nextDouble(1, 100) * 100) / 100.0;
                 // keyed by order id: orders of one account are spread over every partition until groupBy
                 var unused = orders.send("order-" + i, new Order("order-" + i, account, "p" + (i % 3), amount));
             }
@@ -62,7 +64,8 @@ public final class OrderTotals {
         AtomicLong batches = new AtomicLong();
         CountDownLatch done = new CountDownLatch(1);
         App app = build(broker, count, done, totals, batches);
-        System.out.println("order-totals: " + count + " orders -> filter -> through(orders-valid) -> groupBy(account) -> take(100, 1s), on " + broker);
+        System.out.println("order-totals: " + count
+                + " orders -> filter -> through(orders-valid) -> groupBy(account) -> take(100, 1s), on " + broker);
         app.start();
         done.await();
         app.stop();

@@ -37,7 +37,8 @@ public final class Withdrawals {
     @FaustRecord(namespace = "example.Withdrawal")
     public record Withdrawal(String account, double amount) {}
 
-    public static App build(String broker, int count, boolean forever, CountDownLatch done, Map<String, Double> totals) {
+    public static App build(String broker, int count, boolean forever, CountDownLatch done,
+                            Map<String, Double> totals) {
         App app = App.builder("withdrawals-example").broker(broker).build();
         Topic<String, Withdrawal> withdrawals = app.topic("withdrawals", Withdrawal.class);
         LongAdder seen = new LongAdder();

@@ -24,9 +24,11 @@ class ModularAppTest {
         assertThat(faust4j.getName()).isEqualTo("dev.faust4j");
         Set<String> exported = faust4j.getDescriptor().exports().stream()
                 .filter(e -> !e.isQualified()).map(ModuleDescriptor.Exports::source).collect(Collectors.toSet());
-        assertThat(exported).containsExactlyInAnyOrder("dev.faust4j", "dev.faust4j.codec", "dev.faust4j.spi", "dev.faust4j.time");
+        assertThat(exported).containsExactlyInAnyOrder("dev.faust4j", "dev.faust4j.codec", "dev.faust4j.spi",
+                "dev.faust4j.time");
         assertThat(faust4j.isExported("dev.faust4j.internal.app", getClass().getModule())).isFalse();
-        assertThat(faust4j.getDescriptor().provides()).anyMatch(p -> p.service().equals("dev.faust4j.spi.TransportFactory"));
+        assertThat(faust4j.getDescriptor().provides())
+                .anyMatch(p -> p.service().equals("dev.faust4j.spi.TransportFactory"));
     }
 
     @Test

@@ -164,8 +164,9 @@ public final class Codecs {
         if (name.equals("json")) {
             return json(type);
         }
-        throw new IllegalArgumentException("type " + type.getTypeName() + " needs a json codec or an explicit Codec: the '"
-                + name + "' serializer only handles byte[] and String (set the serializer to json, or pass "
-                + "Codecs.json(" + type.getSimpleName() + ".class) or your own Codec for this topic)");
+        throw new IllegalArgumentException(
+                "type " + type.getTypeName() + " needs a json codec or an explicit Codec: the '"
+                        + name + "' serializer only handles byte[] and String (set the serializer to json, or pass "
+                        + "Codecs.json(" + type.getSimpleName() + ".class) or your own Codec for this topic)");
     }
 }

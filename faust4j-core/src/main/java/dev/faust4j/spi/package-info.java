@@ -6,7 +6,8 @@
  * registered for {@link java.util.ServiceLoader} creates one {@link dev.faust4j.spi.Transport} per app. The
  * transport only moves bytes: a {@link dev.faust4j.spi.TransportConsumer} modelled on Kafka's consumer (group
  * membership through a {@link dev.faust4j.spi.RebalanceListener}, {@code poll}, {@code pause}/{@code resume},
- * commits), a shared {@link dev.faust4j.spi.TransportProducer}, and topic declaration. Acks, commit ordering,
+ * commits), a shared {@link dev.faust4j.spi.TransportProducer} (which also says which send failures are worth
+ * retrying), and topic declaration. Acks, commit ordering,
  * flow control and error policies are the core's, identical on every transport.
  * <pre>{@code
  * // META-INF/services/dev.faust4j.spi.TransportFactory contains: com.example.RedpandaTransportFactory
@@ -21,7 +22,7 @@
  *
  * <p>Records cross the SPI as raw bytes: {@link dev.faust4j.spi.ConsumedRecord} in
  * {@link dev.faust4j.spi.PartitionRecords} batches one way, {@link dev.faust4j.spi.ProducedRecord} the other,
- * each with {@link dev.faust4j.spi.Header}s. Their byte arrays are shared, never copied: neither side modifies
+ * each with {@link dev.faust4j.Header}s (from the API). Their byte arrays are shared, never copied: neither side modifies
  * them. A transport's own behaviour can be checked by running the core's behaviour suite (the
  * {@code faust4j-core} test-jar) on it, as {@code faust4j-kafka} does.
  */

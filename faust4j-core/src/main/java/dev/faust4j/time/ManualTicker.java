@@ -23,6 +23,10 @@ public final class ManualTicker implements Ticker {
     private final AtomicLong now = new AtomicLong();
     private final AtomicLong generation = new AtomicLong();
 
+    /** A ticker at time 0 that moves only when {@link #advance} is called. */
+    public ManualTicker() {
+    }
+
     @Override
     public long nanoTime() {
         return now.get();

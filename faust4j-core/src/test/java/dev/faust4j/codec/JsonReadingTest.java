@@ -13,7 +13,8 @@ class JsonReadingTest {
 
     @Test
     void readsRobinhoodStyleSpacedJson() {
-        byte[] rh = bytes("{\"account_id\": \"a1\", \"amount\": 10.5, \"__faust\": {\"ns\": \"myapp.models.Withdrawal\"}}");
+        byte[] rh = bytes(
+                "{\"account_id\": \"a1\", \"amount\": 10.5, \"__faust\": {\"ns\": \"myapp.models.Withdrawal\"}}");
         assertThat(rh).hasSize(82);
 
         assertThat(Codecs.json(Withdrawal.class).decode(rh)).isEqualTo(new Withdrawal("a1", 10.5));
@@ -63,7 +64,8 @@ class JsonReadingTest {
 
     @Test
     void classIdTypeInfoOnUserTypeIsRefused() {
-        assertThatThrownBy(() -> Codecs.json(Dangerous.class).decode(bytes("{\"@class\":\"java.net.URL\",\"s\":\"x\"}")))
+        assertThatThrownBy(
+                () -> Codecs.json(Dangerous.class).decode(bytes("{\"@class\":\"java.net.URL\",\"s\":\"x\"}")))
                 .isInstanceOf(DecodeException.class)
                 .hasMessageContaining(Dangerous.class.getTypeName())
                 .hasMessageNotContaining("java.net.URL");
@@ -83,7 +85,7 @@ class JsonReadingTest {
 
         assertThat(Codecs.json(String.class).decode(Codecs.json(String.class).encode("hi"))).isEqualTo("hi");
         assertThat(Codecs.json(Long.class).decode(Codecs.json(Long.class).encode(7L))).isEqualTo(7L);
-        for (double d : new double[]{0.1, 10.5, 1e16, 1e-7, Double.MAX_VALUE, Double.MIN_VALUE, -0.0}) {
+        for (double d : new double[] {0.1, 10.5, 1e16, 1e-7, Double.MAX_VALUE, Double.MIN_VALUE, -0.0}) {
             assertThat(Codecs.json(Double.class).decode(Codecs.json(Double.class).encode(d))).isEqualTo(d);
         }
     }
@@ -97,7 +99,8 @@ class JsonReadingTest {
     @Test
     void readsFaustNanAsNaN() {
         // Faust's stdlib writer emits bare NaN; tolerate it on read
-        assertThat(Codecs.json(Withdrawal.class).decode(bytes("{\"account_id\":\"a\",\"amount\":NaN}")).amount()).isNaN();
+        assertThat(Codecs.json(Withdrawal.class).decode(bytes("{\"account_id\":\"a\",\"amount\":NaN}")).amount())
+                .isNaN();
     }
 
     @Test

@@ -55,8 +55,9 @@ class JsonWireFormatTest {
 
         String json = text(Codecs.json(WithList.class).encode(value));
 
-        assertThat(json).isEqualTo("{\"accounts\":[{\"id\":1,\"name\":2,\"active\":false,\"__faust\":{\"ns\":\"t.Account\"}}],"
-                + "\"scores\":{\"x\":0.1},\"__faust\":{\"ns\":\"" + WithList.class.getCanonicalName() + "\"}}");
+        assertThat(json)
+                .isEqualTo("{\"accounts\":[{\"id\":1,\"name\":2,\"active\":false,\"__faust\":{\"ns\":\"t.Account\"}}],"
+                        + "\"scores\":{\"x\":0.1},\"__faust\":{\"ns\":\"" + WithList.class.getCanonicalName() + "\"}}");
         assertThat(Codecs.json(WithList.class).decode(bytes(json))).isEqualTo(value);
     }
 
@@ -64,7 +65,8 @@ class JsonWireFormatTest {
     void defaultNamespaceIsTheJavaFullyQualifiedName() {
         String json = text(Codecs.json(Unannotated.class).encode(new Unannotated("x", null)));
 
-        assertThat(json).isEqualTo("{\"a\":\"x\",\"b\":null,\"__faust\":{\"ns\":\"dev.faust4j.codec.JsonTestModels.Unannotated\"}}");
+        assertThat(json).isEqualTo(
+                "{\"a\":\"x\",\"b\":null,\"__faust\":{\"ns\":\"dev.faust4j.codec.JsonTestModels.Unannotated\"}}");
     }
 
     @Test
@@ -114,7 +116,8 @@ class JsonWireFormatTest {
                 .isEqualTo("{\"label\":\"o\",\"acct_id\":1,\"acct_name\":2,\"acct_active\":true,\"__faust\":{\"ns\":\""
                         + Prefixed.class.getCanonicalName() + "\"}}");
         // the same record class still writes its own __faust when not unwrapped
-        assertThat(text(Codecs.json(Account.class).encode(new Account(1, 2, true)))).endsWith(",\"__faust\":{\"ns\":\"t.Account\"}}");
+        assertThat(text(Codecs.json(Account.class).encode(new Account(1, 2, true))))
+                .endsWith(",\"__faust\":{\"ns\":\"t.Account\"}}");
     }
 
     @Test
@@ -133,14 +136,16 @@ class JsonWireFormatTest {
 
     @Test
     void nonAsciiIsWrittenAsRawUtf8() {
-        assertThat(Codecs.json(String.class).encode("é")).isEqualTo(new byte[]{'"', (byte) 0xC3, (byte) 0xA9, '"'});
+        assertThat(Codecs.json(String.class).encode("é")).isEqualTo(new byte[] {'"', (byte) 0xC3, (byte) 0xA9, '"'});
     }
 
     @Test
     void forwardSlashesAreWrittenAsIsLikePython() {
         // Python's json and orjson both write "/" unescaped (Jackson 3 escapes it by default)
-        assertThat(text(Codecs.json(String.class).encode("https://example.com/a/b"))).isEqualTo("\"https://example.com/a/b\"");
-        assertThat(Codecs.json(String.class).decode("\"a\\/b\"".getBytes(java.nio.charset.StandardCharsets.UTF_8))).isEqualTo("a/b");
+        assertThat(text(Codecs.json(String.class).encode("https://example.com/a/b")))
+                .isEqualTo("\"https://example.com/a/b\"");
+        assertThat(Codecs.json(String.class).decode("\"a\\/b\"".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .isEqualTo("a/b");
     }
 
     @Test
@@ -186,9 +191,9 @@ class JsonWireFormatTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Infinity");
         assertThatThrownBy(() -> Codecs.json(Map.class).encode(Map.of("k", Float.NaN)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NaN");
-        assertThatThrownBy(() -> Codecs.json(double[].class).encode(new double[]{1, Double.NaN}))
+        assertThatThrownBy(() -> Codecs.json(double[].class).encode(new double[] {1, Double.NaN}))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NaN");
-        assertThat(text(Codecs.json(double[].class).encode(new double[]{1, 0.5}))).isEqualTo("[1.0,0.5]");
-        assertThat(text(Codecs.json(float[].class).encode(new float[]{0.1f}))).isEqualTo("[0.1]");
+        assertThat(text(Codecs.json(double[].class).encode(new double[] {1, 0.5}))).isEqualTo("[1.0,0.5]");
+        assertThat(text(Codecs.json(float[].class).encode(new float[] {0.1f}))).isEqualTo("[0.1]");
     }
 }

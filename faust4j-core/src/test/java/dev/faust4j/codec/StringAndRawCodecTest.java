@@ -28,7 +28,7 @@ class StringAndRawCodecTest {
 
         assertThat(string.encode("a1")).containsExactly('a', '1');
         assertThat(string.encode("é😀")).isEqualTo("é😀".getBytes(StandardCharsets.UTF_8));
-        assertThat(string.decode(new byte[]{'a', '1'})).isEqualTo("a1");
+        assertThat(string.decode(new byte[] {'a', '1'})).isEqualTo("a1");
         assertThat(string.decode(new byte[0])).isEmpty();
         assertThat(string.decode("é😀".getBytes(StandardCharsets.UTF_8))).isEqualTo("é😀");
         assertThat(string.name()).isEqualTo("string");

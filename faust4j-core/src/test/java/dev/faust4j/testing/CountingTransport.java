@@ -47,7 +47,7 @@ public final class CountingTransport implements Transport {
     public static final class Probe {
         private final AtomicLong delivered = new AtomicLong();
         private final Set<TopicPartition> assignment = ConcurrentHashMap.newKeySet();
-        private volatile LongConsumer onPoll = n -> { };
+        private volatile LongConsumer onPoll = n -> {};
         private volatile boolean refuseCommits;
         private final AtomicInteger refusedCommits = new AtomicInteger();
         private volatile boolean failSends;
@@ -255,7 +255,8 @@ public final class CountingTransport implements Transport {
         }
 
         @Override
-        public void commitAsync(Map<TopicPartition, Long> offsets, java.util.function.Consumer<CommitFailedException> onComplete) {
+        public void commitAsync(Map<TopicPartition, Long> offsets,
+                                java.util.function.Consumer<CommitFailedException> onComplete) {
             if (probe.refuseCommits) {
                 onComplete.accept(probe.refusal(offsets));
                 return;

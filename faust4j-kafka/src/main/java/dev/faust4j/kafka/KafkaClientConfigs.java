@@ -78,7 +78,8 @@ final class KafkaClientConfigs {
         defaults.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.maxPollRecords());
         Map<String, Object> config = layered(defaults, settings.clientProperties(), CONSUMER_PREFIX);
         if (isClassicProtocol(config)) {
-            config.putIfAbsent(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+            config.putIfAbsent(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+                    CooperativeStickyAssignor.class.getName());
         }
         Map<String, Object> forced = new LinkedHashMap<>();
         forced.put(ConsumerConfig.GROUP_ID_CONFIG, appId);
@@ -100,7 +101,8 @@ final class KafkaClientConfigs {
     }
 
     static Map<String, Object> admin(String appId, Settings settings) {
-        Map<String, Object> config = layered(common(appId, settings, "admin"), settings.clientProperties(), ADMIN_PREFIX);
+        Map<String, Object> config = layered(common(appId, settings, "admin"), settings.clientProperties(),
+                ADMIN_PREFIX);
         return Collections.unmodifiableMap(config);
     }
 
@@ -129,11 +131,13 @@ final class KafkaClientConfigs {
         if (!servers.isEmpty()) {
             defaults.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, servers);
         }
-        defaults.put(CommonClientConfigs.CLIENT_ID_CONFIG, appId + "-" + role + "-" + CLIENT_SEQUENCE.incrementAndGet());
+        defaults.put(CommonClientConfigs.CLIENT_ID_CONFIG,
+                appId + "-" + role + "-" + CLIENT_SEQUENCE.incrementAndGet());
         return defaults;
     }
 
-    private static Map<String, Object> layered(Map<String, Object> defaults, Map<String, String> properties, String prefix) {
+    private static Map<String, Object> layered(Map<String, Object> defaults, Map<String, String> properties,
+                                               String prefix) {
         Map<String, Object> config = new LinkedHashMap<>(defaults);
         Map<String, String> prefixed = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : properties.entrySet()) {
@@ -154,8 +158,9 @@ final class KafkaClientConfigs {
         config.putAll(prefixed);
         Object servers = config.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
         if (servers == null || servers.toString().isBlank()) {
-            throw new IllegalArgumentException("the kafka broker URL names no host and no bootstrap.servers client property is set;"
-                    + " use kafka://host:port[;host2:port]");
+            throw new IllegalArgumentException(
+                    "the kafka broker URL names no host and no bootstrap.servers client property is set;"
+                            + " use kafka://host:port[;host2:port]");
         }
         return config;
     }
@@ -164,7 +169,8 @@ final class KafkaClientConfigs {
         for (Map.Entry<String, Object> e : forced.entrySet()) {
             Object given = config.get(e.getKey());
             if (given != null && !given.toString().equals(e.getValue().toString())) {
-                LOG.warn("ignoring client property {} for the {}: faust4j's Kafka transport requires its own value", e.getKey(), role);
+                LOG.warn("ignoring client property {} for the {}: faust4j's Kafka transport requires its own value",
+                        e.getKey(), role);
             }
             config.put(e.getKey(), e.getValue());
         }

@@ -91,7 +91,8 @@ final class KafkaConsumerAdapter implements TransportConsumer {
     private boolean closed;
     private @Nullable RuntimeException listenerFailure;
 
-    KafkaConsumerAdapter(Consumer<byte[], byte[]> consumer, String groupId, Duration apiTimeout, Duration closeTimeout) {
+    KafkaConsumerAdapter(Consumer<byte[], byte[]> consumer, String groupId, Duration apiTimeout,
+                         Duration closeTimeout) {
         this.consumer = consumer;
         this.groupId = groupId;
         this.apiTimeout = apiTimeout;
@@ -212,7 +213,8 @@ final class KafkaConsumerAdapter implements TransportConsumer {
     }
 
     @Override
-    public void commitAsync(Map<TopicPartition, Long> offsets, java.util.function.Consumer<@Nullable CommitFailedException> onComplete) {
+    public void commitAsync(Map<TopicPartition, Long> offsets,
+                            java.util.function.Consumer<@Nullable CommitFailedException> onComplete) {
         if (offsets.isEmpty()) {
             onComplete.accept(null);
             return;

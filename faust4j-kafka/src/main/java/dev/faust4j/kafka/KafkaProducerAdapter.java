@@ -60,13 +60,12 @@ final class KafkaProducerAdapter implements TransportProducer {
      */
     @Override
     public boolean isRetriable(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
+        Throwable t = failure;
+        for (int depth = 0; t != null && depth < 16; depth++) { // bounded: a cause chain may loop
             if (t instanceof RetriableException) {
                 return true;
             }
-            if (t.getCause() == t) {
-                break;
-            }
+            t = t.getCause();
         }
         return false;
     }

@@ -66,7 +66,8 @@ final class KafkaTopicAdmin {
         List<NewTopic> missing = new ArrayList<>();
         for (TopicSpec spec : specs.values()) {
             if (!existing.containsKey(spec.name())) {
-                missing.add(new NewTopic(spec.name(), spec.partitions(), spec.replicationFactor()).configs(spec.config()));
+                missing.add(
+                        new NewTopic(spec.name(), spec.partitions(), spec.replicationFactor()).configs(spec.config()));
             }
         }
         if (!missing.isEmpty()) {
@@ -114,13 +115,15 @@ final class KafkaTopicAdmin {
             try {
                 get(Objects.requireNonNull(result.values().get(name), name), "create topic " + name);
                 TopicSpec spec = Objects.requireNonNull(specs.get(name), name);
-                LOG.info("created topic {} ({} partitions, replication factor {})", name, spec.partitions(), spec.replicationFactor());
+                LOG.info("created topic {} ({} partitions, replication factor {})", name, spec.partitions(),
+                        spec.replicationFactor());
                 names.add(name);
             } catch (KafkaOperationException e) {
                 if (e.getCause() instanceof TopicExistsException) {
                     names.add(name);
                 } else {
-                    failures.add("cannot create topic " + name + " with " + topic.numPartitions() + " partitions and replication factor "
+                    failures.add("cannot create topic " + name + " with " + topic.numPartitions()
+                            + " partitions and replication factor "
                             + topic.replicationFactor() + ": " + e.getCause());
                 }
             }
@@ -155,7 +158,8 @@ final class KafkaTopicAdmin {
             }
             LockSupport.parkNanos(VISIBILITY_BACKOFF_NANOS);
             if (Thread.currentThread().isInterrupted()) {
-                throw new IllegalStateException("interrupted while waiting for topics " + names + " to become available");
+                throw new IllegalStateException(
+                        "interrupted while waiting for topics " + names + " to become available");
             }
         }
     }
@@ -194,7 +198,8 @@ final class KafkaTopicAdmin {
                 out.put(name, get(Objects.requireNonNull(futures.get(name), name), "describe topic " + name));
             } catch (KafkaOperationException e) {
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-                    throw new IllegalStateException("cannot describe topic " + name + ": " + e.getCause(), e.getCause());
+                    throw new IllegalStateException("cannot describe topic " + name + ": " + e.getCause(),
+                            e.getCause());
                 }
             }
         }

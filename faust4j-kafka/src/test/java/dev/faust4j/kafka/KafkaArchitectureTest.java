@@ -34,12 +34,14 @@ class KafkaArchitectureTest {
                 .withImportOption(location -> !location.contains("/test-classes/") && !location.contains("-tests.jar"))
                 .importPackages("dev.faust4j.kafka");
         assertThat(classes.contain(KafkaTransportFactory.class)).isTrue();
-        assertThat(classes.stream().map(JavaClass::getName)).noneMatch(n -> n.endsWith("Test") || n.contains(".testkit."));
+        assertThat(classes.stream().map(JavaClass::getName))
+                .noneMatch(n -> n.endsWith("Test") || n.contains(".testkit."));
     }
 
     @Test
     void onlyTheFactoryIsPublic() {
-        assertThat(classes.stream().filter(c -> c.getModifiers().contains(JavaModifier.PUBLIC) && c.getEnclosingClass().isEmpty())
+        assertThat(classes.stream()
+                .filter(c -> c.getModifiers().contains(JavaModifier.PUBLIC) && c.getEnclosingClass().isEmpty())
                 .map(JavaClass::getName).collect(Collectors.toSet()))
                 .containsExactly(KafkaTransportFactory.class.getName());
     }
@@ -56,8 +58,9 @@ class KafkaArchitectureTest {
         slices().assignedFrom(new SliceAssignment() {
             @Override
             public SliceIdentifier getIdentifierOf(JavaClass javaClass) {
-                return SliceIdentifier.of(javaClass.getSource().flatMap(com.tngtech.archunit.core.domain.Source::getFileName)
-                        .orElse(javaClass.getName()));
+                return SliceIdentifier
+                        .of(javaClass.getSource().flatMap(com.tngtech.archunit.core.domain.Source::getFileName)
+                                .orElse(javaClass.getName()));
             }
 
             @Override

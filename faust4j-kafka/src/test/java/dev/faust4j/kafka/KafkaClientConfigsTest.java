@@ -29,9 +29,11 @@ class KafkaClientConfigsTest {
                 .findFirst().orElseThrow();
         assertThat(factory).isInstanceOf(KafkaTransportFactory.class);
 
-        try (Transport transport = factory.create(new TransportContext("app", settings("kafka://a:9092;b:9093", Map.of())))) {
+        try (Transport transport = factory
+                .create(new TransportContext("app", settings("kafka://a:9092;b:9093", Map.of())))) {
             assertThat(transport).isInstanceOf(KafkaTransport.class);
-            assertThat(((KafkaTransport) transport).consumerConfig()).containsEntry("bootstrap.servers", "a:9092,b:9093");
+            assertThat(((KafkaTransport) transport).consumerConfig()).containsEntry("bootstrap.servers",
+                    "a:9092,b:9093");
         }
     }
 
@@ -47,7 +49,8 @@ class KafkaClientConfigsTest {
 
     @Test
     void consumerConfigFollowsSettings() {
-        Settings s = App.builder("orders").broker("kafka://h:1;h2:2").autoOffsetReset("latest").maxPollRecords(7).build().settings();
+        Settings s = App.builder("orders").broker("kafka://h:1;h2:2").autoOffsetReset("latest").maxPollRecords(7)
+                .build().settings();
         Map<String, Object> c = KafkaClientConfigs.consumer("orders", s);
 
         assertThat(c).containsEntry("bootstrap.servers", "h:1,h2:2")
@@ -59,14 +62,16 @@ class KafkaClientConfigsTest {
         assertThat(c.get("client.id").toString()).startsWith("orders-consumer-");
         assertThat(KafkaClientConfigs.producer("orders", s).get("client.id").toString()).startsWith("orders-producer-");
         assertThat(KafkaClientConfigs.admin("orders", s).get("client.id").toString()).startsWith("orders-admin-");
-        assertThat(KafkaClientConfigs.producer("orders", s)).containsEntry("acks", "all").containsEntry("enable.idempotence", true);
+        assertThat(KafkaClientConfigs.producer("orders", s)).containsEntry("acks", "all")
+                .containsEntry("enable.idempotence", true);
     }
 
     @Test
     void plainKeysReachEveryClientAndPrefixedKeysOnlyTheirOwn() {
         KafkaTransport t = new KafkaTransport("app", settings("kafka://h:1", Map.of(
                 "security.protocol", "SASL_SSL",
-                "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\" password=\"p\";",
+                "sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\" password=\"p\";",
                 "consumer.max.partition.fetch.bytes", "12345",
                 "producer.linger.ms", "7",
                 "admin.request.timeout.ms", "4321",
@@ -74,9 +79,11 @@ class KafkaClientConfigsTest {
 
         for (Map<String, Object> c : java.util.List.of(t.consumerConfig(), t.producerConfig(), t.adminConfig())) {
             assertThat(c).containsEntry("security.protocol", "SASL_SSL").containsKey("sasl.jaas.config");
-            assertThat(c).doesNotContainKeys("consumer.max.partition.fetch.bytes", "producer.linger.ms", "admin.request.timeout.ms");
+            assertThat(c).doesNotContainKeys("consumer.max.partition.fetch.bytes", "producer.linger.ms",
+                    "admin.request.timeout.ms");
         }
-        assertThat(t.consumerConfig()).containsEntry("max.partition.fetch.bytes", "12345").containsEntry("request.timeout.ms", "1000");
+        assertThat(t.consumerConfig()).containsEntry("max.partition.fetch.bytes", "12345")
+                .containsEntry("request.timeout.ms", "1000");
         assertThat(t.producerConfig()).doesNotContainKey("max.partition.fetch.bytes").containsEntry("linger.ms", "7");
         assertThat(t.adminConfig()).doesNotContainKeys("max.partition.fetch.bytes", "linger.ms")
                 .containsEntry("request.timeout.ms", "4321"); // the prefixed key wins over the plain one
@@ -85,7 +92,8 @@ class KafkaClientConfigsTest {
 
     @Test
     void newConsumerGroupProtocolGetsNoAssignor() {
-        Map<String, Object> c = KafkaClientConfigs.consumer("app", settings("kafka://h:1", Map.of("group.protocol", "consumer")));
+        Map<String, Object> c = KafkaClientConfigs.consumer("app",
+                settings("kafka://h:1", Map.of("group.protocol", "consumer")));
         assertThat(c).containsEntry("group.protocol", "consumer")
                 .doesNotContainKeys("partition.assignment.strategy", "session.timeout.ms", "heartbeat.interval.ms");
     }
@@ -97,18 +105,21 @@ class KafkaClientConfigsTest {
                 "group.id", "other",
                 "consumer.value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer")));
         assertThat(c).containsEntry("enable.auto.commit", false).containsEntry("group.id", "app")
-                .containsEntry("value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+                .containsEntry("value.deserializer",
+                        org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
     }
 
     @Test
     void explicitBootstrapServersWinOverTheUrl() {
-        Map<String, Object> c = KafkaClientConfigs.producer("app", settings("kafka://", Map.of("bootstrap.servers", "x:1,y:2")));
+        Map<String, Object> c = KafkaClientConfigs.producer("app",
+                settings("kafka://", Map.of("bootstrap.servers", "x:1,y:2")));
         assertThat(c).containsEntry("bootstrap.servers", "x:1,y:2");
     }
 
     @Test
     void urlWithoutHostIsRejected() {
-        assertThatThrownBy(() -> new KafkaTransportFactory().create(new TransportContext("app", settings("kafka://", Map.of()))))
+        assertThatThrownBy(
+                () -> new KafkaTransportFactory().create(new TransportContext("app", settings("kafka://", Map.of()))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("kafka://host:port");
     }

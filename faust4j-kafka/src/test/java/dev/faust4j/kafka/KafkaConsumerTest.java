@@ -91,7 +91,8 @@ class KafkaConsumerTest {
         String topic = topic(3);
         for (int p = 0; p < 3; p++) {
             for (int i = 0; i < 3; i++) {
-                List<Header> headers = i == 1 ? List.of(new Header("h", bytes("p" + p)), new Header("none", null)) : List.of();
+                List<Header> headers = i == 1 ? List.of(new Header("h", bytes("p" + p)), new Header("none", null))
+                        : List.of();
                 send(topic, p, "k" + p + i, "v" + p + i, headers);
             }
         }
@@ -111,15 +112,18 @@ class KafkaConsumerTest {
                 List<Long> offsets = batch.records().stream().map(ConsumedRecord::offset).toList();
                 assertThat(offsets).isSorted();
             }
-            assertThat(seen).containsExactlyInAnyOrder(new TopicPartition(topic, 0), new TopicPartition(topic, 1), new TopicPartition(topic, 2));
+            assertThat(seen).containsExactlyInAnyOrder(new TopicPartition(topic, 0), new TopicPartition(topic, 1),
+                    new TopicPartition(topic, 2));
 
             for (int p = 0; p < 3; p++) {
                 int partition = p;
                 List<ConsumedRecord> records = batches.stream().filter(b -> b.partition().partition() == partition)
                         .flatMap(b -> b.records().stream()).toList();
                 assertThat(records).extracting(ConsumedRecord::offset).containsExactly(0L, 1L, 2L);
-                assertThat(records).extracting(r -> text(r.key())).containsExactly("k" + p + "0", "k" + p + "1", "k" + p + "2");
-                assertThat(records).extracting(r -> text(r.value())).containsExactly("v" + p + "0", "v" + p + "1", "v" + p + "2");
+                assertThat(records).extracting(r -> text(r.key())).containsExactly("k" + p + "0", "k" + p + "1",
+                        "k" + p + "2");
+                assertThat(records).extracting(r -> text(r.value())).containsExactly("v" + p + "0", "v" + p + "1",
+                        "v" + p + "2");
                 assertThat(records.get(0).headers()).isEmpty();
                 assertThat(records.get(1).headers()).extracting(Header::key).containsExactly("h", "none");
                 assertThat(text(records.get(1).headers().get(0).value())).isEqualTo("p" + p);
@@ -179,7 +183,8 @@ class KafkaConsumerTest {
             assertThat(pollRecords(first, 10)).hasSize(10);
             Thread poller = Thread.currentThread();
             first.commitAsync(Map.of(tp, 7L), failure -> outcomes.add(
-                    (failure == null ? "ok" : failure.getMessage()) + (Thread.currentThread() == poller ? " on poller" : " elsewhere")));
+                    (failure == null ? "ok" : failure.getMessage())
+                            + (Thread.currentThread() == poller ? " on poller" : " elsewhere")));
             await().atMost(PATIENCE).pollInSameThread().until(() -> {
                 first.poll(POLL);
                 return !outcomes.isEmpty();
@@ -259,7 +264,8 @@ class KafkaConsumerTest {
             consumer.resume(List.of(p0));
             List<ConsumedRecord> resumed = pollRecords(consumer, 5);
             assertThat(resumed).extracting(ConsumedRecord::partition).containsOnly(0);
-            assertThat(resumed).extracting(r -> text(r.value())).containsExactly("paused-0", "paused-1", "paused-2", "paused-3", "paused-4");
+            assertThat(resumed).extracting(r -> text(r.value())).containsExactly("paused-0", "paused-1", "paused-2",
+                    "paused-3", "paused-4");
         } finally {
             consumer.close();
             transport.close();
@@ -360,17 +366,20 @@ class KafkaConsumerTest {
         await().atMost(PATIENCE).until(() -> KafkaTestSupport.endOffset(tp) == end);
 
         String group = unique("group");
-        KafkaTransport transport = KafkaTestSupport.transport(group, Map.of("consumer.isolation.level", "read_committed"));
+        KafkaTransport transport = KafkaTestSupport.transport(group,
+                Map.of("consumer.isolation.level", "read_committed"));
         TransportConsumer consumer = transport.createConsumer();
         try {
             consumer.subscribe(List.of(topic), new RecordingListener());
             List<ConsumedRecord> records = new ArrayList<>();
-            await().atMost(PATIENCE).pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).until(() -> {
-                consumer.poll(POLL).forEach(b -> records.addAll(b.records()));
-                return consumer.assignment().contains(tp) && consumer.position(tp) == end;
-            });
+            await().atMost(PATIENCE).pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                    .until(() -> {
+                        consumer.poll(POLL).forEach(b -> records.addAll(b.records()));
+                        return consumer.assignment().contains(tp) && consumer.position(tp) == end;
+                    });
             assertThat(records).extracting(ConsumedRecord::offset).containsExactly(0L, 1L, 2L, 7L);
-            assertThat(records).extracting(r -> text(r.value())).containsExactly("committed-0", "committed-1", "committed-2", "committed-3");
+            assertThat(records).extracting(r -> text(r.value())).containsExactly("committed-0", "committed-1",
+                    "committed-2", "committed-3");
         } finally {
             consumer.close();
             transport.close();
@@ -407,25 +416,27 @@ class KafkaConsumerTest {
             assertThat(firstListener.assigned).containsExactlyInAnyOrderElementsOf(all);
 
             second.subscribe(List.of(topic), secondListener);
-            await().atMost(PATIENCE).pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).until(() -> {
-                first.poll(POLL);
-                second.poll(POLL);
-                Set<TopicPartition> a = first.assignment();
-                Set<TopicPartition> b = second.assignment();
-                Set<TopicPartition> union = new HashSet<>(a);
-                union.addAll(b);
-                return !a.isEmpty() && !b.isEmpty() && union.size() == 4 && a.size() + b.size() == 4;
-            });
+            await().atMost(PATIENCE).pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                    .until(() -> {
+                        first.poll(POLL);
+                        second.poll(POLL);
+                        Set<TopicPartition> a = first.assignment();
+                        Set<TopicPartition> b = second.assignment();
+                        Set<TopicPartition> union = new HashSet<>(a);
+                        union.addAll(b);
+                        return !a.isEmpty() && !b.isEmpty() && union.size() == 4 && a.size() + b.size() == 4;
+                    });
             assertThat(firstListener.revoked).isNotEmpty().doesNotContainAnyElementsOf(first.assignment());
             assertThat(committedWhileRevoking).isNotEmpty();
             assertThat(secondListener.assigned).containsExactlyInAnyOrderElementsOf(second.assignment());
             assertThat(firstListener.lost).isEmpty();
 
             second.close();
-            await().atMost(PATIENCE).pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).until(() -> {
-                first.poll(POLL);
-                return first.assignment().size() == 4;
-            });
+            await().atMost(PATIENCE).pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                    .until(() -> {
+                        first.poll(POLL);
+                        return first.assignment().size() == 4;
+                    });
             assertThat(firstListener.events.getLast()).startsWith("assigned");
             assertThat(secondListener.revoked).as("close() does not call the listener").isEmpty();
         } finally {
@@ -457,14 +468,15 @@ class KafkaConsumerTest {
                 }
             });
             List<Throwable> thrown = new ArrayList<>();
-            await().atMost(PATIENCE).pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).until(() -> {
-                try {
-                    consumer.poll(POLL);
-                } catch (RuntimeException e) {
-                    thrown.add(e);
-                }
-                return !thrown.isEmpty();
-            });
+            await().atMost(PATIENCE).pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                    .until(() -> {
+                        try {
+                            consumer.poll(POLL);
+                        } catch (RuntimeException e) {
+                            thrown.add(e);
+                        }
+                        return !thrown.isEmpty();
+                    });
             assertThat(thrown.get(0)).isSameAs(boom);
         } finally {
             consumer.close();
@@ -478,7 +490,8 @@ class KafkaConsumerTest {
         for (int i = 0; i < 6; i++) {
             send(topic, 0, "k", "v" + i, List.of());
         }
-        KafkaTransport transport = KafkaTestSupport.transport(unique("group"), Map.of("consumer.max.poll.records", "2"));
+        KafkaTransport transport = KafkaTestSupport.transport(unique("group"),
+                Map.of("consumer.max.poll.records", "2"));
         assertThat(transport.producerConfig()).doesNotContainKey("max.poll.records");
         TransportConsumer consumer = transport.createConsumer();
         try {
@@ -514,8 +527,10 @@ class KafkaConsumerTest {
         try {
             second.subscribe(List.of(topic), new RecordingListener());
             List<ConsumedRecord> again = pollRecords(second, 3);
-            assertThat(again).filteredOn(r -> r.partition() == 0).extracting(ConsumedRecord::offset).containsExactly(1L);
-            assertThat(again).filteredOn(r -> r.partition() == 1).extracting(ConsumedRecord::offset).containsExactly(0L, 1L);
+            assertThat(again).filteredOn(r -> r.partition() == 0).extracting(ConsumedRecord::offset)
+                    .containsExactly(1L);
+            assertThat(again).filteredOn(r -> r.partition() == 1).extracting(ConsumedRecord::offset).containsExactly(0L,
+                    1L);
         } finally {
             second.close();
             transport.close();

@@ -86,8 +86,8 @@ public final class KafkaFixture implements TransportFixture {
     public Long committed(String brokerUrl, String groupId, TopicPartition tp) {
         org.apache.kafka.common.TopicPartition ktp = kafka(tp);
         try {
-            Map<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> offsets =
-                    clients().admin().listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
+            Map<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> offsets = clients().admin()
+                    .listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
             OffsetAndMetadata om = offsets.get(ktp);
             return om == null ? null : om.offset();
         } catch (ExecutionException e) {
@@ -120,10 +120,12 @@ public final class KafkaFixture implements TransportFixture {
             long deadline = System.nanoTime() + READ_PATIENCE.toNanos();
             while (!partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p))) {
                 if (System.nanoTime() - deadline > 0) {
-                    throw new IllegalStateException("could not read topic " + topic + " up to " + end + " within " + READ_PATIENCE);
+                    throw new IllegalStateException(
+                            "could not read topic " + topic + " up to " + end + " within " + READ_PATIENCE);
                 }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                    byPartition.computeIfAbsent(r.partition(), p -> new ArrayList<>()).add(KafkaConsumerAdapter.convert(r));
+                    byPartition.computeIfAbsent(r.partition(), p -> new ArrayList<>())
+                            .add(KafkaConsumerAdapter.convert(r));
                 }
             }
             List<ConsumedRecord> out = new ArrayList<>();

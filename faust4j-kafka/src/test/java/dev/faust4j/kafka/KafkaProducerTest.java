@@ -80,7 +80,8 @@ class KafkaProducerTest {
         transport.declareTopics(List.of(internal(topic, 3)));
         List<Header> headers = List.of(new Header("trace", bytes("abc")), new Header("empty", null));
 
-        RecordMetadata first = producer.send(new ProducedRecord(topic, 2, null, bytes("k"), bytes("v1"), headers)).join();
+        RecordMetadata first = producer.send(new ProducedRecord(topic, 2, null, bytes("k"), bytes("v1"), headers))
+                .join();
         RecordMetadata second = producer.send(new ProducedRecord(topic, 2, null, null, null, List.of())).join();
         assertThat(first.partition()).isEqualTo(2);
         assertThat(first.offset()).isZero();
@@ -111,7 +112,8 @@ class KafkaProducerTest {
         transport.declareTopics(List.of(internal(topic, 1)));
 
         byte[] tooLarge = new byte[2 * 1024 * 1024]; // above the producer's max.request.size (1 MiB)
-        CompletableFuture<RecordMetadata> f = producer.send(new ProducedRecord(topic, null, null, null, tooLarge, List.of()));
+        CompletableFuture<RecordMetadata> f = producer
+                .send(new ProducedRecord(topic, null, null, null, tooLarge, List.of()));
         assertThat(f).failsWithin(KafkaTestSupport.PATIENCE)
                 .withThrowableThat().withCauseInstanceOf(org.apache.kafka.common.errors.RecordTooLargeException.class);
     }
@@ -126,13 +128,15 @@ class KafkaProducerTest {
                 int thread = t;
                 threads.submit(() -> {
                     for (int i = 0; i < 50; i++) {
-                        sent.add(producer.send(new ProducedRecord(topic, null, null, bytes(thread + "-" + i), bytes("v"), List.of())));
+                        sent.add(producer.send(
+                                new ProducedRecord(topic, null, null, bytes(thread + "-" + i), bytes("v"), List.of())));
                     }
                 });
             }
         }
         producer.flush();
         assertThat(sent).hasSize(400).allSatisfy(f -> assertThat(f).isCompleted());
-        assertThat(sent.stream().map(CompletableFuture::join).map(md -> md.partition() + ":" + md.offset()).distinct()).hasSize(400);
+        assertThat(sent.stream().map(CompletableFuture::join).map(md -> md.partition() + ":" + md.offset()).distinct())
+                .hasSize(400);
     }
 }

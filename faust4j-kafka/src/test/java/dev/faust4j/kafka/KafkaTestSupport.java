@@ -74,7 +74,8 @@ final class KafkaTestSupport {
 
     static long endOffset(TopicPartition tp) throws ExecutionException, InterruptedException {
         try (Admin admin = admin()) {
-            org.apache.kafka.common.TopicPartition ktp = new org.apache.kafka.common.TopicPartition(tp.topic(), tp.partition());
+            org.apache.kafka.common.TopicPartition ktp = new org.apache.kafka.common.TopicPartition(tp.topic(),
+                    tp.partition());
             return admin.listOffsets(Map.of(ktp, OffsetSpec.latest())).partitionResult(ktp).get().offset();
         }
     }
@@ -83,13 +84,14 @@ final class KafkaTestSupport {
     static List<PartitionRecords> pollUntil(TransportConsumer consumer, Predicate<List<ConsumedRecord>> done) {
         List<PartitionRecords> batches = new ArrayList<>();
         List<ConsumedRecord> records = new ArrayList<>();
-        await().atMost(PATIENCE).pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).until(() -> {
-            for (PartitionRecords batch : consumer.poll(POLL)) {
-                batches.add(batch);
-                records.addAll(batch.records());
-            }
-            return done.test(records);
-        });
+        await().atMost(PATIENCE).pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                .until(() -> {
+                    for (PartitionRecords batch : consumer.poll(POLL)) {
+                        batches.add(batch);
+                        records.addAll(batch.records());
+                    }
+                    return done.test(records);
+                });
         return batches;
     }
 

@@ -15,7 +15,7 @@ import java.lang.invoke.VarHandle;
  * reader are not waited for, they are dropped unprocessed when it gets to them). Each delivery acks or drops at
  * most once (its own state machine guarantees it), so the final ack runs exactly once however many threads ack.
  *
- * <p>Thread-safety: {@link #ack()} and {@link #drop()} may be called from any thread; the rest is immutable.
+ * <p>Thread-safety: {@link #ack(boolean)} and {@link #drop(boolean)} may be called from any thread; the rest is immutable.
  */
 public final class Message {
     private static final VarHandle STATE;
@@ -42,7 +42,8 @@ public final class Message {
     /** A message of the partition held by {@code lease}, delivered to {@code deliveries} subscriptions (at least 1). */
     public Message(ConsumedRecord record, PartitionLease lease, int deliveries) {
         if (deliveries < 1 || deliveries > MAX_DELIVERIES) {
-            throw new IllegalArgumentException("a message needs 1 to " + MAX_DELIVERIES + " deliveries, got " + deliveries);
+            throw new IllegalArgumentException(
+                    "a message needs 1 to " + MAX_DELIVERIES + " deliveries, got " + deliveries);
         }
         this.record = record;
         this.lease = lease;

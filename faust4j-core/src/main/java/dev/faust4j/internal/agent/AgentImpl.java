@@ -116,7 +116,8 @@ public final class AgentImpl<K, V> implements Agent<K, V>, AgentControl {
         }
         try {
             ((Channel<V>) source).send(value);
-            return CompletableFuture.completedFuture(new RecordMetadata("<channel>", -1, -1, System.currentTimeMillis()));
+            return CompletableFuture
+                    .completedFuture(new RecordMetadata("<channel>", -1, -1, System.currentTimeMillis()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return CompletableFuture.failedFuture(e);
@@ -147,7 +148,7 @@ public final class AgentImpl<K, V> implements Agent<K, V>, AgentControl {
             Supervisor<K, V> supervisor = new Supervisor<>(name, function, s.stream(), s.control(), this::errorPolicy,
                     life, services.restarts(), services.handling(), services.worker(), services.ticker(),
                     services.appStopping(), this::giveUp);
-            threads.apply("faust4j-agent-" + name + (concurrency > 1 ? "-" + i : ""), supervisor::run);
+            Thread unused = threads.apply("faust4j-agent-" + name + (concurrency > 1 ? "-" + i : ""), supervisor::run);
         }
     }
 

@@ -98,7 +98,8 @@ final class Supervisor<K, V> {
         if (Misuse.is(error)) {
             control.redeliver(inHand); // unprocessed: back to the buffer, never acked
             control.clearInHand();
-            giveUp.accept("agent " + name + " misuses the stream API: " + error.getMessage() + " (it is not restarted)");
+            giveUp.accept(
+                    "agent " + name + " misuses the stream API: " + error.getMessage() + " (it is not restarted)");
             return false;
         }
         AgentOutcome outcome = handling.agentFailed(name, inHand, control.ownsAcks(), error, policy.get());

@@ -94,7 +94,8 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
         this.topicServices = new TopicServices(settings.topicPartitions(), settings.topicReplicationFactor(),
                 settings.decodeErrorPolicy(), registry, sender, this::subscribe, streams);
         this.agentServices = new AgentImpl.Services(registry, settings.agentErrorPolicy(),
-                new Restarts(settings.agentRestartBackoff(), settings.agentRestartBackoffMax(), settings.agentMaxRestarts(),
+                new Restarts(settings.agentRestartBackoff(), settings.agentRestartBackoffMax(),
+                        settings.agentMaxRestarts(),
                         settings.agentFailureStopsWorker()),
                 handling, this, settings.ticker(), lifecycle::stopping);
     }
@@ -144,7 +145,8 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
             throw new IllegalArgumentException("agent name must not be blank");
         }
         TopicOptions<String, V> o = TopicOptions.builder(Codecs.forType(settings.keySerializer(), String.class),
-                Codecs.forType(settings.valueSerializer(), valueType)).names(settings.id() + "-" + name).internal(true).build();
+                Codecs.forType(settings.valueSerializer(), valueType)).names(settings.id() + "-" + name).internal(true)
+                .build();
         TopicImpl<String, V> topic = new TopicImpl<>(o, topicServices, true);
         registry.register(topic);
         return agent(topic, function).name(name);
@@ -330,7 +332,8 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
     @Override
     public CompletableFuture<RecordMetadata> sendRaw(String topic, byte[] key, byte[] value, Integer partition) {
         transport.get().declareTopics(List.of(defaultSpec(topic)));
-        CompletableFuture<RecordMetadata> f = sender.sendUntied(new ProducedRecord(topic, partition, null, key, value, List.of()));
+        CompletableFuture<RecordMetadata> f = sender
+                .sendUntied(new ProducedRecord(topic, partition, null, key, value, List.of()));
         sender.flush();
         return f;
     }

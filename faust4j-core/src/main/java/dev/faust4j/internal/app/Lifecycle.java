@@ -64,7 +64,8 @@ final class Lifecycle {
     void requireCreated(String what, String appId) {
         State s = state;
         if (s != State.CREATED) {
-            throw new IllegalStateException("cannot " + what + ": app " + appId + " is already " + s.name().toLowerCase(java.util.Locale.ROOT));
+            throw new IllegalStateException(
+                    "cannot " + what + ": app " + appId + " is already " + s.name().toLowerCase(java.util.Locale.ROOT));
         }
     }
 }

@@ -199,7 +199,8 @@ public final class Subscription {
      */
     public int drainTo(EventImpl<?, ?>[] dst, int max, long deadlineNanos) throws InterruptedException {
         if (max < 1 || max > dst.length) {
-            throw new IllegalArgumentException("drainTo max must be between 1 and the array's length " + dst.length + ", got " + max);
+            throw new IllegalArgumentException(
+                    "drainTo max must be between 1 and the array's length " + dst.length + ", got " + max);
         }
         int n;
         boolean reachedLow;

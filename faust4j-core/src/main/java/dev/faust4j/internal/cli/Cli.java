@@ -36,7 +36,8 @@ public final class Cli {
 
         @Override
         public Integer call() {
-            System.out.println("app " + id + ": use 'worker' to run it, 'send <topic> <value>' to send, '--help' for more");
+            System.out.println(
+                    "app " + id + ": use 'worker' to run it, 'send <topic> <value>' to send, '--help' for more");
             return 2;
         }
     }
@@ -79,7 +80,8 @@ public final class Cli {
         }
     }
 
-    @Command(name = "send", mixinStandardHelpOptions = true, description = "Sends one value (UTF-8 bytes as given) to a topic.")
+    @Command(name = "send", mixinStandardHelpOptions = true,
+            description = "Sends one value (UTF-8 bytes as given) to a topic.")
     static final class Send implements Callable<Integer> {
         private final WorkerHandle app;
 

@@ -161,7 +161,8 @@ public final class Committer {
 
     private void committed(Map<TopicPartition, Long> offsets, CommitFailedException failure) {
         if (failure != null) {
-            log.warn("Commit of {} partitions failed, will retry at the next commit: {}", offsets.size(), failure.getMessage());
+            log.warn("Commit of {} partitions failed, will retry at the next commit: {}", offsets.size(),
+                    failure.getMessage());
             return;
         }
         offsets.forEach((tp, c) -> {

@@ -118,7 +118,8 @@ public final class Conductor {
         Committer commits = new Committer(consumer, assignment, config.ticker(), config.commitInterval(),
                 config.commitEvery(), config.flushProducer(), this::wakeup);
         committer = commits;
-        Rebalancer rebalancer = new Rebalancer(config.appId(), consumer, assignment, router, flow, commits, config.grace());
+        Rebalancer rebalancer = new Rebalancer(config.appId(), consumer, assignment, router, flow, commits,
+                config.grace());
         Delivery delivery = new Delivery(router, assignment, flow);
         try {
             while (!stopRequested) {

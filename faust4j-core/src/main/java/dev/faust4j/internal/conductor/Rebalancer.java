@@ -114,7 +114,8 @@ final class Rebalancer implements RebalanceListener {
                     for (PartitionTracker t : which) {
                         long oldest = t.oldestBusy();
                         if (oldest >= 0) {
-                            log.warn("Gave up waiting for events of {} still being processed after {} ms; committing below offset {}",
+                            log.warn(
+                                    "Gave up waiting for events of {} still being processed after {} ms; committing below offset {}",
                                     t.partition(), wait.toMillis(), oldest);
                         }
                     }

@@ -56,7 +56,8 @@ final class Router {
         }
 
         boolean matches(TopicImpl<?, ?> t) {
-            return keyCodec == t.keyCodec() && valueCodec == t.valueCodec() && decodePolicy.equals(t.decodeErrorPolicy());
+            return keyCodec.equals(t.keyCodec()) && valueCodec.equals(t.valueCodec())
+                    && decodePolicy.equals(t.decodeErrorPolicy());
         }
     }
 
@@ -101,8 +102,9 @@ final class Router {
                     tr.groups.add(group);
                 }
                 group.targets.add(target);
-                group.routes.add(new Route(topic.keyCodec(), topic.valueCodec(), maxRecordBytes, topic.decodeErrorPolicy(),
-                        r.readerPolicy(), r.subscription(), handling));
+                group.routes
+                        .add(new Route(topic.keyCodec(), topic.valueCodec(), maxRecordBytes, topic.decodeErrorPolicy(),
+                                r.readerPolicy(), r.subscription(), handling));
                 tr.deliveries++;
             }
             added.add(new Registered(r.subscription(), topic.names()));

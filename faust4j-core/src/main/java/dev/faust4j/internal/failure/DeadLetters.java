@@ -61,7 +61,8 @@ public final class DeadLetters {
      * Sends a copy of {@code record} to {@code topic}, tied to {@code causes}. Returns false, having sent nothing,
      * when that would send the record back into a topic it came from.
      */
-    public boolean send(String topic, List<? extends EventImpl<?, ?>> causes, ConsumedRecord record, Throwable error, int attempts) {
+    public boolean send(String topic, List<? extends EventImpl<?, ?>> causes, ConsumedRecord record, Throwable error,
+                        int attempts) {
         if (loops(topic, record)) {
             log.error("Not dead-lettering {} into {}: the record came from that topic, so it would loop; skipping it "
                     + "(give the dead-letter topic's readers another error policy)", EventImpl.position(record), topic);
@@ -85,7 +86,8 @@ public final class DeadLetters {
             return true;
         }
         for (Header h : record.headers()) {
-            if (h.key().equals(TOPIC) && h.value() != null && topic.equals(new String(h.value(), StandardCharsets.UTF_8))) {
+            if (h.key().equals(TOPIC) && h.value() != null
+                    && topic.equals(new String(h.value(), StandardCharsets.UTF_8))) {
                 return true;
             }
         }

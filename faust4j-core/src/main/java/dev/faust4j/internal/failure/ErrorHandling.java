@@ -48,12 +48,14 @@ public final class ErrorHandling {
             }
             case ErrorPolicy.DeadLetter d -> {
                 if (deadLetters.send(d.topic(), deliveries, r, error, 1)) {
-                    log.warn("Sending a record that cannot be decoded to dead-letter topic {} ({}): {}", d.topic(), where, error.toString());
+                    log.warn("Sending a record that cannot be decoded to dead-letter topic {} ({}): {}", d.topic(),
+                            where, error.toString());
                 }
                 deliveries.forEach(EventImpl::ack);
             }
             case ErrorPolicy.Fail f -> {
-                log.error("Stopping the worker: a record cannot be decoded and the policy is fail ({}): {}", where, error.toString());
+                log.error("Stopping the worker: a record cannot be decoded and the policy is fail ({}): {}", where,
+                        error.toString());
                 deliveries.forEach(EventImpl::drop);
                 worker.fail("undecodable record at " + where);
             }
@@ -66,27 +68,33 @@ public final class ErrorHandling {
      * event: skip forgives the send (the input is committed without that output), dead-letter copies the input,
      * fail keeps it uncommitted and stops the worker.
      */
-    public void sendFailed(EventImpl<?, ?> event, ProducedRecord sent, Throwable error, int attempts, ErrorPolicy policy) {
+    public void sendFailed(EventImpl<?, ?> event, ProducedRecord sent, Throwable error, int attempts,
+                           ErrorPolicy policy) {
         String where = event.position();
         switch (policy.terminal()) {
             case ErrorPolicy.Skip s -> {
-                log.error("Sending to {} because of {} failed after {} attempt(s): {}; skipped (the input is committed without it)",
+                log.error(
+                        "Sending to {} because of {} failed after {} attempt(s): {}; skipped (the input is committed without it)",
                         sent.topic(), where, attempts, error.toString());
                 event.sendSucceeded();
             }
             case ErrorPolicy.DeadLetter d -> {
                 ConsumedRecord input = event.record();
                 if (input != null && deadLetters.send(d.topic(), List.of(event), input, error, attempts)) {
-                    log.error("Sending to {} because of {} failed after {} attempt(s): {}; the input goes to dead-letter topic {}",
+                    log.error(
+                            "Sending to {} because of {} failed after {} attempt(s): {}; the input goes to dead-letter topic {}",
                             sent.topic(), where, attempts, error.toString(), d.topic());
                 } else {
-                    log.error("Sending to {} because of {} failed after {} attempt(s): {}; skipped", sent.topic(), where, attempts, error.toString());
+                    log.error("Sending to {} because of {} failed after {} attempt(s): {}; skipped", sent.topic(),
+                            where, attempts, error.toString());
                 }
                 event.sendSucceeded();
             }
             case ErrorPolicy.Fail f -> {
-                log.error("Stopping the worker: sending to {} because of {} failed after {} attempt(s) and the policy is fail; "
-                        + "the input stays uncommitted: {}", sent.topic(), where, attempts, error.toString());
+                log.error(
+                        "Stopping the worker: sending to {} because of {} failed after {} attempt(s) and the policy is fail; "
+                                + "the input stays uncommitted: {}",
+                        sent.topic(), where, attempts, error.toString());
                 event.sendAbandoned();
                 worker.fail("send to " + sent.topic() + " failed for " + where);
             }
@@ -99,7 +107,8 @@ public final class ErrorHandling {
      * Agent {@code agent} threw {@code error} with these events in hand (none, one, or a {@code take} batch).
      * {@code owned} is true when the reader acks its own events ({@code noack()}): those are never acked here.
      */
-    public AgentOutcome agentFailed(String agent, List<? extends EventImpl<?, ?>> inHand, boolean owned, Throwable error,
+    public AgentOutcome agentFailed(String agent, List<? extends EventImpl<?, ?>> inHand, boolean owned,
+                                    Throwable error,
                                     ErrorPolicy policy) {
         if (inHand.isEmpty()) {
             log.error("Agent {} raised with no event in hand", agent, error);
@@ -118,7 +127,8 @@ public final class ErrorHandling {
         }
         ErrorPolicy terminal = policy.terminal();
         if (owned && !(terminal instanceof ErrorPolicy.Fail)) {
-            log.error("Agent {} raised while processing {}, which it had not acked (noack); it is processed again", agent, where, error);
+            log.error("Agent {} raised while processing {}, which it had not acked (noack); it is processed again",
+                    agent, where, error);
             return new AgentOutcome.Redeliver(Duration.ZERO);
         }
         return switch (terminal) {
@@ -130,21 +140,25 @@ public final class ErrorHandling {
             case ErrorPolicy.DeadLetter d -> {
                 int sent = 0;
                 for (EventImpl<?, ?> e : inHand) {
-                    if (e.record() != null && deadLetters.send(d.topic(), List.of(e), e.record(), error, e.attempts())) {
+                    if (e.record() != null
+                            && deadLetters.send(d.topic(), List.of(e), e.record(), error, e.attempts())) {
                         sent++;
                     }
                     e.ack();
                 }
                 if (sent == inHand.size()) {
-                    log.error("Agent {} raised while processing {}; sent to dead-letter topic {}", agent, where, d.topic(), error);
+                    log.error("Agent {} raised while processing {}; sent to dead-letter topic {}", agent, where,
+                            d.topic(), error);
                 } else {
-                    log.error("Agent {} raised while processing {}; {} of {} sent to dead-letter topic {}, the rest skipped (acked)",
+                    log.error(
+                            "Agent {} raised while processing {}; {} of {} sent to dead-letter topic {}, the rest skipped (acked)",
                             agent, where, sent, inHand.size(), d.topic(), error);
                 }
                 yield new AgentOutcome.Restart();
             }
             case ErrorPolicy.Fail f -> {
-                log.error("Agent {} raised while processing {} and its policy is fail: stopping the worker; the event stays uncommitted",
+                log.error(
+                        "Agent {} raised while processing {} and its policy is fail: stopping the worker; the event stays uncommitted",
                         agent, where, error);
                 inHand.forEach(EventImpl::drop);
                 worker.fail("agent " + agent + " failed on " + where);

@@ -8,7 +8,7 @@ import dev.faust4j.spi.TransportConsumer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,8 +28,8 @@ import java.util.Set;
 public final class FlowControl {
     private final TransportConsumer consumer;
     private final Assignment assignment;
-    private final Map<Subscription, Set<String>> topicsOf = new IdentityHashMap<>();
-    private final Set<Subscription> full = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Map<Subscription, Set<String>> topicsOf = new HashMap<>();
+    private final Set<Subscription> full = new HashSet<>();
     private final Set<TopicPartition> paused = new HashSet<>();
     private boolean outage;
 

@@ -39,6 +39,6 @@ final class FaustAnnotationIntrospector extends JacksonAnnotationIntrospector {
     @Override
     public NameTransformer findUnwrappingNameTransformer(MapperConfig<?> config, AnnotatedMember member) {
         NameTransformer transformer = super.findUnwrappingNameTransformer(config, member);
-        return transformer == NameTransformer.NOP ? IDENTITY : transformer;
+        return NameTransformer.NOP.equals(transformer) ? IDENTITY : transformer;
     }
 }

@@ -37,7 +37,7 @@ final class JsonErrors {
         String path = path(e);
         msg.append(path);
         TokenStreamLocation loc = e.getLocation();
-        if (loc != null && loc != TokenStreamLocation.NA && loc.getLineNr() > 0) {
+        if (loc != null && !TokenStreamLocation.NA.equals(loc) && loc.getLineNr() > 0) {
             msg.append(" (line ").append(loc.getLineNr()).append(", column ").append(loc.getColumnNr()).append(')');
         }
         return new DecodeException(msg.toString());
@@ -96,7 +96,8 @@ final class JsonErrors {
         for (JacksonException.Reference ref : refs) {
             String name = ref.getPropertyName();
             Object from = ref.from();
-            boolean fromMap = from instanceof Map<?, ?> || from instanceof Class<?> c && Map.class.isAssignableFrom(c);
+            boolean fromMap = from instanceof Map<?, ?>
+                    || (from instanceof Class<?> c && Map.class.isAssignableFrom(c));
             if (name != null) {
                 if (fromMap || !IDENTIFIER.matcher(name).matches()) {
                     sb.append("[*]");

@@ -45,7 +45,14 @@ final class MemoryBroker {
         return t == null ? null : t.partitions;
     }
 
-    private record Topic(Log[] partitions) {}
+    /** A topic's partition logs. */
+    private static final class Topic {
+        final Log[] partitions;
+
+        Topic(Log[] partitions) {
+            this.partitions = partitions;
+        }
+    }
 
     /** Creates the topic if missing; returns its partition count. */
     int createTopic(String name, int partitions) {
@@ -77,7 +84,8 @@ final class MemoryBroker {
         return t == null ? -1 : t.partitions.length;
     }
 
-    long append(String topic, int partition, long timestamp, byte[] key, byte[] value, List<dev.faust4j.Header> headers) {
+    long append(String topic, int partition, long timestamp, byte[] key, byte[] value,
+                List<dev.faust4j.Header> headers) {
         Log log = topics.get(topic).partitions[partition];
         lock.lock();
         try {

@@ -104,7 +104,8 @@ final class MemoryConsumer implements dev.faust4j.spi.TransportConsumer, MemoryB
                     return List.of();
                 }
                 // pendingAcquire waits for another member to release; re-check periodically
-                broker.changed.await(pendingAcquire ? Math.min(remaining, 5_000_000L) : remaining, TimeUnit.NANOSECONDS);
+                broker.changed.await(pendingAcquire ? Math.min(remaining, 5_000_000L) : remaining,
+                        TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return List.of();
@@ -244,7 +245,8 @@ final class MemoryConsumer implements dev.faust4j.spi.TransportConsumer, MemoryB
         try {
             for (Map.Entry<TopicPartition, Long> e : offsets.entrySet()) {
                 if (group.owners.get(e.getKey()) != this) {
-                    throw new CommitFailedException("commit for " + e.getKey() + " refused: the partition is not owned by this member of group " + group.id, null);
+                    throw new CommitFailedException("commit for " + e.getKey()
+                            + " refused: the partition is not owned by this member of group " + group.id, null);
                 }
             }
             group.committed.putAll(offsets);

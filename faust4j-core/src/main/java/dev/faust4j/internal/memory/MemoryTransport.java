@@ -70,7 +70,8 @@ public final class MemoryTransport implements Transport {
 
     /** The size Kafka's producer checks against {@code max.request.size} (an upper bound, as Kafka's). */
     static int serializedSize(ProducedRecord r) {
-        long size = RECORD_OVERHEAD + (r.key() == null ? 0 : r.key().length) + (r.value() == null ? 0 : r.value().length);
+        long size = (long) RECORD_OVERHEAD + (r.key() == null ? 0 : r.key().length)
+                + (r.value() == null ? 0 : r.value().length);
         for (Header h : r.headers()) {
             size += 10 + h.key().getBytes(StandardCharsets.UTF_8).length + (h.value() == null ? 0 : h.value().length);
         }
@@ -79,7 +80,8 @@ public final class MemoryTransport implements Transport {
 
     @Override
     public TransportConsumer createConsumer() {
-        return new MemoryConsumer(broker, groupId, settings.autoOffsetReset().equals("latest"), settings.maxPollRecords());
+        return new MemoryConsumer(broker, groupId, settings.autoOffsetReset().equals("latest"),
+                settings.maxPollRecords());
     }
 
     @Override
@@ -93,7 +95,8 @@ public final class MemoryTransport implements Transport {
             int actual = broker.createTopic(spec.name(), spec.partitions());
             if (spec.internal() && actual != spec.partitions()) {
                 throw new IllegalStateException("topic " + spec.name() + " exists with " + actual
-                        + " partitions but faust4j needs " + spec.partitions() + "; delete it or set partitions to " + actual);
+                        + " partitions but faust4j needs " + spec.partitions() + "; delete it or set partitions to "
+                        + actual);
             }
         }
     }
@@ -128,7 +131,8 @@ public final class MemoryTransport implements Transport {
             if (r.partition() != null) {
                 if (r.partition() < 0 || r.partition() >= partitions) {
                     return CompletableFuture.failedFuture(new IllegalArgumentException(
-                            "partition " + r.partition() + " does not exist in topic " + r.topic() + " (" + partitions + " partitions)"));
+                            "partition " + r.partition() + " does not exist in topic " + r.topic() + " (" + partitions
+                                    + " partitions)"));
                 }
                 partition = r.partition();
             } else if (r.key() != null) {
@@ -183,7 +187,8 @@ public final class MemoryTransport implements Transport {
     }
 
     /** Appends raw bytes to a partition (creating the topic with {@code partitions} if missing). */
-    public static long appendRaw(String brokerName, String topic, int partitions, int partition, byte[] key, byte[] value) {
+    public static long appendRaw(String brokerName, String topic, int partitions, int partition, byte[] key,
+                                 byte[] value) {
         MemoryBroker b = MemoryBroker.named(brokerName);
         b.createTopic(topic, partitions);
         return b.append(topic, partition, System.currentTimeMillis(), key, value, List.of());

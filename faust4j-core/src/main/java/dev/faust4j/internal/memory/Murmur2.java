@@ -13,6 +13,7 @@ public final class Murmur2 {
     }
 
     /** Kafka's murmur2 (seed 0x9747b28c). */
+    @SuppressWarnings("fallthrough") // the tail switch falls through on purpose, as Kafka's murmur2
     public static int hash(byte[] data) {
         int length = data.length;
         int seed = 0x9747b28c;
@@ -22,7 +23,8 @@ public final class Murmur2 {
         int length4 = length / 4;
         for (int i = 0; i < length4; i++) {
             final int i4 = i * 4;
-            int k = (data[i4] & 0xff) + ((data[i4 + 1] & 0xff) << 8) + ((data[i4 + 2] & 0xff) << 16) + ((data[i4 + 3] & 0xff) << 24);
+            int k = (data[i4] & 0xff) + ((data[i4 + 1] & 0xff) << 8) + ((data[i4 + 2] & 0xff) << 16)
+                    + ((data[i4 + 3] & 0xff) << 24);
             k *= m;
             k ^= k >>> r;
             k *= m;

@@ -66,7 +66,8 @@ public final class Route implements EventImpl.Route {
     @Override
     public Object decodeKey(ConsumedRecord r) {
         if (r.serializedSize() > maxRecordBytes) {
-            throw new DecodeException("record of " + r.serializedSize() + " bytes exceeds maxRecordBytes=" + maxRecordBytes);
+            throw new DecodeException(
+                    "record of " + r.serializedSize() + " bytes exceeds maxRecordBytes=" + maxRecordBytes);
         }
         return r.key() == null ? null : keyCodec.decode(r.key());
     }

@@ -141,7 +141,8 @@ public final class Resender {
                 waiting = queue.size();
                 if (queue.isEmpty() && outageSince != Long.MIN_VALUE) {
                     long seconds = (ticker.nanoTime() - outageSince) / 1_000_000_000L;
-                    log.info("app {}: sends go through again after {} s ({} re-sent); fetching resumes", appId, seconds, resent);
+                    log.info("app {}: sends go through again after {} s ({} re-sent); fetching resumes", appId, seconds,
+                            resent);
                     outageSince = Long.MIN_VALUE;
                     resent = 0;
                 }
@@ -156,7 +157,8 @@ public final class Resender {
         long now = ticker.nanoTime();
         if (!queue.isEmpty() && now - lastWarn >= WARN_EVERY) {
             lastWarn = now;
-            log.warn("app {}: {} send(s) still failing after {} s (broker unreachable?); their inputs stay uncommitted and fetching is paused",
+            log.warn(
+                    "app {}: {} send(s) still failing after {} s (broker unreachable?); their inputs stay uncommitted and fetching is paused",
                     appId, queue.size(), (now - outageSince) / 1_000_000_000L);
         }
     }
@@ -178,7 +180,8 @@ public final class Resender {
             e.send().abandon(new IllegalStateException("the worker stopped before the send could be retried"));
         }
         if (!abandoned.isEmpty()) {
-            log.warn("app {}: {} send(s) were still failing at stop; their inputs stay uncommitted and will be processed again",
+            log.warn(
+                    "app {}: {} send(s) were still failing at stop; their inputs stay uncommitted and will be processed again",
                     appId, abandoned.size());
         }
     }

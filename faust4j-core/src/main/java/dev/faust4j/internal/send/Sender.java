@@ -51,7 +51,7 @@ public final class Sender {
             EventImpl<?, ?> current = inHand.current();
             List<? extends EventImpl<?, ?>> batch = inHand.batch();
             if (current != null && batch.isEmpty()) {
-                return sendFor(current, record);
+                return sendTied(List.of(current), record);
             }
             if (!batch.isEmpty()) {
                 return sendTied(List.copyOf(batch), record);
@@ -60,27 +60,33 @@ public final class Sender {
         return sendUntied(record);
     }
 
-    /** Sends a record caused by this event (forwarding, dead letters): the event's ack waits for it. */
-    public CompletableFuture<RecordMetadata> sendFor(EventImpl<?, ?> cause, ProducedRecord record) {
-        return sendTied(List.of(cause), record);
+    /**
+     * Sends a record caused by this event (forwarding, dead letters): the event's ack waits for it, and its failure
+     * goes to the event's policy, so there is no future to watch.
+     */
+    public void sendFor(EventImpl<?, ?> cause, ProducedRecord record) {
+        sendFor(List.of(cause), record);
     }
 
     /** Sends a record caused by these events (the deliveries of one record): each one's ack waits for it. */
-    public CompletableFuture<RecordMetadata> sendFor(List<? extends EventImpl<?, ?>> causes, ProducedRecord record) {
-        return sendTied(causes, record);
+    @SuppressWarnings("FutureReturnValueIgnored") // the outcome reaches the causes through the tie
+    public void sendFor(List<? extends EventImpl<?, ?>> causes, ProducedRecord record) {
+        sendTied(causes, record);
     }
 
     /** Sends a record tied to nothing: its failure fails its future and nothing else. */
     public CompletableFuture<RecordMetadata> sendUntied(ProducedRecord record) {
         if (stopped.getAsBoolean()) {
-            return CompletableFuture.failedFuture(new IllegalStateException("the app is stopped: cannot send to " + record.topic()));
+            return CompletableFuture
+                    .failedFuture(new IllegalStateException("the app is stopped: cannot send to " + record.topic()));
         }
         return producer.get().send(record);
     }
 
     private CompletableFuture<RecordMetadata> sendTied(List<? extends EventImpl<?, ?>> causes, ProducedRecord record) {
         if (stopped.getAsBoolean()) {
-            return CompletableFuture.failedFuture(new IllegalStateException("the app is stopped: cannot send to " + record.topic()));
+            return CompletableFuture
+                    .failedFuture(new IllegalStateException("the app is stopped: cannot send to " + record.topic()));
         }
         List<? extends EventImpl<?, ?>> tied = tie(causes);
         if (tied.isEmpty()) {
@@ -106,6 +112,7 @@ public final class Sender {
     }
 
     /** Sends (again) and routes the outcome. */
+    @SuppressWarnings("FutureReturnValueIgnored") // whenComplete routes the outcome; nothing waits on its stage
     private void attempt(TiedSend send) {
         TransportProducer p = producer.get();
         send.attempts++; // before the send: its callback may run on another thread at once
@@ -145,7 +152,8 @@ public final class Sender {
     /** The send failed for good: each cause's policy decides; the caller's future fails. */
     private void giveUp(TiedSend send, Throwable error) {
         if (log.isDebugEnabled()) {
-            log.debug("send to {} failed after {} attempt(s): {}", send.record.topic(), send.attempts, error.toString());
+            log.debug("send to {} failed after {} attempt(s): {}", send.record.topic(), send.attempts,
+                    error.toString());
         }
         send.result.completeExceptionally(error);
         for (EventImpl<?, ?> e : send.causes) {

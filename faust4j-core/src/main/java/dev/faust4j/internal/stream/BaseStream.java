@@ -65,9 +65,16 @@ abstract class BaseStream<K, V> implements EventStream<K, V>, InHand {
         this.ctx = ctx;
     }
 
-    @SuppressWarnings("unchecked")
+    /** The streams' one unchecked cast: values are typed by their topic's codecs and the stream's type parameters. */
+    @SuppressWarnings({"unchecked", "TypeParameterUnusedInFormals"})
     static <T> T cast(Object o) {
         return (T) o;
+    }
+
+    /** True when a processor (a filter) dropped the value. */
+    @SuppressWarnings("ReferenceEquality") // SKIP is a sentinel, compared by identity
+    static boolean skipped(Object value) {
+        return value == SKIP;
     }
 
     // ---- the step every stream implements ----
@@ -94,7 +101,7 @@ abstract class BaseStream<K, V> implements EventStream<K, V>, InHand {
     final Object process(Object value) {
         Object v = value;
         Function<Object, Object>[] ps = processors;
-        for (int i = 0; i < ps.length && v != SKIP; i++) {
+        for (int i = 0; i < ps.length && !skipped(v); i++) {
             v = ps[i].apply(v);
         }
         return v;

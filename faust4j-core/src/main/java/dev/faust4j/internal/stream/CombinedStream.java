@@ -102,7 +102,7 @@ final class CombinedStream<K, V> extends BaseStream<K, V> {
                 in.current = null; // in hand here now
                 current = e;
                 Object v = process(e.yielded());
-                if (v == SKIP) {
+                if (skipped(v)) {
                     current = null;
                     e.ack();
                     k = -1; // start over

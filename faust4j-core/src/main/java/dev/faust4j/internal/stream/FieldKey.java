@@ -67,7 +67,8 @@ final class FieldKey<V, K> implements Function<V, K> {
                         return MethodHandles.lookup().unreflect(m);
                     }
                 }
-                throw Misuse.argument("groupBy field '" + field + "' is not a component of " + type.getSimpleName() + " " + names);
+                throw Misuse.argument(
+                        "groupBy field '" + field + "' is not a component of " + type.getSimpleName() + " " + names);
             }
             String getter = "get" + Character.toUpperCase(field.charAt(0)) + field.substring(1);
             for (String name : List.of(field, getter)) {
@@ -83,7 +84,8 @@ final class FieldKey<V, K> implements Function<V, K> {
             if (e instanceof Misuse) {
                 throw (RuntimeException) e;
             }
-            throw Misuse.argument("groupBy cannot read field '" + field + "' of " + type.getSimpleName() + ": " + e.getMessage());
+            throw Misuse.argument(
+                    "groupBy cannot read field '" + field + "' of " + type.getSimpleName() + ": " + e.getMessage());
         }
     }
 }

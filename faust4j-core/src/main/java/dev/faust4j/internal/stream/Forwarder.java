@@ -107,7 +107,8 @@ final class Forwarder<K, V> {
             return false;
         }
         ErrorPolicy policy = upstream.ctx.readerPolicy();
-        AgentOutcome outcome = upstream.ctx.failures().agentFailed(name + " (forwarding)", inHand, false, error, policy);
+        AgentOutcome outcome = upstream.ctx.failures().agentFailed(name + " (forwarding)", inHand, false, error,
+                policy);
         upstream.forgetInHand();
         return switch (outcome) {
             case AgentOutcome.Restart r -> true;

@@ -84,7 +84,8 @@ final class Forwarding {
         return groupBy(s, key, type.getSimpleName() + "." + field, partitions);
     }
 
-    static <K, V> EventStream<K, V> groupBy(BaseStream<K, V> s, Function<? super V, ? extends K> key, String name, int partitions) {
+    static <K, V> EventStream<K, V> groupBy(BaseStream<K, V> s, Function<? super V, ? extends K> key, String name,
+                                            int partitions) {
         if (restarted(s)) {
             return s.next;
         }
@@ -103,7 +104,8 @@ final class Forwarding {
         AgentControl agent = s.ctx.agent();
         String prefix = agent != null && !src.agentOwned() ? agent.name() + "-" : "";
         String repartition = prefix + src.names().getFirst() + "-" + name + "-repartition";
-        TopicImpl<K, V> target = src.derive(repartition, partitions == 0 ? s.ctx.defaultPartitions() : partitions, true);
+        TopicImpl<K, V> target = src.derive(repartition, partitions == 0 ? s.ctx.defaultPartitions() : partitions,
+                true);
         target.declare();
         return chain(s, target, (e, v) -> {
             K newKey = key.apply(BaseStream.cast(v));
@@ -139,7 +141,8 @@ final class Forwarding {
         }
     }
 
-    private static <K, V> EventStream<K, V> chain(BaseStream<K, V> s, TopicImpl<K, V> target, Forwarder.Forward<K, V> f) {
+    private static <K, V> EventStream<K, V> chain(BaseStream<K, V> s, TopicImpl<K, V> target,
+                                                  Forwarder.Forward<K, V> f) {
         TopicStream<K, V> downstream = new TopicStream<>(s.ctx, target, null);
         downstream.feeder = new Forwarder<>(s, f);
         s.next = downstream;
@@ -148,6 +151,7 @@ final class Forwarding {
     }
 
     /** Forwards an event: original key bytes (or {@code newKey} when rekeying) and value bytes unless changed. */
+    @SuppressWarnings("ReferenceEquality") // the very value decoded: its original bytes are forwarded as they came
     private static <K, V> void forward(BaseStream<K, V> s, TopicImpl<K, V> target, EventImpl<K, V> e, Object value,
                                        K newKey, boolean rekey) {
         byte[] key;

@@ -58,7 +58,7 @@ final class Operations implements StreamOps {
         if (!(other instanceof BaseStream<K, V> o)) {
             throw Misuse.argument("can only combine streams created by faust4j");
         }
-        if (o == s) {
+        if (o.equals(s)) {
             throw Misuse.argument("cannot combine a stream with itself");
         }
         if (s.started() || o.started()) {

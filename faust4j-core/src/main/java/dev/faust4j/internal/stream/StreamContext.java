@@ -21,7 +21,8 @@ import java.util.function.BiFunction;
  * @param ops               the operations streams delegate to
  * @param agent             the agent iterating the stream, or null
  */
-public record StreamContext(Ticker ticker, Sender sender, BiFunction<String, Runnable, Thread> threads, ErrorHandling failures,
+public record StreamContext(Ticker ticker, Sender sender, BiFunction<String, Runnable, Thread> threads,
+                            ErrorHandling failures,
                             int defaultPartitions, ErrorPolicy appPolicy, StreamOps ops, AgentControl agent) {
 
     /** The same context for a stream iterated by this agent. */

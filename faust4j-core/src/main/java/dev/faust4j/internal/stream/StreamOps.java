@@ -42,5 +42,6 @@ public interface StreamOps {
 
     <K, V> EventStream<K, V> groupBy(EventStream<K, V> stream, String field, int partitions);
 
-    <K, V> EventStream<K, V> groupBy(EventStream<K, V> stream, Function<? super V, ? extends K> key, String name, int partitions);
+    <K, V> EventStream<K, V> groupBy(EventStream<K, V> stream, Function<? super V, ? extends K> key, String name,
+                                     int partitions);
 }

@@ -30,7 +30,8 @@ public final class Streams implements StreamFactory {
      */
     public Streams(Ticker ticker, Sender sender, BiFunction<String, Runnable, Thread> threads, ErrorHandling failures,
                    int defaultPartitions, ErrorPolicy appPolicy) {
-        this.context = new StreamContext(ticker, sender, threads, failures, defaultPartitions, appPolicy, new Operations(), null);
+        this.context = new StreamContext(ticker, sender, threads, failures, defaultPartitions, appPolicy,
+                new Operations(), null);
     }
 
     @Override

@@ -118,7 +118,7 @@ final class TopicStream<K, V> extends BaseStream<K, V> {
             }
             current = e;
             Object v = process(e.value());
-            if (v == SKIP) {
+            if (skipped(v)) {
                 current = null;
                 e.ack();
                 continue;

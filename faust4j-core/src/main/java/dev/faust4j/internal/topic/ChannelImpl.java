@@ -34,7 +34,8 @@ public final class ChannelImpl<V> implements Channel<V>, SourceImpl<Void, V> {
      * @param handling        applies the readers' error policies
      * @param stopped         true once the app is stopped
      */
-    public ChannelImpl(int maxsize, IntFunction<Subscription> newSubscription, StreamFactory streams, ErrorHandling handling,
+    public ChannelImpl(int maxsize, IntFunction<Subscription> newSubscription, StreamFactory streams,
+                       ErrorHandling handling,
                        BooleanSupplier stopped) {
         if (maxsize < 1) {
             throw new IllegalArgumentException("channel maxsize must be >= 1, got " + maxsize);

@@ -134,7 +134,8 @@ public final class TopicImpl<K, V> implements Topic<K, V>, SourceImpl<K, V> {
     public List<TopicSpec> specs() {
         int partitions = options.partitions() > 0 ? options.partitions() : services.defaultPartitions();
         return options.names().stream()
-                .map(n -> new TopicSpec(n, partitions, services.replicationFactor(), options.internal(), options.config()))
+                .map(n -> new TopicSpec(n, partitions, services.replicationFactor(), options.internal(),
+                        options.config()))
                 .toList();
     }
 

@@ -15,7 +15,7 @@ class MessageTest {
     private final PartitionLease lease = new PartitionLease(acks);
 
     static ConsumedRecord record(long offset) {
-        return new ConsumedRecord("orders", 3, offset, 1_000 + offset, null, new byte[]{1}, List.of());
+        return new ConsumedRecord("orders", 3, offset, 1_000 + offset, null, new byte[] {1}, List.of());
     }
 
     private Message message(int deliveries) {

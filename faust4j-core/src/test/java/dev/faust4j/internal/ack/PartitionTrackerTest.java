@@ -108,7 +108,7 @@ class PartitionTrackerTest {
                 ms[i] = new Message(MessageTest.record(offset), t.lease(), k);
                 t.add(ms[i]);
                 for (int d = 0; d < k; d++) {
-                    deliveries.add(new int[]{i, d});
+                    deliveries.add(new int[] {i, d});
                 }
                 offset += 1 + (random.nextInt(3) == 0 ? random.nextInt(10) : 0);
             }
@@ -122,7 +122,8 @@ class PartitionTrackerTest {
                     ms[d[0]].ack(false);
                 }
                 long c = t.committable(position);
-                assertThat(c).as("scenario %d", scenario).isEqualTo(expected(ms, position)).isGreaterThanOrEqualTo(last);
+                assertThat(c).as("scenario %d", scenario).isEqualTo(expected(ms, position))
+                        .isGreaterThanOrEqualTo(last);
                 last = c;
             }
         }

@@ -51,7 +51,7 @@ class SubscriptionStressTest {
     }
 
     private void setup() {
-        sub = new Subscription(channel ? 4 : 64, Ticker.system(), () -> { });
+        sub = new Subscription(channel ? 4 : 64, Ticker.system(), () -> {});
         sub.watchLow(true); // the call-back runs on the readers' threads too
         trackers = new PartitionTracker[producers];
         events = new EventImpl<?, ?>[producers * PER_PRODUCER];

@@ -628,16 +628,18 @@ class SubscriptionTest {
 
         /** Waits until the call is parked (on the buffer's condition) and has not returned. */
         void awaitBlocked() {
-            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(1)).until(() ->
-                    thread.getState() == Thread.State.WAITING || thread.getState() == Thread.State.TIMED_WAITING
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(1))
+                    .until(() -> thread.getState() == Thread.State.WAITING
+                            || thread.getState() == Thread.State.TIMED_WAITING
                             || result.isDone());
             assertThat(result.isDone()).as("returned instead of blocking: %s", result).isFalse();
         }
 
         /** Waits until the call waits on the ticker for the {@code n}th time (a timed wait inside the ticker). */
         void awaitWaitingOnTicker(int n) {
-            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(1)).until(() ->
-                    (ticker.waits.get() >= n && thread.getState() == Thread.State.TIMED_WAITING) || result.isDone());
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(1))
+                    .until(() -> (ticker.waits.get() >= n && thread.getState() == Thread.State.TIMED_WAITING)
+                            || result.isDone());
             assertThat(result.isDone()).as("returned instead of waiting: %s", result).isFalse();
         }
 

@@ -144,7 +144,8 @@ class EventAckStressTest {
                     int trues = ackTrue.get(d * MESSAGES + i);
                     if (abandoned) {
                         // the reader's ack is accepted only when it came before the failure
-                        assertThat(trues).as("round %d: ack() of event %d/%d", round, i, d).isEqualTo(e.isAcked() ? 1 : 0);
+                        assertThat(trues).as("round %d: ack() of event %d/%d", round, i, d)
+                                .isEqualTo(e.isAcked() ? 1 : 0);
                     } else {
                         assertThat(trues).as("round %d: ack() of event %d/%d", round, i, d).isEqualTo(1);
                         assertThat(e.isAcked()).isTrue();

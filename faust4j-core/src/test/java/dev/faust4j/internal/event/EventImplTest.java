@@ -20,7 +20,7 @@ class EventImplTest {
     private final PartitionTracker tracker = new PartitionTracker(new TopicPartition("orders", 3), acks, -1);
     private static final byte[] KEY = {7};
     private static final byte[] VALUE = {8, 9};
-    private static final List<Header> HEADERS = List.of(new Header("h", new byte[]{1}));
+    private static final List<Header> HEADERS = List.of(new Header("h", new byte[] {1}));
 
     private Message message(int deliveries) {
         ConsumedRecord r = new ConsumedRecord("orders", 3, 42, 1234, KEY, VALUE, HEADERS);

@@ -86,8 +86,9 @@ class OffsetGapsTest {
     private void awaitLagZero() {
         await("committed offsets of " + appId + " at the end offsets of " + input).atMost(PATIENCE)
                 .until(() -> Reliability.lagZero(admin, appId, input, PARTITIONS));
-        System.out.printf("[reliability] %s: end offsets %s, committed %s%n", appId, uncheck(() ->
-                Reliability.endOffsets(admin, input, PARTITIONS)), uncheck(() -> Reliability.committed(admin, appId, input)));
+        System.out.printf("[reliability] %s: end offsets %s, committed %s%n", appId,
+                uncheck(() -> Reliability.endOffsets(admin, input, PARTITIONS)),
+                uncheck(() -> Reliability.committed(admin, appId, input)));
     }
 
     private static Set<String> values(Iterable<KeyValue<String, String>> kvs) {
@@ -162,8 +163,8 @@ class OffsetGapsTest {
                             }
                             producer.flush();
                             round[0]++;
-                            return round[0] >= 3 && Reliability.readAll(input).size()
-                                    < Reliability.total(Reliability.endOffsets(admin, input, PARTITIONS));
+                            return round[0] >= 3 && Reliability.readAll(input).size() < Reliability
+                                    .total(Reliability.endOffsets(admin, input, PARTITIONS));
                         });
             } catch (ConditionTimeoutException notCompactedYet) {
                 // the log cleaner did not run in time; the topic has no gaps from compaction, still a valid run

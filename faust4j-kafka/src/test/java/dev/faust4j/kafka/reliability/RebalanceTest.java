@@ -146,7 +146,7 @@ class RebalanceTest {
 
         awaitAllProcessedAndLagZero(seen, ids.keySet());
         System.out.printf("[reliability] join+leave: produced=%d processed=%d first=%d second=%d duplicates=%d"
-                        + " processedAtLeave=%d%n", ids.size(), seen.size(), count(seen, "first"),
+                + " processedAtLeave=%d%n", ids.size(), seen.size(), count(seen, "first"),
                 count(seen, "second"), duplicates(seen).size(), processedAtLeave);
         assertThat(processedAtLeave).as("the leave happened mid-stream").isLessThan(ids.size());
         assertThat(duplicates(seen)).as("records processed twice across a join and a graceful leave").isEmpty();
@@ -171,7 +171,8 @@ class RebalanceTest {
                 .shutdownGracePeriod(Duration.ofSeconds(1))
                 .clientProperty("consumer.interceptor.classes", CountingInterceptor.class.getName());
 
-        startApp("first", 0, gate1, seen, b -> small.apply(b).clientProperty("consumer." + CountingInterceptor.COUNTER, counter1));
+        startApp("first", 0, gate1, seen,
+                b -> small.apply(b).clientProperty("consumer." + CountingInterceptor.COUNTER, counter1));
         awaitMembers(1);
         await().atMost(PATIENCE).until(() -> CountingInterceptor.consumed(counter1) > 0);
         // the agent is blocked: everything consumed is buffered, and it stays bounded (pause works at all)
@@ -210,7 +211,7 @@ class RebalanceTest {
         gate1.release(1_000_000);
         awaitAllProcessedAndLagZero(seen, ids.keySet());
         System.out.printf("[reliability] pause after rebalance: consumed first=%d second=%d, processed first=%d"
-                        + " second=%d, bound %d%n", CountingInterceptor.consumed(counter1),
+                + " second=%d, bound %d%n", CountingInterceptor.consumed(counter1),
                 CountingInterceptor.consumed(counter2), count(seen, "first"), count(seen, "second"), bound);
     }
 
@@ -225,7 +226,8 @@ class RebalanceTest {
         await(when + ": records consumed but not processed stay within " + bound)
                 .during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
                 .until(() -> {
-                    long unprocessed = (CountingInterceptor.consumed(counter) - consumedAt) - (count(seen, member) - processedAt);
+                    long unprocessed = (CountingInterceptor.consumed(counter) - consumedAt)
+                            - (count(seen, member) - processedAt);
                     max[0] = Math.max(max[0], unprocessed);
                     return unprocessed <= bound;
                 });
@@ -253,7 +255,7 @@ class RebalanceTest {
         awaitAllProcessedAndLagZero(seen, ids.keySet());
         GroupType type = admin.describeConsumerGroups(List.of(appId)).all().get().get(appId).type();
         System.out.printf("[reliability] group.protocol=consumer: produced=%d processed=%d first=%d second=%d"
-                        + " duplicates=%d group %s%n", ids.size(), seen.size(), count(seen, "first"),
+                + " duplicates=%d group %s%n", ids.size(), seen.size(), count(seen, "first"),
                 count(seen, "second"), duplicates(seen).size(), type);
         assertThat(type).as("the group's protocol").isEqualTo(GroupType.CONSUMER);
         assertThat(processedAtJoin).as("the second member took partitions mid-stream").isLessThan(ids.size());

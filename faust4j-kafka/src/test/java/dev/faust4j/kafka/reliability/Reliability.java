@@ -61,8 +61,8 @@ final class Reliability {
         // start using the topic once every partition has a leader
         // (a broker publishes a new leader in its metadata before its replica manager serves it, so also wait for
         // every leader to answer ListOffsets, as faust4j's KafkaTopicAdmin does)
-        org.awaitility.Awaitility.await("leaders of " + name).atMost(PATIENCE).ignoreExceptions().until(() ->
-                admin.describeTopics(List.of(name)).allTopicNames().get().get(name).partitions().stream()
+        org.awaitility.Awaitility.await("leaders of " + name).atMost(PATIENCE).ignoreExceptions()
+                .until(() -> admin.describeTopics(List.of(name)).allTopicNames().get().get(name).partitions().stream()
                         .allMatch(p -> p.leader() != null && !p.leader().isEmpty())
                         && endOffsets(admin, name, partitions).size() == partitions);
     }
@@ -167,8 +167,8 @@ final class Reliability {
     static Map<TopicPartition, Long> committed(Admin admin, String group, String topic) throws Exception {
         Map<TopicPartition, Long> out = new TreeMap<>(java.util.Comparator.comparingInt(TopicPartition::partition));
         try {
-            Map<TopicPartition, OffsetAndMetadata> all =
-                    admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+            Map<TopicPartition, OffsetAndMetadata> all = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata().get();
             all.forEach((tp, om) -> {
                 if (tp.topic().equals(topic) && om != null) {
                     out.put(tp, om.offset());

@@ -117,7 +117,8 @@ class WorkerProcessesTest {
         Map<String, Long> perWorker = out.stream().collect(Collectors.groupingBy(r -> String.valueOf(r.worker()),
                 TreeMap::new, Collectors.counting()));
         System.out.printf("[reliability] %s: produced=%d outputs=%d lost=%d duplicated=%d duplicatesAllowed=%d"
-                + " perWorker=%s %s%n", test, produced, out.size(), lost, duplicated, duplicatesAllowed, perWorker, more);
+                + " perWorker=%s %s%n", test, produced, out.size(), lost, duplicated, duplicatesAllowed, perWorker,
+                more);
     }
 
     private void awaitLagZero() {
@@ -251,7 +252,8 @@ class WorkerProcessesTest {
         assertThat(exit).as("exit status after a second SIGTERM; log:\n" + w.output()).isEqualTo(130);
         assertThat(w.output()).contains("second stop signal").doesNotContain("stopped (exit code");
         Position held = ids.values().iterator().next();
-        assertThat(Reliability.committed(admin, appId, input).getOrDefault(new TopicPartition(input, held.partition()), 0L))
+        assertThat(Reliability.committed(admin, appId, input).getOrDefault(new TopicPartition(input, held.partition()),
+                0L))
                 .as("the held record stays uncommitted").isLessThanOrEqualTo(held.offset());
     }
 

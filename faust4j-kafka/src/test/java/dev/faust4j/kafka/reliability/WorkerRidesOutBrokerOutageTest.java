@@ -99,10 +99,12 @@ class WorkerRidesOutBrokerOutageTest {
                     assertThat(exit).as("the worker keeps running through the outage").isNotDone();
                 }
 
-                await("every input has its output").atMost(PATIENCE).until(() -> outputIds(kafka, output).size() == RECORDS);
+                await("every input has its output").atMost(PATIENCE)
+                        .until(() -> outputIds(kafka, output).size() == RECORDS);
                 assertThat(outputIds(kafka, output)).containsExactlyElementsOf(
                         IntStream.range(0, RECORDS).boxed().collect(Collectors.toCollection(TreeSet::new)));
-                await("the commit reaches the end").atMost(PATIENCE).until(() -> committed(kafka, id, input) == RECORDS);
+                await("the commit reaches the end").atMost(PATIENCE)
+                        .until(() -> committed(kafka, id, input) == RECORDS);
                 assertThat(exit).as("the worker is still running after the outage").isNotDone();
                 if (LogCapture.supported()) {
                     assertThat(logs.text()).contains("sends go through again");
@@ -123,14 +125,17 @@ class WorkerRidesOutBrokerOutageTest {
     }
 
     private static Topic<String, Item> topic(App app, String name) {
-        return app.topic(TopicOptions.builder(Codecs.string(), Codecs.json(Item.class)).names(name).partitions(1).build());
+        return app.topic(
+                TopicOptions.builder(Codecs.string(), Codecs.json(Item.class)).names(name).partitions(1).build());
     }
 
     private static Set<Integer> outputIds(EmbeddedKafka kafka, String topic) {
         Set<Integer> ids = new TreeSet<>();
         try (KafkaConsumer<String, String> c = new KafkaConsumer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
-                "key.deserializer", StringDeserializer.class.getName(), "value.deserializer", StringDeserializer.class.getName(),
-                "group.id", "reader-" + System.nanoTime(), "auto.offset.reset", "earliest", "enable.auto.commit", "false"))) {
+                "key.deserializer", StringDeserializer.class.getName(), "value.deserializer",
+                StringDeserializer.class.getName(),
+                "group.id", "reader-" + System.nanoTime(), "auto.offset.reset", "earliest", "enable.auto.commit",
+                "false"))) {
             TopicPartition tp = new TopicPartition(topic, 0);
             c.assign(List.of(tp));
             long end = c.endOffsets(List.of(tp)).get(tp);

@@ -65,15 +65,18 @@ class BrokerOutageTest {
             int port = Integer.parseInt(bootstrap.substring(bootstrap.lastIndexOf(':') + 1));
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap));
                  KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig(bootstrap));
-                 KafkaConsumer<String, String> classic = new KafkaConsumer<>(consumerConfig(bootstrap, "g-classic", "classic"));
-                 KafkaConsumer<String, String> kip848 = new KafkaConsumer<>(consumerConfig(bootstrap, "g-consumer", "consumer"))) {
+                 KafkaConsumer<String, String> classic = new KafkaConsumer<>(
+                         consumerConfig(bootstrap, "g-classic", "classic"));
+                 KafkaConsumer<String, String> kip848 = new KafkaConsumer<>(
+                         consumerConfig(bootstrap, "g-consumer", "consumer"))) {
                 admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 1))).all().get();
                 awaitServed(admin);
 
                 // before: records written and consumed, offsets committed
                 List<String> before = values("before", 10);
                 for (String value : before) {
-                    producer.send(new ProducerRecord<>(TOPIC, value, value)).get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+                    producer.send(new ProducerRecord<>(TOPIC, value, value)).get(PATIENCE.toSeconds(),
+                            TimeUnit.SECONDS);
                 }
                 List<KafkaConsumer<String, String>> consumers = List.of(classic, kip848);
                 consumers.forEach(c -> c.subscribe(List.of(TOPIC)));
@@ -139,7 +142,8 @@ class BrokerOutageTest {
                 long resumeStart = System.nanoTime();
                 List<String> after = values("after", 5);
                 for (String value : after) {
-                    producer.send(new ProducerRecord<>(TOPIC, value, value)).get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+                    producer.send(new ProducerRecord<>(TOPIC, value, value)).get(PATIENCE.toSeconds(),
+                            TimeUnit.SECONDS);
                 }
                 long firstSendsMs = millisSince(resumeStart);
                 assertThat(committed(admin, "g-classic")).isEqualTo(classicCommitted);
@@ -156,7 +160,8 @@ class BrokerOutageTest {
                 all.addAll(after);
                 assertThat(readAll(bootstrap)).containsExactlyInAnyOrderElementsOf(all);
 
-                System.out.printf("[outage] broker start %d ms, stop %d ms, sends during the outage all failed after %d ms, "
+                System.out.printf(
+                        "[outage] broker start %d ms, stop %d ms, sends during the outage all failed after %d ms, "
                                 + "restart %d ms, sends after the restart %d ms, consumers resumed %d ms%n",
                         bootMs, stopMs, failMs, restartMs, firstSendsMs, consumersResumedMs);
 
@@ -275,7 +280,8 @@ class BrokerOutageTest {
     }
 
     private static Map<TopicPartition, OffsetAndMetadata> committed(Admin admin, String group) throws Exception {
-        return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+        return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(PATIENCE.toSeconds(),
+                TimeUnit.SECONDS);
     }
 
     private static long sum(Map<TopicPartition, OffsetAndMetadata> offsets) {
@@ -288,7 +294,8 @@ class BrokerOutageTest {
         c.remove("group.id");
         c.remove("group.protocol");
         try (KafkaConsumer<String, String> reader = new KafkaConsumer<>(c)) {
-            List<TopicPartition> partitions = IntStream.range(0, PARTITIONS).mapToObj(p -> new TopicPartition(TOPIC, p)).toList();
+            List<TopicPartition> partitions = IntStream.range(0, PARTITIONS).mapToObj(p -> new TopicPartition(TOPIC, p))
+                    .toList();
             reader.assign(partitions);
             reader.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = reader.endOffsets(partitions);

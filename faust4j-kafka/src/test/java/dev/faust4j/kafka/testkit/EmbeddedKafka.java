@@ -315,7 +315,8 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private void requireOwnAndOpen(String action) {
         if (isShared) {
-            throw new IllegalStateException("the shared broker cannot " + action + "; use a private one, EmbeddedKafka.start(0)");
+            throw new IllegalStateException(
+                    "the shared broker cannot " + action + "; use a private one, EmbeddedKafka.start(0)");
         }
         if (closed) {
             throw new IllegalStateException("the broker at " + bootstrapServers + " is closed");
@@ -343,7 +344,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private static boolean everyPartitionServed(Admin admin) throws Exception {
-        Set<String> names = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get(5, TimeUnit.SECONDS);
+        Set<String> names = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get(5,
+                TimeUnit.SECONDS);
         Map<String, TopicDescription> topics = admin.describeTopics(names).allTopicNames().get(5, TimeUnit.SECONDS);
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         for (TopicDescription topic : topics.values()) {
@@ -390,8 +392,10 @@ public final class EmbeddedKafka implements AutoCloseable {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            throw new IllegalStateException("the embedded kafka broker did not start" + (port == 0 ? "" : " on 127.0.0.1:" + port)
-                    + ": " + e, e);
+            throw new IllegalStateException(
+                    "the embedded kafka broker did not start" + (port == 0 ? "" : " on 127.0.0.1:" + port)
+                            + ": " + e,
+                    e);
         }
     }
 
@@ -413,7 +417,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             throws Exception {
         Field field = KafkaClusterTestKit.Builder.class.getDeclaredField("socketFactoryManager");
         if (field.getType() != PreboundSocketFactoryManager.class) {
-            throw new IllegalStateException("unexpected KafkaClusterTestKit.Builder.socketFactoryManager type " + field.getType());
+            throw new IllegalStateException(
+                    "unexpected KafkaClusterTestKit.Builder.socketFactoryManager type " + field.getType());
         }
         field.setAccessible(true);
         ((PreboundSocketFactoryManager) field.get(builder)).close(); // holds no sockets yet

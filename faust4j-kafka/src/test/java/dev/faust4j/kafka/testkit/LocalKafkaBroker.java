@@ -30,7 +30,8 @@ public final class LocalKafkaBroker {
             try {
                 port = Integer.parseInt(args[0].trim());
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("usage: LocalKafkaBroker [port]; the port must be a number, got '" + args[0] + "'", e);
+                throw new IllegalArgumentException(
+                        "usage: LocalKafkaBroker [port]; the port must be a number, got '" + args[0] + "'", e);
             }
         }
         EmbeddedKafka kafka = EmbeddedKafka.start(port);

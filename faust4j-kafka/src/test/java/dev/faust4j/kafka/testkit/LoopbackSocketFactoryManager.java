@@ -56,11 +56,13 @@ final class LoopbackSocketFactoryManager extends PreboundSocketFactoryManager {
             }
             if (!socket.isOpen()) { // a restart: the server closed it when it shut down
                 if (closed) {
-                    throw new IllegalStateException("cannot reopen the socket for " + listener + ": the socket manager is closed");
+                    throw new IllegalStateException(
+                            "cannot reopen the socket for " + listener + ": the socket manager is closed");
                 }
                 int port = ports.get(nodeId).get(listener);
                 try {
-                    socket = ServerSocketFactory.INSTANCE.openServerSocket(listener, new InetSocketAddress(LOOPBACK, port), -1, -1);
+                    socket = ServerSocketFactory.INSTANCE.openServerSocket(listener,
+                            new InetSocketAddress(LOOPBACK, port), -1, -1);
                 } catch (IOException | RuntimeException e) {
                     throw new IllegalStateException("cannot bind " + listener + " to 127.0.0.1:" + port
                             + " again (another process took the port?): " + e, e);
@@ -82,10 +84,12 @@ final class LoopbackSocketFactoryManager extends PreboundSocketFactoryManager {
             ServerSocketChannel socket = forNode.get(listener);
             if (socket == null) {
                 if (closed) {
-                    throw new IllegalStateException("cannot open a socket for " + listener + ": the socket manager is closed");
+                    throw new IllegalStateException(
+                            "cannot open a socket for " + listener + ": the socket manager is closed");
                 }
                 int port = fixedPorts.getOrDefault(listener, 0);
-                socket = ServerSocketFactory.INSTANCE.openServerSocket(listener, new InetSocketAddress(LOOPBACK, port), -1, -1);
+                socket = ServerSocketFactory.INSTANCE.openServerSocket(listener, new InetSocketAddress(LOOPBACK, port),
+                        -1, -1);
                 forNode.put(listener, socket);
                 ports.computeIfAbsent(nodeId, n -> new HashMap<>())
                         .put(listener, ((InetSocketAddress) socket.getLocalAddress()).getPort());
