@@ -8,8 +8,10 @@ import dev.faust4j.spi.TransportProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -51,7 +53,7 @@ public final class Sender {
             EventImpl<?, ?> current = inHand.current();
             List<? extends EventImpl<?, ?>> batch = inHand.batch();
             if (current != null && batch.isEmpty()) {
-                return sendTied(List.of(current), record);
+                return sendTied(current, record);
             }
             if (!batch.isEmpty()) {
                 return sendTied(List.copyOf(batch), record);
@@ -64,8 +66,9 @@ public final class Sender {
      * Sends a record caused by this event (forwarding, dead letters): the event's ack waits for it, and its failure
      * goes to the event's policy, so there is no future to watch.
      */
+    @SuppressWarnings("FutureReturnValueIgnored") // the outcome reaches the cause through the tie
     public void sendFor(EventImpl<?, ?> cause, ProducedRecord record) {
-        sendFor(List.of(cause), record);
+        sendTied(cause, record);
     }
 
     /** Sends a record caused by these events (the deliveries of one record): each one's ack waits for it. */
@@ -83,89 +86,56 @@ public final class Sender {
         return producer.get().send(record);
     }
 
-    private CompletableFuture<RecordMetadata> sendTied(List<? extends EventImpl<?, ?>> causes, ProducedRecord record) {
+    /** The common case, one cause: no list is made. */
+    private CompletableFuture<RecordMetadata> sendTied(EventImpl<?, ?> cause, ProducedRecord record) {
         if (stopped.getAsBoolean()) {
             return CompletableFuture
                     .failedFuture(new IllegalStateException("the app is stopped: cannot send to " + record.topic()));
         }
-        List<? extends EventImpl<?, ?>> tied = tie(causes);
-        if (tied.isEmpty()) {
+        if (!cause.sendStarted()) {
             return producer.get().send(record);
         }
-        TiedSend send = new TiedSend(tied, record);
+        TiedSend send = new TiedSend(cause, null, record);
         attempt(send);
-        return send.result;
+        return send;
     }
 
-    /** The causes this send could be tied to (those not finished yet), each now waiting for it. */
-    private static List<? extends EventImpl<?, ?>> tie(List<? extends EventImpl<?, ?>> causes) {
+    private CompletableFuture<RecordMetadata> sendTied(List<? extends EventImpl<?, ?>> causes, ProducedRecord record) {
         if (causes.size() == 1) {
-            return causes.getFirst().sendStarted() ? causes : List.of();
+            return sendTied(causes.getFirst(), record);
         }
-        List<EventImpl<?, ?>> tied = new java.util.ArrayList<>(causes.size());
+        if (stopped.getAsBoolean()) {
+            return CompletableFuture
+                    .failedFuture(new IllegalStateException("the app is stopped: cannot send to " + record.topic()));
+        }
+        List<EventImpl<?, ?>> tied = new ArrayList<>(causes.size());
         for (EventImpl<?, ?> e : causes) {
             if (e.sendStarted()) {
                 tied.add(e);
             }
         }
-        return tied;
+        if (tied.isEmpty()) {
+            return producer.get().send(record);
+        }
+        TiedSend send = new TiedSend(null, tied, record);
+        attempt(send);
+        return send;
     }
 
-    /** Sends (again) and routes the outcome. */
-    @SuppressWarnings("FutureReturnValueIgnored") // whenComplete routes the outcome; nothing waits on its stage
+    /** Sends (again); the outcome comes back to {@link TiedSend#accept}. */
+    @SuppressWarnings("FutureReturnValueIgnored") // the send itself routes the outcome; nothing waits on the stage
     private void attempt(TiedSend send) {
-        TransportProducer p = producer.get();
         send.attempts++; // before the send: its callback may run on another thread at once
         CompletableFuture<RecordMetadata> f;
         try {
-            f = p.send(send.record);
+            f = producer.get().send(send.record);
         } catch (RuntimeException e) {
             f = CompletableFuture.failedFuture(e);
         }
         if (f.isDone() && !f.isCompletedExceptionally()) {
-            succeeded(send, f.join());
+            send.succeeded(f.join());
         } else {
-            f.whenComplete((md, err) -> {
-                if (err == null) {
-                    succeeded(send, md);
-                } else {
-                    failed(send, unwrap(err), p);
-                }
-            });
-        }
-    }
-
-    private void succeeded(TiedSend send, RecordMetadata md) {
-        for (EventImpl<?, ?> e : send.causes) {
-            e.sendSucceeded();
-        }
-        send.result.complete(md);
-    }
-
-    private void failed(TiedSend send, Throwable error, TransportProducer p) {
-        if (p.isRetriable(error) && !stopped.getAsBoolean() && resender.retry(send, error)) {
-            return;
-        }
-        giveUp(send, error);
-    }
-
-    /** The send failed for good: each cause's policy decides; the caller's future fails. */
-    private void giveUp(TiedSend send, Throwable error) {
-        if (log.isDebugEnabled()) {
-            log.debug("send to {} failed after {} attempt(s): {}", send.record.topic(), send.attempts,
-                    error.toString());
-        }
-        send.result.completeExceptionally(error);
-        for (EventImpl<?, ?> e : send.causes) {
-            e.sendFailed(send.record, error, send.attempts);
-        }
-    }
-
-    /** The worker is stopping: the send is abandoned, its causes stay uncommitted (they are processed again). */
-    private void abandon(TiedSend send, Throwable error) {
-        send.result.completeExceptionally(error);
-        for (EventImpl<?, ?> e : send.causes) {
-            e.sendAbandoned();
+            f.whenComplete(send);
         }
     }
 
@@ -178,17 +148,62 @@ public final class Sender {
         return t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
     }
 
-    /** One send tied to events, with what a retry needs. */
-    private final class TiedSend implements Resender.Retryable {
-        final List<? extends EventImpl<?, ?>> causes;
+    /**
+     * One send tied to events, with what a retry needs. It is itself the future the caller gets, and the callback of
+     * each attempt: one object per send on the hot path.
+     */
+    @SuppressWarnings("serial") // never serialized
+    private final class TiedSend extends CompletableFuture<RecordMetadata>
+            implements
+                Resender.Retryable,
+                BiConsumer<RecordMetadata, Throwable> {
+        private final EventImpl<?, ?> cause;
+        private final List<EventImpl<?, ?>> causes;
         final ProducedRecord record;
-        final CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
         int attempts;
         long firstFailureNanos = Long.MIN_VALUE;
 
-        TiedSend(List<? extends EventImpl<?, ?>> causes, ProducedRecord record) {
+        /** One cause, or (cause null) several. */
+        TiedSend(EventImpl<?, ?> cause, List<EventImpl<?, ?>> causes, ProducedRecord record) {
+            this.cause = cause;
             this.causes = causes;
             this.record = record;
+        }
+
+        /** An attempt's outcome. */
+        @Override
+        public void accept(RecordMetadata md, Throwable err) {
+            if (err == null) {
+                succeeded(md);
+                return;
+            }
+            Throwable error = unwrap(err);
+            if (producer.get().isRetriable(error) && !stopped.getAsBoolean() && resender.retry(this, error)) {
+                return;
+            }
+            giveUp(error);
+        }
+
+        void succeeded(RecordMetadata md) {
+            if (cause != null) {
+                cause.sendSucceeded();
+            } else {
+                causes.forEach(EventImpl::sendSucceeded);
+            }
+            complete(md);
+        }
+
+        /** The send failed for good: each cause's policy decides; the caller's future fails. */
+        private void giveUp(Throwable error) {
+            if (log.isDebugEnabled()) {
+                log.debug("send to {} failed after {} attempt(s): {}", record.topic(), attempts, error.toString());
+            }
+            completeExceptionally(error);
+            if (cause != null) {
+                cause.sendFailed(record, error, attempts);
+            } else {
+                causes.forEach(e -> e.sendFailed(record, error, attempts));
+            }
         }
 
         @Override
@@ -216,9 +231,15 @@ public final class Sender {
             attempt(this);
         }
 
+        /** The worker is stopping: abandoned, its causes stay uncommitted (they are processed again). */
         @Override
         public void abandon(Throwable reason) {
-            Sender.this.abandon(this, reason);
+            completeExceptionally(reason);
+            if (cause != null) {
+                cause.sendAbandoned();
+            } else {
+                causes.forEach(EventImpl::sendAbandoned);
+            }
         }
     }
 }
