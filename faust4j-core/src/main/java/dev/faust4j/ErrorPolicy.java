@@ -95,7 +95,7 @@ public sealed interface ErrorPolicy
             String[] parts = t.split(":", 4);
             if (parts.length == 4) {
                 try {
-                    return retry(Integer.parseInt(parts[1].trim()), parseDuration(parts[2].trim()), parse(parts[3]));
+                    return retry(Integer.parseInt(parts[1].trim()), DurationText.parse(parts[2]), parse(parts[3]));
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException(
                             "error policy '" + text + "': attempts and backoff must be numbers", e);
@@ -104,17 +104,6 @@ public sealed interface ErrorPolicy
         }
         throw new IllegalArgumentException("unknown error policy '" + text
                 + "': use skip, fail, dead-letter:<topic> or retry:<attempts>:<backoff seconds>:<policy>");
-    }
-
-    private static Duration parseDuration(String s) {
-        String l = s.toLowerCase(Locale.ROOT);
-        if (l.endsWith("ms")) {
-            return Duration.ofMillis(Long.parseLong(l.substring(0, l.length() - 2).trim()));
-        }
-        if (l.endsWith("s")) {
-            l = l.substring(0, l.length() - 1).trim();
-        }
-        return Duration.ofNanos(Math.round(Double.parseDouble(l) * 1e9));
     }
 
     /** Log and skip. */

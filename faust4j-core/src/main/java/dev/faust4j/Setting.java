@@ -218,16 +218,8 @@ final class Setting<T> {
         throw new IllegalArgumentException("expected true or false, got '" + s + "'");
     }
 
-    /** Seconds, as Faust writes durations ({@code 2.8}), or with a unit ({@code 250ms}, {@code 3s}). */
     private static Duration seconds(String s) {
-        String l = s.toLowerCase(Locale.ROOT);
-        if (l.endsWith("ms")) {
-            return Duration.ofMillis(Long.parseLong(l.substring(0, l.length() - 2).trim()));
-        }
-        if (l.endsWith("s")) {
-            l = l.substring(0, l.length() - 1).trim();
-        }
-        return Duration.ofNanos(Math.round(Double.parseDouble(l) * 1e9));
+        return DurationText.parse(s);
     }
 
     private static Duration secondsOrForever(String s) {

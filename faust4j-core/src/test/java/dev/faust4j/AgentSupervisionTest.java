@@ -13,12 +13,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static dev.faust4j.testing.Checks.TIMEOUT;
+import static dev.faust4j.testing.Checks.assertStays;
+import static dev.faust4j.testing.Checks.awaitCommittedExactly;
+import static dev.faust4j.testing.Checks.awaitExit;
+import static dev.faust4j.testing.Checks.header;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -32,8 +35,6 @@ import static org.awaitility.Awaitility.await;
 class AgentSupervisionTest {
     record Item(int id) {}
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration HOLD_WINDOW = Duration.ofMillis(300);
     private static final String ALL = "dev.faust4j.testing.Transports#all";
 
     @ParameterizedTest(name = "{0}")
@@ -57,7 +58,7 @@ class AgentSupervisionTest {
             send(in, 0, 10);
             app.start();
 
-            awaitCommitted(transport, url, id, tp, 10);
+            awaitCommittedExactly(transport, url, id, tp, 10);
             assertThat(agent.state()).isEqualTo(Agent.State.RUNNING);
         }
         assertThat(seen).as("5 is processed three times, in place: nothing after it before it succeeds")
@@ -86,7 +87,7 @@ class AgentSupervisionTest {
             send(in, 0, 10);
             app.start();
 
-            awaitCommitted(transport, url, id, tp, 10);
+            awaitCommittedExactly(transport, url, id, tp, 10);
             await().atMost(TIMEOUT).until(() -> transport.records(url, dlq).size() == 1);
         }
         assertThat(seen).containsExactly(0, 1, 2, 3, 4, 5, 5, 5, 6, 7, 8, 9);
@@ -123,7 +124,7 @@ class AgentSupervisionTest {
             assertStays("5 waits for its 10 s backoff",
                     () -> seen.size() == 6 && agent.state() == Agent.State.RESTARTING);
             ticker.advance(Duration.ofSeconds(1));
-            awaitCommitted(transport, url, id, tp, 10);
+            awaitCommittedExactly(transport, url, id, tp, 10);
         }
         assertThat(seen).containsExactly(0, 1, 2, 3, 4, 5, 5, 6, 7, 8, 9);
     }
@@ -208,7 +209,7 @@ class AgentSupervisionTest {
             send(in, 3, 5);
             app.start();
 
-            awaitCommitted(transport, url, id, tp, 5);
+            awaitCommittedExactly(transport, url, id, tp, 5);
         }
         assertThat(seen).containsExactly(0, 1, 3, 4);
     }
@@ -247,39 +248,4 @@ class AgentSupervisionTest {
         CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
     }
 
-    private static long committed(TransportFixture transport, String url, String group, TopicPartition tp) {
-        Long c = transport.committed(url, group, tp);
-        return c == null ? -1 : c;
-    }
-
-    private static void awaitCommitted(TransportFixture transport, String url, String group, TopicPartition tp,
-                                       long expected) {
-        await().atMost(TIMEOUT)
-                .failFast("committed offset of " + tp + " passed " + expected,
-                        () -> committed(transport, url, group, tp) > expected)
-                .until(() -> committed(transport, url, group, tp) == expected);
-    }
-
-    private static void assertStays(String what, Callable<Boolean> invariant) {
-        await().atMost(HOLD_WINDOW.plus(TIMEOUT)).pollInterval(Duration.ofMillis(10))
-                .failFast(what, () -> !invariant.call())
-                .during(HOLD_WINDOW).until(invariant);
-    }
-
-    private static int awaitExit(App app) throws Exception {
-        CompletableFuture<Integer> exit = new CompletableFuture<>();
-        Thread.ofVirtual().start(() -> {
-            try {
-                exit.complete(app.awaitTermination());
-            } catch (Throwable t) {
-                exit.completeExceptionally(t);
-            }
-        });
-        return exit.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-    }
-
-    private static String header(ConsumedRecord r, String key) {
-        return r.headers().stream().filter(h -> h.key().equals(key)).findFirst()
-                .map(h -> new String(h.value(), StandardCharsets.UTF_8)).orElse(null);
-    }
 }

@@ -8,7 +8,6 @@ import dev.faust4j.testing.Gate;
 import dev.faust4j.testing.LogCapture;
 import dev.faust4j.testing.TransportFixture;
 import dev.faust4j.testing.Transports;
-import org.awaitility.core.ConditionTimeoutException;
 import org.awaitility.core.TerminalFailureException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -22,16 +21,21 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
+import static dev.faust4j.testing.Checks.TIMEOUT;
+import static dev.faust4j.testing.Checks.assertStays;
+import static dev.faust4j.testing.Checks.awaitCommittedExactly;
+import static dev.faust4j.testing.Checks.awaitExit;
+import static dev.faust4j.testing.Checks.committed;
+import static dev.faust4j.testing.Checks.exitOf;
+import static dev.faust4j.testing.Checks.header;
+import static dev.faust4j.testing.Checks.range;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -52,9 +56,6 @@ class FailureHandlingTest {
 
     record N(int n) {}
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
-    /** How long a "stays put" check keeps sampling (about 10 commit intervals). */
-    private static final Duration HOLD_WINDOW = Duration.ofMillis(500);
     private static final String ALL = "dev.faust4j.testing.Transports#all";
     /** Bigger than Kafka's default max.request.size (1 MB): Kafka refuses to send it. */
     private static final int TOO_LARGE = 2 * 1024 * 1024 + 100;
@@ -630,20 +631,6 @@ class FailureHandlingTest {
                 .collect(Collectors.toSet());
     }
 
-    private static long committed(TransportFixture transport, String url, String group, TopicPartition tp) {
-        Long c = transport.committed(url, group, tp);
-        return c == null ? -1 : c;
-    }
-
-    /** Waits until the committed offset is {@code expected}, failing at once if it ever goes past it. */
-    private static void awaitCommittedExactly(TransportFixture transport, String url, String group, TopicPartition tp,
-                                              long expected) {
-        await().atMost(TIMEOUT)
-                .failFast("committed offset of " + tp + " passed " + expected,
-                        () -> committed(transport, url, group, tp) > expected)
-                .until(() -> committed(transport, url, group, tp) == expected);
-    }
-
     /** {@link #awaitCommittedExactly}, failing at once if the worker stops meanwhile. */
     private static void awaitCommittedWhileRunning(TransportFixture transport, String url, String group,
                                                    TopicPartition tp,
@@ -678,47 +665,4 @@ class FailureHandlingTest {
         }
     }
 
-    /** Samples {@code invariant} over {@link #HOLD_WINDOW}; fails at the first sample where it does not hold. */
-    private static void assertStays(String what, Callable<Boolean> invariant) {
-        assertStays(what, invariant, () -> "");
-    }
-
-    /** {@link #assertStays(String, Callable)}, adding {@code state} to the failure message. */
-    private static void assertStays(String what, Callable<Boolean> invariant, Supplier<String> state) {
-        try {
-            await().atMost(HOLD_WINDOW.plus(TIMEOUT)).pollInterval(Duration.ofMillis(10))
-                    .failFast(what, () -> !invariant.call())
-                    .during(HOLD_WINDOW).until(invariant);
-        } catch (TerminalFailureException | ConditionTimeoutException e) {
-            String s = state.get();
-            throw new AssertionError(what + (s.isEmpty() ? "" : " (" + s + ")"), e);
-        }
-    }
-
-    /** Completes with the worker's exit code when it stops. */
-    private static CompletableFuture<Integer> exitOf(App app) {
-        CompletableFuture<Integer> exit = new CompletableFuture<>();
-        Thread.ofVirtual().start(() -> {
-            try {
-                exit.complete(app.awaitTermination());
-            } catch (Throwable t) {
-                exit.completeExceptionally(t);
-            }
-        });
-        return exit;
-    }
-
-    /** The worker's exit code, waiting at most 30 s. */
-    private static int awaitExit(App app) throws Exception {
-        return exitOf(app).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-    }
-
-    private static String header(ConsumedRecord r, String key) {
-        return r.headers().stream().filter(h -> h.key().equals(key)).findFirst()
-                .map(h -> new String(h.value(), StandardCharsets.UTF_8)).orElse(null);
-    }
-
-    private static List<Integer> range(int from, int to) {
-        return IntStream.range(from, to).boxed().toList();
-    }
 }

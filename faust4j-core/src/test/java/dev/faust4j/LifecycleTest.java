@@ -36,6 +36,13 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 
+import static dev.faust4j.testing.Checks.TIMEOUT;
+import static dev.faust4j.testing.Checks.assertStays;
+import static dev.faust4j.testing.Checks.awaitCommittedExactly;
+import static dev.faust4j.testing.Checks.awaitExit;
+import static dev.faust4j.testing.Checks.committed;
+import static dev.faust4j.testing.Checks.header;
+import static dev.faust4j.testing.Checks.range;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -51,9 +58,6 @@ import static org.awaitility.Awaitility.await;
 class LifecycleTest {
     record Item(int id) {}
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
-    /** How long a "the committed offset stays put" check keeps sampling (about 10 commit intervals). */
-    private static final Duration HOLD_WINDOW = Duration.ofMillis(500);
     private static final String ALL = "dev.faust4j.testing.Transports#all";
     /** Truncated JSON: the poison record of the decode tests. */
     private static final String INVALID_JSON = "{\"id\":5,\"secret\":\"do-not-log\"";
@@ -850,40 +854,6 @@ class LifecycleTest {
                 INVALID_JSON.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static long committed(TransportFixture transport, String url, String group, TopicPartition tp) {
-        Long c = transport.committed(url, group, tp);
-        return c == null ? -1 : c;
-    }
-
-    /** Waits until the committed offset is {@code expected}, failing at once if it ever goes past it. */
-    private static void awaitCommittedExactly(TransportFixture transport, String url, String group, TopicPartition tp,
-                                              long expected) {
-        await().atMost(TIMEOUT)
-                .failFast("committed offset of " + tp + " passed " + expected,
-                        () -> committed(transport, url, group, tp) > expected)
-                .until(() -> committed(transport, url, group, tp) == expected);
-    }
-
-    /** Samples {@code invariant} over {@link #HOLD_WINDOW}; fails at the first sample where it does not hold. */
-    private static void assertStays(String what, Callable<Boolean> invariant) {
-        await().atMost(HOLD_WINDOW.plus(TIMEOUT)).pollInterval(Duration.ofMillis(10))
-                .failFast(what, () -> !invariant.call())
-                .during(HOLD_WINDOW).until(invariant);
-    }
-
-    /** The worker's exit code, waiting at most 30 s. */
-    private static int awaitExit(App app) throws Exception {
-        CompletableFuture<Integer> exit = new CompletableFuture<>();
-        Thread.ofVirtual().start(() -> {
-            try {
-                exit.complete(app.awaitTermination());
-            } catch (Throwable t) {
-                exit.completeExceptionally(t);
-            }
-        });
-        return exit.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-    }
-
     private static ConsumedRecord recordAt(List<ConsumedRecord> records, int partition, long offset) {
         return records.stream().filter(r -> r.partition() == partition && r.offset() == offset).findFirst()
                 .orElseThrow();
@@ -898,17 +868,9 @@ class LifecycleTest {
         assertThat(header(dead, "faust4j.dlq.error.class")).isEqualTo(errorClass);
     }
 
-    private static String header(ConsumedRecord r, String key) {
-        return r.headers().stream().filter(h -> h.key().equals(key)).findFirst()
-                .map(h -> new String(h.value(), StandardCharsets.UTF_8)).orElse(null);
-    }
-
     private static Set<Integer> duplicates(Map<Integer, AtomicInteger> counts) {
         return counts.entrySet().stream().filter(e -> e.getValue().get() != 1).map(Map.Entry::getKey)
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 
-    private static List<Integer> range(int from, int to) {
-        return IntStream.range(from, to).boxed().toList();
-    }
 }
