@@ -77,11 +77,6 @@ public final class FlowControl {
         }
     }
 
-    /** The partitions paused now. */
-    public Set<TopicPartition> paused() {
-        return java.util.Collections.unmodifiableSet(paused);
-    }
-
     /** Partitions left the assignment: they are no longer paused. */
     public void forget(Collection<TopicPartition> partitions) {
         paused.removeAll(partitions);

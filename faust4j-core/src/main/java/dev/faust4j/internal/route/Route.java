@@ -59,10 +59,6 @@ public final class Route implements EventImpl.Route {
         return subscription;
     }
 
-    public ErrorPolicy decodePolicy() {
-        return decodePolicy;
-    }
-
     @Override
     public Object decodeKey(ConsumedRecord r) {
         if (r.serializedSize() > maxRecordBytes) {

@@ -159,10 +159,6 @@ abstract class BaseStream<K, V> implements EventStream<K, V>, InHand {
         return this;
     }
 
-    final boolean acks() {
-        return acks;
-    }
-
     @Override
     public Event<K, V> currentEvent() {
         return current;
