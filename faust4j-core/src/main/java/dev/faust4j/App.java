@@ -38,6 +38,8 @@ import java.util.Properties;
  * after that, {@code start}, {@code stop} and sending are thread-safe.
  */
 public final class App implements AutoCloseable {
+    /** Kafka Streams' commit interval under exactly-once: each commit is a transaction. */
+    private static final Duration EXACTLY_ONCE_COMMIT_INTERVAL = Duration.ofMillis(100);
 
     private final AppRuntime runtime;
 
@@ -165,12 +167,14 @@ public final class App implements AutoCloseable {
     public static final class Builder {
         private final String id;
         private final Object[] values;
+        private final boolean[] explicit;
         private Ticker ticker = Ticker.system();
         private final Map<String, String> clientProperties = new LinkedHashMap<>();
 
         Builder(String id) {
             this.id = Setting.requireNonBlank(id, "app id");
             this.values = new Object[Setting.all().size()];
+            this.explicit = new boolean[values.length];
             for (Setting<?> s : Setting.all()) {
                 values[s.index()] = s.defaultValue();
             }
@@ -178,11 +182,13 @@ public final class App implements AutoCloseable {
 
         private <T> Builder set(Setting<T> setting, T value) {
             values[setting.index()] = setting.validate(value);
+            explicit[setting.index()] = true;
             return this;
         }
 
         private <T> void setText(Setting<T> setting, String text, String source) {
             values[setting.index()] = setting.parse(text, source);
+            explicit[setting.index()] = true;
         }
 
         /** {@code memory://} (default), {@code memory://<name>} or {@code kafka://host:port[;host:port]}. */
@@ -190,7 +196,7 @@ public final class App implements AutoCloseable {
             return set(Setting.BROKER, url);
         }
 
-        /** How often acked offsets are committed (default 2.8 s). */
+        /** How often acked offsets are committed (default 2.8 s; under exactly-once 100 ms, a transaction each). */
         public Builder commitInterval(Duration interval) {
             return set(Setting.COMMIT_INTERVAL, interval);
         }
@@ -284,6 +290,23 @@ public final class App implements AutoCloseable {
             return set(Setting.SEND_RETRY_TIMEOUT, timeout);
         }
 
+        /**
+         * {@link ProcessingGuarantee#AT_LEAST_ONCE} (the default) or {@link ProcessingGuarantee#EXACTLY_ONCE}: a
+         * record's outputs and its offset commit in one Kafka transaction, read back {@code read_committed}.
+         */
+        public Builder processingGuarantee(ProcessingGuarantee guarantee) {
+            return set(Setting.PROCESSING_GUARANTEE, guarantee);
+        }
+
+        /**
+         * This worker's name, stable across its restarts (a StatefulSet pod name, say): under exactly-once the
+         * transactional id is {@code <app id>-<worker id>}, so a restarted worker fences its old instance at once.
+         * Unset, each process takes a random one. Two live workers of one app must never share a worker id.
+         */
+        public Builder workerId(String id) {
+            return set(Setting.WORKER_ID, id);
+        }
+
         /** The clock for commit intervals, take(within), timers and backoffs; tests pass a {@code ManualTicker}. */
         public Builder ticker(Ticker ticker) {
             this.ticker = Objects.requireNonNull(ticker, "ticker");
@@ -341,7 +364,12 @@ public final class App implements AutoCloseable {
                 throw new IllegalArgumentException(
                         "agentRestartBackoff (" + backoff + ") must not exceed agentRestartBackoffMax (" + max + ")");
             }
-            return new App(new Settings(id, values, ticker, clientProperties));
+            Object[] resolved = values.clone();
+            if (resolved[Setting.PROCESSING_GUARANTEE.index()] == ProcessingGuarantee.EXACTLY_ONCE
+                    && !explicit[Setting.COMMIT_INTERVAL.index()]) {
+                resolved[Setting.COMMIT_INTERVAL.index()] = EXACTLY_ONCE_COMMIT_INTERVAL;
+            }
+            return new App(new Settings(id, resolved, ticker, clientProperties));
         }
     }
 }

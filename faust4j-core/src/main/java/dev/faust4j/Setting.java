@@ -36,7 +36,7 @@ final class Setting<T> {
     static final Setting<Duration> COMMIT_INTERVAL = add("commitInterval", "broker_commit_interval",
             "BROKER_COMMIT_INTERVAL",
             Duration.ofMillis(2800), Setting::seconds, d -> positive(d, "commitInterval"), Setting::formatDuration,
-            "How often acked offsets are committed.");
+            "How often acked offsets are committed; under exactly-once, unless set, 100 ms (a transaction each).");
     static final Setting<Integer> COMMIT_EVERY = add("commitEvery", "broker_commit_every", "BROKER_COMMIT_EVERY",
             10_000, Setting::integer, n -> atLeast(n, 1, "commitEvery"), String::valueOf,
             "Also commit after this many acks.");
@@ -101,6 +101,19 @@ final class Setting<T> {
             "How long a send caused by a record is retried while it fails with a retriable error (the broker is "
                     + "unreachable) before the record's error policy applies; {@code forever} by default, so a worker "
                     + "rides out an outage.");
+
+    static final Setting<ProcessingGuarantee> PROCESSING_GUARANTEE = add("processingGuarantee",
+            "processing_guarantee", "PROCESSING_GUARANTEE", ProcessingGuarantee.AT_LEAST_ONCE,
+            ProcessingGuarantee::parse, g -> g, ProcessingGuarantee::faustName,
+            "{@code at_least_once} or {@code exactly_once} ({@link ProcessingGuarantee}): under exactly-once the "
+                    + "outputs of a record and its offset commit are one Kafka transaction, and readers see only "
+                    + "committed records.");
+    static final Setting<String> WORKER_ID = add("workerId", "worker_id", "WORKER_ID", "", Setting::text,
+            Setting::workerId, s -> s.isEmpty() ? "(random)" : s,
+            "This worker's name, stable across its restarts (a pod name): under exactly-once its transactional id "
+                    + "is {@code <app id>-<worker id>}, so a restarted worker fences its old instance at once. "
+                    + "Unset, each process takes a random one, and an old instance is fenced through the consumer "
+                    + "group instead. Two live workers of one app must never share it.");
 
     private final int index;
     private final String name;
@@ -247,6 +260,14 @@ final class Setting<T> {
                     "broker must be a URL such as memory:// or kafka://localhost:9092, got '" + url + "'");
         }
         return url;
+    }
+
+    private static String workerId(String id) {
+        if (!id.isEmpty() && !id.matches("[A-Za-z0-9._-]{1,200}")) {
+            throw new IllegalArgumentException(
+                    "workerId may hold only letters, digits, '.', '_' and '-' (at most 200), got '" + id + "'");
+        }
+        return id;
     }
 
     private static String offsetReset(String reset) {

@@ -30,7 +30,7 @@ import java.util.TreeMap;
  * <caption>Settings: the builder method, the property key, the environment variable, the default</caption>
  * <tr><th>builder method</th><th>property</th><th>environment</th><th>default</th><th>meaning</th></tr>
  * <tr><td>{@code broker}</td><td>{@code broker}</td><td>{@code BROKER_URL}</td><td>{@code memory://}</td><td>Broker URL: {@code memory://} (embedded, the default), {@code memory://name} (an isolated embedded broker) or {@code kafka://host:port[;host:port]}.</td></tr>
- * <tr><td>{@code commitInterval}</td><td>{@code broker_commit_interval}</td><td>{@code BROKER_COMMIT_INTERVAL}</td><td>{@code 2.8 s}</td><td>How often acked offsets are committed.</td></tr>
+ * <tr><td>{@code commitInterval}</td><td>{@code broker_commit_interval}</td><td>{@code BROKER_COMMIT_INTERVAL}</td><td>{@code 2.8 s}</td><td>How often acked offsets are committed; under exactly-once, unless set, 100 ms (a transaction each).</td></tr>
  * <tr><td>{@code commitEvery}</td><td>{@code broker_commit_every}</td><td>{@code BROKER_COMMIT_EVERY}</td><td>{@code 10000}</td><td>Also commit after this many acks.</td></tr>
  * <tr><td>{@code streamBufferMaxsize}</td><td>{@code stream_buffer_maxsize}</td><td>{@code STREAM_BUFFER_MAXSIZE}</td><td>{@code 4096}</td><td>Events buffered per subscription; at 80 % its partitions pause, at 40 % they resume.</td></tr>
  * <tr><td>{@code topicPartitions}</td><td>{@code topic_partitions}</td><td>{@code TOPIC_PARTITIONS}</td><td>{@code 8}</td><td>Partitions of the topics faust4j creates without an explicit count.</td></tr>
@@ -48,6 +48,8 @@ import java.util.TreeMap;
  * <tr><td>{@code agentMaxRestarts}</td><td>{@code agent_max_restarts}</td><td>{@code AGENT_MAX_RESTARTS}</td><td>{@code 10}</td><td>Failures in a row (without getting past an event) after which an agent gives up and stops.</td></tr>
  * <tr><td>{@code agentFailureStopsWorker}</td><td>{@code agent_failure_stops_worker}</td><td>{@code AGENT_FAILURE_STOPS_WORKER}</td><td>{@code false}</td><td>Whether an agent that gives up (or misuses the API) stops the whole worker with exit code 1.</td></tr>
  * <tr><td>{@code sendRetryTimeout}</td><td>{@code send_retry_timeout}</td><td>{@code SEND_RETRY_TIMEOUT}</td><td>{@code forever}</td><td>How long a send caused by a record is retried while it fails with a retriable error (the broker is unreachable) before the record's error policy applies; {@code forever} by default, so a worker rides out an outage.</td></tr>
+ * <tr><td>{@code processingGuarantee}</td><td>{@code processing_guarantee}</td><td>{@code PROCESSING_GUARANTEE}</td><td>{@code at_least_once}</td><td>{@code at_least_once} or {@code exactly_once} ({@link ProcessingGuarantee}): under exactly-once the outputs of a record and its offset commit are one Kafka transaction, and readers see only committed records.</td></tr>
+ * <tr><td>{@code workerId}</td><td>{@code worker_id}</td><td>{@code WORKER_ID}</td><td>{@code (random)}</td><td>This worker's name, stable across its restarts (a pod name): under exactly-once its transactional id is {@code <app id>-<worker id>}, so a restarted worker fences its old instance at once. Unset, each process takes a random one, and an old instance is fenced through the consumer group instead. Two live workers of one app must never share it.</td></tr>
  * </table>
  * <!-- settings-table:end -->
  *
@@ -197,6 +199,16 @@ public final class Settings {
     /** How long a send caused by a record is retried on retriable errors (default: forever). */
     public Duration sendRetryTimeout() {
         return get(Setting.SEND_RETRY_TIMEOUT);
+    }
+
+    /** At-least-once (default) or exactly-once. */
+    public ProcessingGuarantee processingGuarantee() {
+        return get(Setting.PROCESSING_GUARANTEE);
+    }
+
+    /** This worker's name, stable across its restarts, or empty when unset (a random one is used). */
+    public String workerId() {
+        return get(Setting.WORKER_ID);
     }
 
     /** The clock for commit intervals, {@code take(within)}, timers and backoffs. */

@@ -151,7 +151,28 @@ class SettingsTest {
             Map.entry("agentRestartBackoffMax", new Object[] {"2s", Duration.ofSeconds(2)}),
             Map.entry("agentMaxRestarts", new Object[] {"4", 4}),
             Map.entry("agentFailureStopsWorker", new Object[] {"true", true}),
-            Map.entry("sendRetryTimeout", new Object[] {"60", Duration.ofMinutes(1)}));
+            Map.entry("sendRetryTimeout", new Object[] {"60", Duration.ofMinutes(1)}),
+            Map.entry("processingGuarantee", new Object[] {"exactly_once", ProcessingGuarantee.EXACTLY_ONCE}),
+            Map.entry("workerId", new Object[] {"pod-3", "pod-3"}));
+
+    @Test
+    void exactlyOnceCommitsEvery100msUnlessTheIntervalIsSet() {
+        assertThat(settings(App.builder("e")).commitInterval()).isEqualTo(Duration.ofMillis(2800));
+        assertThat(settings(App.builder("e").processingGuarantee(ProcessingGuarantee.EXACTLY_ONCE)).commitInterval())
+                .isEqualTo(Duration.ofMillis(100));
+        assertThat(settings(App.builder("e").commitInterval(Duration.ofSeconds(1))
+                .environment(Map.of("PROCESSING_GUARANTEE", "EXACTLY_ONCE"))).commitInterval())
+                .isEqualTo(Duration.ofSeconds(1));
+        assertThatThrownBy(() -> App.builder("e").properties(props("processing_guarantee", "twice")))
+                .hasMessageContaining("processingGuarantee").hasMessageContaining("twice");
+        assertThatThrownBy(() -> App.builder("e").workerId("a b")).hasMessageContaining("workerId");
+    }
+
+    private static Properties props(String key, String value) {
+        Properties p = new Properties();
+        p.setProperty(key, value);
+        return p;
+    }
 
     @Test
     void everySettingOfTheTableHasAPropertyKeyAnEnvironmentVariableAndATestedValue() {
