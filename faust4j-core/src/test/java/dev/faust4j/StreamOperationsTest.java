@@ -310,12 +310,15 @@ class StreamOperationsTest {
             app.start();
             sendValues(in, "0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
             // full batches go out without the ticker moving
-            await().atMost(WAIT).until(() -> seen.size() == 10 && batches.size() == 2);
+            // (the state is in the message, so that a failure on a loaded machine says what was seen)
+            await().atMost(WAIT).untilAsserted(() -> assertThat(seen.size() == 10 && batches.size() == 2)
+                    .as("seen %s, batches %s", seen, batches).isTrue());
             assertThat(batches).containsExactly(List.of("0", "1", "2", "3"), List.of("4", "5", "6", "7"));
             // the last two wait for `within`: the ticker has not moved, so they cannot have been flushed
             assertThat(batches).hasSize(2);
             ticker.advance(Duration.ofSeconds(10));
-            await().atMost(WAIT).until(() -> batches.size() == 3);
+            await().atMost(WAIT).untilAsserted(
+                    () -> assertThat(batches).as("seen %s, batches %s", seen, batches).hasSize(3));
             assertThat(batches.get(2)).containsExactly("8", "9");
             awaitCommitted(transport, id, id + "-in", 0, 10);
         }

@@ -20,6 +20,18 @@ public interface Transport extends AutoCloseable {
     TransportProducer producer();
 
     /**
+     * Creates the worker's transactional producer (used instead of {@link #producer()} under exactly-once) with its
+     * transaction already begun; closed with the transport. Creating one with the {@code transactionalId} of a live
+     * producer fences that one: its next transaction call fails with {@link TransactionFencedException}. Consumers of
+     * a transport asked for this read committed records only.
+     *
+     * @throws UnsupportedOperationException when the transport has no transactions (the default)
+     */
+    default TransactionalProducer transactionalProducer(String transactionalId) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not support transactions");
+    }
+
+    /**
      * Makes sure these topics exist, creating missing ones with the spec's partitions, replication and config
      * (existing topics are never modified). For an existing internal topic (agent topics, repartition topics)
      * a mismatching partition count is an error naming the topic and both counts. Every topic faust4j sends to

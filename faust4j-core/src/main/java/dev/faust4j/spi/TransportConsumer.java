@@ -63,6 +63,21 @@ public interface TransportConsumer extends AutoCloseable {
         onComplete.accept(null);
     }
 
+    /**
+     * Moves the fetch position of an assigned partition: the next {@link #poll} returns records from
+     * {@code offset} on. Used to process records again after an aborted transaction.
+     */
+    void seek(TopicPartition partition, long offset);
+
+    /**
+     * This member's current group identity, sent with a transaction's offsets ({@link TransactionalProducer}).
+     *
+     * @throws UnsupportedOperationException when the transport has no transactions (the default)
+     */
+    default GroupMetadata groupMetadata() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not support transactions");
+    }
+
     /** Makes a blocked or the next {@link #poll} return early. Thread-safe. */
     void wakeup();
 

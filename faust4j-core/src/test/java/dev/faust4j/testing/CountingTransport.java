@@ -242,6 +242,11 @@ public final class CountingTransport implements Transport {
         }
 
         @Override
+        public void seek(TopicPartition partition, long offset) {
+            inner.seek(partition, offset);
+        }
+
+        @Override
         public long position(TopicPartition partition) {
             return inner.position(partition);
         }

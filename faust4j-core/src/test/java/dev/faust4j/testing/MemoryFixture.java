@@ -33,6 +33,11 @@ public final class MemoryFixture implements TransportFixture {
     }
 
     @Override
+    public List<ConsumedRecord> committedRecords(String brokerUrl, String topic) {
+        return MemoryTransport.committedRecords(name(brokerUrl), topic);
+    }
+
+    @Override
     public void appendRaw(String brokerUrl, String topic, int partitions, int partition, byte[] key, byte[] value) {
         MemoryTransport.appendRaw(name(brokerUrl), topic, partitions, partition, key, value);
     }

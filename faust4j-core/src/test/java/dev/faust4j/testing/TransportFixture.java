@@ -23,6 +23,9 @@ public interface TransportFixture {
     /** Every record of a topic (all partitions). */
     List<ConsumedRecord> records(String brokerUrl, String topic);
 
+    /** The records of a topic a read_committed reader sees (those of open or aborted transactions are not there). */
+    List<ConsumedRecord> committedRecords(String brokerUrl, String topic);
+
     /** Writes raw bytes to a partition, creating the topic with {@code partitions} if missing. */
     void appendRaw(String brokerUrl, String topic, int partitions, int partition, byte[] key, byte[] value);
 

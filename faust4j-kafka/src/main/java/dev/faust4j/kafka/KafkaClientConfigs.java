@@ -5,6 +5,7 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import dev.faust4j.ProcessingGuarantee;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
@@ -40,6 +41,7 @@ final class KafkaClientConfigs {
     /** Port used for a host given without one, as Faust does. */
     static final int DEFAULT_PORT = 9092;
     /** Used when {@code default.api.timeout.ms} is not set: Kafka's own default. */
+    static final int DEFAULT_TRANSACTION_TIMEOUT_MS = 60_000;
     static final Duration DEFAULT_API_TIMEOUT = Duration.ofSeconds(60);
 
     private static final AtomicInteger CLIENT_SEQUENCE = new AtomicInteger();
@@ -86,7 +88,26 @@ final class KafkaClientConfigs {
         forced.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         forced.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         forced.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        if (settings.processingGuarantee() == ProcessingGuarantee.EXACTLY_ONCE) {
+            forced.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        }
         return force(config, forced, "consumer");
+    }
+
+    /**
+     * The transactional producer's configuration: the producer's, with its transactional id, idempotence and
+     * {@code acks=all} (which transactions require), and a 60 s {@code transaction.timeout.ms} unless set (the time
+     * after which the broker aborts a transaction whose producer vanished; a restarted worker with the same
+     * {@code workerId} aborts it at once).
+     */
+    static Map<String, Object> transactionalProducer(Map<String, Object> producerConfig, String transactionalId) {
+        Map<String, Object> config = new LinkedHashMap<>(producerConfig);
+        config.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, DEFAULT_TRANSACTION_TIMEOUT_MS);
+        Map<String, Object> forced = new LinkedHashMap<>();
+        forced.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        forced.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        forced.put(ProducerConfig.ACKS_CONFIG, "all");
+        return force(config, forced, "transactional producer");
     }
 
     static Map<String, Object> producer(String appId, Settings settings) {

@@ -1,5 +1,6 @@
 package dev.faust4j.kafka;
 
+import dev.faust4j.spi.GroupMetadata;
 import dev.faust4j.spi.CommitFailedException;
 import dev.faust4j.spi.ConsumedRecord;
 import dev.faust4j.Header;
@@ -7,6 +8,7 @@ import dev.faust4j.spi.PartitionRecords;
 import dev.faust4j.spi.RebalanceListener;
 import dev.faust4j.spi.TopicPartition;
 import dev.faust4j.spi.TransportConsumer;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -191,6 +193,17 @@ final class KafkaConsumerAdapter implements TransportConsumer {
                         + " was not known within " + apiTimeout.toMillis() + " ms (default.api.timeout.ms)", e);
             }
         }
+    }
+
+    @Override
+    public void seek(TopicPartition partition, long offset) {
+        consumer.seek(kafka(partition), offset);
+    }
+
+    @Override
+    public GroupMetadata groupMetadata() {
+        ConsumerGroupMetadata m = consumer.groupMetadata();
+        return new GroupMetadata(m.groupId(), m.generationId(), m.memberId(), m.groupInstanceId().orElse(null));
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.faust4j.spi.TopicSpec;
 import dev.faust4j.spi.Transport;
 import dev.faust4j.spi.TransportConsumer;
 import dev.faust4j.spi.TransportProducer;
+import dev.faust4j.spi.TransactionalProducer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -13,7 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.locks.ReentrantLock;
@@ -40,6 +43,7 @@ final class KafkaTransport implements Transport {
     private final ReentrantLock lock = new ReentrantLock();
     private volatile @Nullable KafkaProducerAdapter producer;
     private @Nullable KafkaTopicAdmin admin;
+    private final List<KafkaTransactionalProducer> transactional = new ArrayList<>();
     private volatile boolean closed;
 
     KafkaTransport(String appId, Settings settings) {
@@ -79,6 +83,21 @@ final class KafkaTransport implements Transport {
     }
 
     @Override
+    public TransactionalProducer transactionalProducer(String transactionalId) {
+        lock.lock();
+        try {
+            ensureOpen();
+            KafkaTransactionalProducer p = new KafkaTransactionalProducer(
+                    new KafkaProducer<>(KafkaClientConfigs.transactionalProducer(producerConfig, transactionalId)),
+                    transactionalId, closeTimeout);
+            transactional.add(p);
+            return p;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
     public void declareTopics(Collection<TopicSpec> topics) {
         admin().declareTopics(topics);
     }
@@ -92,6 +111,7 @@ final class KafkaTransport implements Transport {
     public void close() {
         KafkaProducerAdapter p;
         KafkaTopicAdmin a;
+        List<KafkaTransactionalProducer> tx;
         lock.lock();
         try {
             if (closed) {
@@ -100,12 +120,14 @@ final class KafkaTransport implements Transport {
             closed = true;
             p = producer;
             a = admin;
+            tx = List.copyOf(transactional);
         } finally {
             lock.unlock();
         }
         if (p != null) {
             p.close();
         }
+        tx.forEach(KafkaTransactionalProducer::close);
         if (a != null) {
             a.close(closeTimeout);
         }

@@ -100,10 +100,20 @@ public final class KafkaFixture implements TransportFixture {
 
     @Override
     public List<ConsumedRecord> records(String brokerUrl, String topic) {
+        return read(topic, "read_uncommitted");
+    }
+
+    @Override
+    public List<ConsumedRecord> committedRecords(String brokerUrl, String topic) {
+        return read(topic, "read_committed");
+    }
+
+    private static List<ConsumedRecord> read(String topic, String isolation) {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 "bootstrap.servers", EmbeddedKafka.shared().bootstrapServers(),
                 "key.deserializer", ByteArrayDeserializer.class.getName(),
                 "value.deserializer", ByteArrayDeserializer.class.getName(),
+                "isolation.level", isolation,
                 "enable.auto.commit", "false"))) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic);
             if (infos == null || infos.isEmpty()) {

@@ -36,6 +36,7 @@ public final class Message {
 
     private final ConsumedRecord record;
     private final PartitionLease lease;
+    private final int deliveries;
     @SuppressWarnings("unused") // accessed through STATE
     private volatile long state;
 
@@ -47,6 +48,7 @@ public final class Message {
         }
         this.record = record;
         this.lease = lease;
+        this.deliveries = deliveries;
         this.state = deliveries * REF + deliveries * UNFINISHED;
     }
 
@@ -103,6 +105,11 @@ public final class Message {
     /** No delivery is still being processed or waiting to be (each one acked or dropped). */
     public boolean settled() {
         return (((long) STATE.getVolatile(this) >>> 21) & MASK) == 0;
+    }
+
+    /** No delivery was acked yet: nothing was done because of this record (dropped deliveries did nothing). */
+    public boolean untouched() {
+        return ((long) STATE.getVolatile(this) >>> 42) == deliveries;
     }
 
     /** Some delivery is in a reader's hands, not yet finished: a revoke or stop waits for it. */

@@ -63,6 +63,26 @@ public final class PartitionTracker {
         return head == null ? position : head.offset();
     }
 
+    /**
+     * The exactly-once cut, once nothing of this partition is in readers' hands: the offset below which every record
+     * was fully processed and from which none was touched, so that committing it with the open transaction neither
+     * skips nor repeats an output. -1 when there is no such offset (agents reading the same records progressed
+     * unevenly, or a record above an unfinished one was acked).
+     */
+    public long cut(long position) {
+        prune();
+        Message head = inFlight.peekFirst();
+        if (head == null) {
+            return position;
+        }
+        for (Message m : inFlight) {
+            if (!m.untouched()) {
+                return -1;
+            }
+        }
+        return head.offset();
+    }
+
     /** The oldest offset still in flight, or -1 when nothing is. */
     public long oldestInFlight() {
         prune();

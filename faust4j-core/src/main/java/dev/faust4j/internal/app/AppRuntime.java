@@ -4,6 +4,7 @@ import dev.faust4j.Agent;
 import dev.faust4j.AgentFunction;
 import dev.faust4j.Channel;
 import dev.faust4j.ErrorPolicy;
+import dev.faust4j.ProcessingGuarantee;
 import dev.faust4j.RecordMetadata;
 import dev.faust4j.Settings;
 import dev.faust4j.Source;
@@ -15,6 +16,7 @@ import dev.faust4j.internal.agent.Restarts;
 import dev.faust4j.internal.buffer.Subscription;
 import dev.faust4j.internal.cli.Cli;
 import dev.faust4j.internal.cli.WorkerHandle;
+import dev.faust4j.internal.send.Transactions;
 import dev.faust4j.internal.conductor.Conductor;
 import dev.faust4j.internal.failure.DeadLetters;
 import dev.faust4j.internal.failure.ErrorHandling;
@@ -30,6 +32,7 @@ import dev.faust4j.internal.topic.TopicServices;
 import dev.faust4j.spi.ProducedRecord;
 import dev.faust4j.spi.TopicSpec;
 import dev.faust4j.spi.Transport;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +40,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
@@ -66,6 +70,7 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
     private final Timers timers;
     private final Resender resender;
     private final Sender sender;
+    private final @Nullable Transactions transactions;
     private final DeadLetters deadLetters;
     private final ErrorHandling handling;
     private final Conductor conductor;
@@ -82,13 +87,18 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
         this.workers = new Workers(id);
         this.timers = new Timers(id, settings.ticker(), lifecycle::stopping);
         this.resender = new Resender(settings.ticker(), settings.sendRetryTimeout(), id);
-        this.sender = new Sender(() -> transport.get().producer(), lifecycle::stopped, resender);
+        this.transactions = settings.processingGuarantee() == ProcessingGuarantee.EXACTLY_ONCE
+                ? new Transactions(() -> transport.get().transactionalProducer(transactionalId(settings)))
+                : null;
+        Transactions tx = transactions;
+        this.sender = new Sender(tx != null ? () -> tx : () -> transport.get().producer(), lifecycle::stopped,
+                resender);
         this.deadLetters = new DeadLetters(sender, topic -> transport.get().declareTopics(List.of(defaultSpec(topic))));
         this.handling = new ErrorHandling(deadLetters, this);
         this.conductor = new Conductor(new Conductor.Config(id, settings.ticker(), settings.commitInterval(),
                 settings.commitEvery(), settings.shutdownGracePeriod(), settings.maxRecordBytes(),
                 () -> transport.get().createConsumer(), sender::flush, resender::inOutage, this::closeSubscriptions,
-                t -> fail("conductor failure: " + t)), handling);
+                t -> fail("conductor failure: " + t), transactions), handling);
         this.streams = new Streams(settings.ticker(), sender, workers::start, handling, settings.topicPartitions(),
                 settings.agentErrorPolicy());
         this.topicServices = new TopicServices(settings.topicPartitions(), settings.topicReplicationFactor(),
@@ -219,6 +229,9 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
             for (AgentImpl<?, ?> a : registry.agents()) {
                 a.start(streams, workers::start);
             }
+            if (transactions != null) {
+                transactions.open(); // before any record is read: fences a previous instance with this worker id
+            }
             conductor.start();
             for (Body task : registry.tasks()) {
                 workers.start("faust4j-task", () -> timers.runTask(task));
@@ -306,12 +319,25 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
         Transport t = transport.ifCreated();
         if (t != null) {
             try {
-                t.producer().flush();
+                if (transactions != null) {
+                    transactions.close(); // the last transaction was committed (or aborted) by the Conductor
+                } else {
+                    t.producer().flush();
+                }
             } catch (RuntimeException e) {
                 log.warn("flush on stop failed: {}", e.toString());
             }
             t.close();
         }
+    }
+
+    /**
+     * The transactional id: the app id and the worker id, so that a restarted worker fences its predecessor at once;
+     * without a worker id a random one (the group's generation still fences a predecessor's commits).
+     */
+    private static String transactionalId(Settings settings) {
+        String worker = settings.workerId().isEmpty() ? UUID.randomUUID().toString() : settings.workerId();
+        return settings.id() + "-" + worker;
     }
 
     @Override

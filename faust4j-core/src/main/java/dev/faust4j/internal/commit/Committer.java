@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -29,7 +30,7 @@ import java.util.Map;
  *
  * <p>Thread-safety: poll thread only, except {@link #request()}.
  */
-public final class Committer {
+public final class Committer implements CommitProtocol {
     private static final Logger log = LoggerFactory.getLogger(Committer.class);
 
     private final TransportConsumer consumer;
@@ -39,6 +40,8 @@ public final class Committer {
     private final long every;
     private final Runnable flush;
     private final Runnable wakeup;
+    private final Runnable dropStale;
+    private final Duration grace;
     private volatile boolean requested;
     private long lastCommitNanos;
     private long acksAtLastCommit;
@@ -54,9 +57,11 @@ public final class Committer {
      * @param every      {@code commitEvery} acks
      * @param flush      flushes the producer (blocking)
      * @param wakeup     wakes the poll loop (when an asynchronous flush completes)
+     * @param dropStale  drops the buffered events of revoked partitions from every subscription
+     * @param grace      how long a release waits for events in readers' hands
      */
     public Committer(TransportConsumer consumer, Assignment assignment, Ticker ticker, Duration interval, int every,
-                     Runnable flush, Runnable wakeup) {
+                     Runnable flush, Runnable wakeup, Runnable dropStale, Duration grace) {
         this.consumer = consumer;
         this.assignment = assignment;
         this.ticker = ticker;
@@ -64,15 +69,18 @@ public final class Committer {
         this.every = every;
         this.flush = flush;
         this.wakeup = wakeup;
+        this.dropStale = dropStale;
+        this.grace = grace;
         this.lastCommitNanos = ticker.nanoTime();
     }
 
-    /** Asks for a commit at the next turn of the poll loop. Thread-safe. */
+    @Override
     public void request() {
         requested = true;
     }
 
     /** The periodic commit: finishes a flushed snapshot, or starts a new one when due. Never blocks. */
+    @Override
     public void maybeCommit() {
         if (flushing != null && flushed) {
             Map<TopicPartition, Long> snapshot = flushing;
@@ -106,8 +114,30 @@ public final class Committer {
         });
     }
 
+    @Override
+    public Duration pollTimeout(Duration normal) {
+        return normal;
+    }
+
+    /**
+     * Marks the partitions revoked (readers drop their buffered events instead of processing them), waits at most the
+     * grace period for the events in readers' hands (not for those a busy reader merely read ahead), then (when
+     * {@code commit}) flushes and commits what is acked.
+     */
+    @Override
+    public void release(List<PartitionTracker> released, boolean commit) {
+        for (PartitionTracker t : released) {
+            t.revoke();
+        }
+        dropStale.run();
+        Quiesce.awaitIdle(released, commit ? grace : Duration.ZERO);
+        if (commit) {
+            commitNow(released);
+        }
+    }
+
     /** Flushes and commits these partitions synchronously (revoke, stop). */
-    public void commitNow(Collection<PartitionTracker> which) {
+    private void commitNow(Collection<PartitionTracker> which) {
         Map<TopicPartition, Long> offsets = committable(which);
         if (offsets.isEmpty()) {
             return;

@@ -4,13 +4,17 @@ import dev.faust4j.ErrorPolicy;
 import dev.faust4j.internal.ack.Assignment;
 import dev.faust4j.internal.ack.PartitionTracker;
 import dev.faust4j.internal.buffer.Subscription;
+import dev.faust4j.internal.commit.CommitProtocol;
 import dev.faust4j.internal.commit.Committer;
+import dev.faust4j.internal.commit.ExactlyOnceCommitter;
+import dev.faust4j.internal.send.Transactions;
 import dev.faust4j.internal.failure.ErrorHandling;
 import dev.faust4j.internal.flow.FlowControl;
 import dev.faust4j.internal.topic.TopicImpl;
 import dev.faust4j.spi.PartitionRecords;
 import dev.faust4j.spi.TransportConsumer;
 import dev.faust4j.time.Ticker;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,17 +44,18 @@ public final class Conductor {
     private static final Logger log = LoggerFactory.getLogger(Conductor.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
 
-    /** The Conductor's configuration and the few things it needs from the app. */
+    /** The Conductor's configuration and the few things it needs from the app; no transactions: at-least-once. */
     public record Config(String appId, Ticker ticker, Duration commitInterval, int commitEvery, Duration grace,
                          int maxRecordBytes, Supplier<TransportConsumer> consumer, Runnable flushProducer,
-                         BooleanSupplier sendOutage, Runnable closeSubscriptions, Consumer<Throwable> onFailure) {}
+                         BooleanSupplier sendOutage, Runnable closeSubscriptions, Consumer<Throwable> onFailure,
+                         @Nullable Transactions transactions) {}
 
     private final Config config;
     private final Router router;
     private volatile TransportConsumer consumer;
     private volatile Thread thread;
     private volatile boolean stopRequested;
-    private volatile Committer committer;
+    private volatile CommitProtocol committer;
 
     public Conductor(Config config, ErrorHandling handling) {
         this.config = config;
@@ -77,7 +82,7 @@ public final class Conductor {
     }
 
     public void requestCommit() {
-        Committer c = committer;
+        CommitProtocol c = committer;
         if (c != null) {
             c.request();
             wakeup();
@@ -115,11 +120,15 @@ public final class Conductor {
     private void run() {
         Assignment assignment = new Assignment();
         FlowControl flow = new FlowControl(consumer, assignment);
-        Committer commits = new Committer(consumer, assignment, config.ticker(), config.commitInterval(),
-                config.commitEvery(), config.flushProducer(), this::wakeup);
+        Runnable dropStale = () -> router.subscriptions().forEach(Subscription::dropStale);
+        CommitProtocol commits = config.transactions() == null
+                ? new Committer(consumer, assignment, config.ticker(), config.commitInterval(), config.commitEvery(),
+                        config.flushProducer(), this::wakeup, dropStale, config.grace())
+                : new ExactlyOnceCommitter(config.appId(), consumer, assignment, config.ticker(),
+                        config.commitInterval(), config.commitEvery(), config.transactions(), flow::hold, dropStale,
+                        config.grace());
         committer = commits;
-        Rebalancer rebalancer = new Rebalancer(config.appId(), consumer, assignment, router, flow, commits,
-                config.grace());
+        Rebalancer rebalancer = new Rebalancer(config.appId(), consumer, assignment, flow, commits);
         Delivery delivery = new Delivery(router, assignment, flow);
         try {
             while (!stopRequested) {
@@ -129,7 +138,7 @@ public final class Conductor {
                 if (router.isEmpty()) {
                     LockSupport.parkNanos(POLL_TIMEOUT.toNanos());
                 } else {
-                    List<PartitionRecords> polled = consumer.poll(POLL_TIMEOUT);
+                    List<PartitionRecords> polled = consumer.poll(commits.pollTimeout(POLL_TIMEOUT));
                     if (!polled.isEmpty() && !stopRequested) {
                         delivery.deliver(polled);
                     }

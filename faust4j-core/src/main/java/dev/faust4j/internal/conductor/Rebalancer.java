@@ -2,8 +2,7 @@ package dev.faust4j.internal.conductor;
 
 import dev.faust4j.internal.ack.Assignment;
 import dev.faust4j.internal.ack.PartitionTracker;
-import dev.faust4j.internal.buffer.Subscription;
-import dev.faust4j.internal.commit.Committer;
+import dev.faust4j.internal.commit.CommitProtocol;
 import dev.faust4j.internal.flow.FlowControl;
 import dev.faust4j.spi.RebalanceListener;
 import dev.faust4j.spi.TopicPartition;
@@ -11,20 +10,17 @@ import dev.faust4j.spi.TransportConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Partition assignment changes, on the poll thread from inside {@code poll}.
  *
- * <p>Design. Assigned: start tracking at the consumer's position and re-apply pauses. Revoked: mark the
- * partitions revoked (readers drop their events instead of processing them), drop their buffered events (the
- * next owner fetches them again), wait, at most the grace period, for the events in readers' hands (not for those
- * a busy reader merely read ahead: it drops them unprocessed), commit what is acked, forget them. Lost: the same without committing (someone else owns them already). The same release runs
- * for every partition when the worker stops.
+ * <p>Design. Assigned: start tracking at the consumer's position and re-apply pauses. Revoked: the commit protocol
+ * releases them (readers drop their buffered events, the events in readers' hands get the grace period, what was
+ * processed is committed, see {@link CommitProtocol#release}), then they are forgotten. Lost: the same without
+ * committing (someone else owns them already). The same release runs for every partition when the worker stops.
  *
  * <p>Thread-safety: poll thread only.
  */
@@ -34,20 +30,16 @@ final class Rebalancer implements RebalanceListener {
     private final String appId;
     private final TransportConsumer consumer;
     private final Assignment assignment;
-    private final Router router;
     private final FlowControl flow;
-    private final Committer committer;
-    private final Duration grace;
+    private final CommitProtocol committer;
 
-    Rebalancer(String appId, TransportConsumer consumer, Assignment assignment, Router router, FlowControl flow,
-               Committer committer, Duration grace) {
+    Rebalancer(String appId, TransportConsumer consumer, Assignment assignment, FlowControl flow,
+               CommitProtocol committer) {
         this.appId = appId;
         this.consumer = consumer;
         this.assignment = assignment;
-        this.router = router;
         this.flow = flow;
         this.committer = committer;
-        this.grace = grace;
     }
 
     @Override
@@ -72,57 +64,16 @@ final class Rebalancer implements RebalanceListener {
     }
 
     /**
-     * Stops processing these partitions: readers drop their buffered events, the events being processed get up to
-     * the grace period to finish, then (when {@code commit}) what is acked is committed and the partitions are
-     * forgotten. Subscriptions already closed (stop) are skipped.
+     * Stops processing these partitions: the commit protocol drops their buffered events, gives the events being
+     * processed up to the grace period and (when {@code commit}) commits; then they are forgotten.
      */
     void release(List<PartitionTracker> released, boolean commit) {
-        for (PartitionTracker t : released) {
-            t.revoke();
-        }
-        for (Subscription sub : router.subscriptions()) {
-            sub.dropStale();
-        }
-        awaitIdle(released, commit ? grace : Duration.ZERO);
-        if (commit) {
-            committer.commitNow(released);
-        }
+        committer.release(released, commit);
         List<TopicPartition> gone = new ArrayList<>();
         for (PartitionTracker t : released) {
             assignment.remove(t.partition());
             gone.add(t.partition());
         }
         flow.forget(gone);
-    }
-
-    /** Waits until no delivery of these partitions is in a reader's hands, or the wait is over (then says which). */
-    private void awaitIdle(List<PartitionTracker> which, Duration wait) {
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (true) {
-            boolean idle = true;
-            for (PartitionTracker t : which) {
-                if (!t.idle()) {
-                    idle = false;
-                    break;
-                }
-            }
-            if (idle) {
-                return;
-            }
-            if (System.nanoTime() - deadline >= 0) {
-                if (wait.isPositive()) {
-                    for (PartitionTracker t : which) {
-                        long oldest = t.oldestBusy();
-                        if (oldest >= 0) {
-                            log.warn(
-                                    "Gave up waiting for events of {} still being processed after {} ms; committing below offset {}",
-                                    t.partition(), wait.toMillis(), oldest);
-                        }
-                    }
-                }
-                return;
-            }
-            LockSupport.parkNanos(1_000_000L);
-        }
     }
 }

@@ -19,7 +19,8 @@ import java.util.Set;
  * <p>Design. A subscription whose buffer reaches its high mark pauses the partitions of its topics, and only those,
  * until its readers drain it to its low mark (the buffer then calls back, see {@link Subscription#watchLow}); the
  * poll loop keeps polling, so the member is never evicted. While sends are being retried (a broker outage) every
- * partition is paused: nothing new is fetched until the outputs of what is in hand are delivered. The wanted set
+ * partition is paused: nothing new is fetched until the outputs of what is in hand are delivered; so it is while an
+ * exactly-once commit waits for the agents ({@link #hold}). The wanted set
  * is recomputed from these two causes and applied as a difference, and re-applied after every rebalance (Kafka
  * forgets pauses of reassigned partitions).
  *
@@ -32,6 +33,7 @@ public final class FlowControl {
     private final Set<Subscription> full = new HashSet<>();
     private final Set<TopicPartition> paused = new HashSet<>();
     private boolean outage;
+    private boolean held;
 
     public FlowControl(TransportConsumer consumer, Assignment assignment) {
         this.consumer = consumer;
@@ -77,6 +79,14 @@ public final class FlowControl {
         }
     }
 
+    /** Pauses every partition while an exactly-once commit waits for the agents to finish what was fetched. */
+    public void hold(boolean on) {
+        if (on != held) {
+            held = on;
+            apply();
+        }
+    }
+
     /** Partitions left the assignment: they are no longer paused. */
     public void forget(Collection<TopicPartition> partitions) {
         paused.removeAll(partitions);
@@ -85,7 +95,7 @@ public final class FlowControl {
     /** Recomputes the paused set and applies the difference (also after a rebalance). */
     public void apply() {
         Set<TopicPartition> want = new HashSet<>();
-        if (outage) {
+        if (outage || held) {
             want.addAll(assignment.partitions());
         } else if (!full.isEmpty()) {
             Set<String> topics = new HashSet<>();

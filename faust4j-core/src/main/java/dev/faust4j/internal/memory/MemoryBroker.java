@@ -1,7 +1,9 @@
 package dev.faust4j.internal.memory;
 
 import dev.faust4j.spi.ConsumedRecord;
+import dev.faust4j.spi.GroupMetadata;
 import dev.faust4j.spi.TopicPartition;
+import dev.faust4j.spi.TransactionFencedException;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An in-process "cluster": partitioned, append-only topic logs and consumer groups with committed offsets.
@@ -20,6 +23,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * condition signalled by every append. Group membership mirrors Kafka's semantics closely enough for the
  * Conductor to run the same code path: a partition has at most one owner, a member gives up partitions in
  * {@code onPartitionsRevoked} (where it may still commit) before another member acquires them.
+ *
+ * <p>Transactions follow Kafka's model: a transactional record is appended (it has its offset at once) but each log
+ * keeps a last stable offset below its oldest open transaction, and read_committed readers read only up to it. A
+ * commit publishes the transaction's records and its group offsets under one lock; an abort turns its records into
+ * gaps. A new producer with the same transactional id bumps the id's epoch: the old producer is fenced and its open
+ * transaction aborted.
  */
 final class MemoryBroker {
 
@@ -38,7 +47,45 @@ final class MemoryBroker {
     static final class Log {
         volatile ConsumedRecord[] records = new ConsumedRecord[64];
         volatile int size;
+        /**
+         * The last stable offset: every record below it is committed or aborted (aborted ones are null, a gap, as
+         * Kafka's read_committed consumers see it). Published after the records and gaps below it.
+         */
+        volatile int stable;
+        /** Open transactions that wrote here, with their first offset here. Guarded by the broker lock. */
+        final Map<Transaction, Integer> open = new HashMap<>();
+
+        /** Recomputes {@link #stable}; broker lock held. */
+        void restabilize() {
+            int s = size;
+            for (int first : open.values()) {
+                s = Math.min(s, first);
+            }
+            stable = s;
+        }
     }
+
+    /**
+     * One open transaction of a transactional producer: what it wrote where, so that a commit can publish it and an
+     * abort can discard it. Guarded by the broker lock.
+     */
+    static final class Transaction {
+        final String transactionalId;
+        final int epoch;
+        final Map<Log, List<Integer>> written = new HashMap<>();
+
+        Transaction(String transactionalId, int epoch) {
+            this.transactionalId = transactionalId;
+            this.epoch = epoch;
+        }
+    }
+
+    /** True once some transaction was aborted: readers then skip the gaps it left. */
+    volatile boolean gaps;
+    /** Producer epochs by transactional id: a new producer with the same id fences the old one. */
+    private final Map<String, Integer> epochs = new HashMap<>();
+    /** The open transaction of each transactional id's current producer. */
+    private final Map<String, Transaction> openByTransactionalId = new HashMap<>();
 
     Log[] topic(String name) {
         Topic t = topics.get(name);
@@ -86,9 +133,18 @@ final class MemoryBroker {
 
     long append(String topic, int partition, long timestamp, byte[] key, byte[] value,
                 List<dev.faust4j.Header> headers) {
+        return append(topic, partition, timestamp, key, value, headers, null);
+    }
+
+    /** Appends a record, inside {@code txn} when not null (then invisible to read_committed readers until it commits). */
+    long append(String topic, int partition, long timestamp, byte[] key, byte[] value,
+                List<dev.faust4j.Header> headers, @Nullable Transaction txn) {
         Log log = topics.get(topic).partitions[partition];
         lock.lock();
         try {
+            if (txn != null) {
+                checkEpoch(txn);
+            }
             int offset = log.size;
             ConsumedRecord[] arr = log.records;
             if (offset == arr.length) {
@@ -99,6 +155,11 @@ final class MemoryBroker {
             }
             arr[offset] = new ConsumedRecord(topic, partition, offset, timestamp, key, value, headers);
             log.size = offset + 1;
+            if (txn != null) {
+                log.open.putIfAbsent(txn, offset);
+                txn.written.computeIfAbsent(log, l -> new ArrayList<>()).add(offset);
+            }
+            log.restabilize();
             changed.signalAll();
             return offset;
         } finally {
@@ -106,9 +167,105 @@ final class MemoryBroker {
         }
     }
 
+    /**
+     * Registers a new producer for {@code transactionalId}: its epoch goes up, which fences the previous producer
+     * with that id, and the previous producer's open transaction is aborted. Returns its first transaction.
+     */
+    Transaction initTransactions(String transactionalId) {
+        lock.lock();
+        try {
+            Transaction old = openByTransactionalId.remove(transactionalId);
+            if (old != null) {
+                discard(old);
+            }
+            int epoch = epochs.merge(transactionalId, 1, Integer::sum);
+            Transaction txn = new Transaction(transactionalId, epoch);
+            openByTransactionalId.put(transactionalId, txn);
+            return txn;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Commits {@code txn}: its records become visible to read_committed readers and the group's offsets move, both
+     * at once, or (fenced, or a partition not owned by that member) neither. Returns the next transaction.
+     */
+    Transaction commitTransaction(Transaction txn, Map<TopicPartition, Long> offsets, GroupMetadata member) {
+        lock.lock();
+        try {
+            checkEpoch(txn);
+            Group g = group(member.groupId());
+            for (TopicPartition tp : offsets.keySet()) {
+                Member owner = g.owners.get(tp);
+                if (owner == null || !owner.memberId().equals(member.memberId())) {
+                    throw new TransactionFencedException("the offsets of " + tp + " cannot be committed: member "
+                            + member.memberId() + " no longer owns the partition in group " + g.id, null);
+                }
+            }
+            g.committed.putAll(offsets);
+            for (Log log : txn.written.keySet()) {
+                log.open.remove(txn);
+                log.restabilize();
+            }
+            changed.signalAll();
+            return next(txn);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Aborts {@code txn}: its records become gaps nobody reading committed records ever sees. Returns the next one. */
+    Transaction abortTransaction(Transaction txn) {
+        lock.lock();
+        try {
+            checkEpoch(txn);
+            discard(txn);
+            return next(txn);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Transaction next(Transaction txn) {
+        Transaction n = new Transaction(txn.transactionalId, txn.epoch);
+        openByTransactionalId.put(txn.transactionalId, n);
+        return n;
+    }
+
+    private void discard(Transaction txn) {
+        txn.written.forEach((log, offsets) -> {
+            ConsumedRecord[] arr = log.records;
+            for (int offset : offsets) {
+                arr[offset] = null;
+            }
+            log.open.remove(txn);
+            log.restabilize();
+        });
+        if (!txn.written.isEmpty()) {
+            gaps = true;
+        }
+        txn.written.clear();
+        changed.signalAll();
+    }
+
+    private void checkEpoch(Transaction txn) {
+        Integer current = epochs.get(txn.transactionalId);
+        if (current == null || current != txn.epoch) {
+            throw new TransactionFencedException("the producer with transactional id " + txn.transactionalId
+                    + " was fenced: a newer producer with the same id started", null);
+        }
+    }
+
     long endOffset(TopicPartition tp) {
         Log[] logs = topic(tp.topic());
         return logs == null ? 0 : logs[tp.partition()].size;
+    }
+
+    /** The last stable offset of a partition: the end of what read_committed readers may read. */
+    long stableOffset(TopicPartition tp) {
+        Log[] logs = topic(tp.topic());
+        return logs == null ? 0 : logs[tp.partition()].stable;
     }
 
     Group group(String id) {
@@ -118,6 +275,9 @@ final class MemoryBroker {
     /** A member of a consumer group, as the broker sees it: what it subscribes to, and its new target. */
     interface Member {
         List<String> subscribedTopics();
+
+        /** The id the member is known by (checked when a transaction commits its offsets). */
+        String memberId();
 
         /** The partitions this member should own from generation {@code generation} on. */
         void setTarget(List<TopicPartition> partitions, int generation);

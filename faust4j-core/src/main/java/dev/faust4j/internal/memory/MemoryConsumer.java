@@ -2,6 +2,7 @@ package dev.faust4j.internal.memory;
 
 import dev.faust4j.spi.CommitFailedException;
 import dev.faust4j.spi.ConsumedRecord;
+import dev.faust4j.spi.GroupMetadata;
 import dev.faust4j.spi.PartitionRecords;
 import dev.faust4j.spi.RebalanceListener;
 import dev.faust4j.spi.TopicPartition;
@@ -15,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,6 +31,8 @@ final class MemoryConsumer implements dev.faust4j.spi.TransportConsumer, MemoryB
     private final MemoryBroker.Group group;
     private final boolean resetToLatest;
     private final int maxPollRecords;
+    private final boolean readCommitted;
+    private final String memberId = UUID.randomUUID().toString();
     private List<String> topics = List.of();
     private RebalanceListener listener;
     private final Map<TopicPartition, long[]> owned = new LinkedHashMap<>(); // tp -> {position}
@@ -41,10 +45,16 @@ final class MemoryConsumer implements dev.faust4j.spi.TransportConsumer, MemoryB
     private volatile boolean closed;
     private int rotation;
 
-    MemoryConsumer(MemoryBroker broker, String groupId, boolean resetToLatest, int maxPollRecords) {
+    /**
+     * @param readCommitted read only up to each partition's last stable offset, skipping aborted records (Kafka's
+     *                      {@code isolation.level=read_committed})
+     */
+    MemoryConsumer(MemoryBroker broker, String groupId, boolean resetToLatest, int maxPollRecords,
+                   boolean readCommitted) {
         this.broker = broker;
         this.resetToLatest = resetToLatest;
         this.maxPollRecords = maxPollRecords;
+        this.readCommitted = readCommitted;
         broker.lock.lock();
         try {
             this.group = broker.group(groupId);
@@ -117,11 +127,15 @@ final class MemoryConsumer implements dev.faust4j.spi.TransportConsumer, MemoryB
 
     private boolean hasData() {
         for (Map.Entry<TopicPartition, long[]> e : owned.entrySet()) {
-            if (!paused.contains(e.getKey()) && broker.endOffset(e.getKey()) > e.getValue()[0]) {
+            if (!paused.contains(e.getKey()) && visibleEnd(e.getKey()) > e.getValue()[0]) {
                 return true;
             }
         }
         return false;
+    }
+
+    private long visibleEnd(TopicPartition tp) {
+        return readCommitted ? broker.stableOffset(tp) : broker.endOffset(tp);
     }
 
     private List<PartitionRecords> fetch() {
@@ -140,7 +154,7 @@ final class MemoryConsumer implements dev.faust4j.spi.TransportConsumer, MemoryB
                 continue;
             }
             MemoryBroker.Log log = broker.topic(tp.topic())[tp.partition()];
-            int size = log.size;
+            int size = readCommitted ? log.stable : log.size;
             ConsumedRecord[] arr = log.records;
             long pos = e.getValue()[0];
             if (pos >= size) {
@@ -153,9 +167,32 @@ final class MemoryConsumer implements dev.faust4j.spi.TransportConsumer, MemoryB
             if (out == null) {
                 out = new ArrayList<>();
             }
-            out.add(new PartitionRecords(tp, Arrays.asList(arr).subList(from, to)));
+            List<ConsumedRecord> records = Arrays.asList(arr).subList(from, to);
+            if (broker.gaps) {
+                records = withoutGaps(records);
+                if (records.isEmpty()) {
+                    continue; // only aborted records: the position moved past them
+                }
+            }
+            out.add(new PartitionRecords(tp, records));
         }
         return out == null ? List.of() : out;
+    }
+
+    /** The records without the gaps aborted transactions left (copied only when there is a gap). */
+    private static List<ConsumedRecord> withoutGaps(List<ConsumedRecord> records) {
+        for (int i = 0; i < records.size(); i++) {
+            if (records.get(i) == null) {
+                List<ConsumedRecord> kept = new ArrayList<>(records.size());
+                for (ConsumedRecord r : records) {
+                    if (r != null) {
+                        kept.add(r);
+                    }
+                }
+                return kept;
+            }
+        }
+        return records;
     }
 
     private void applyRebalance() {
@@ -253,6 +290,25 @@ final class MemoryConsumer implements dev.faust4j.spi.TransportConsumer, MemoryB
         } finally {
             broker.lock.unlock();
         }
+    }
+
+    @Override
+    public void seek(TopicPartition partition, long offset) {
+        long[] pos = owned.get(partition);
+        if (pos == null) {
+            throw new IllegalStateException("partition " + partition + " is not assigned to this consumer");
+        }
+        pos[0] = offset;
+    }
+
+    @Override
+    public GroupMetadata groupMetadata() {
+        return new GroupMetadata(group.id, appliedGeneration, memberId, null);
+    }
+
+    @Override
+    public String memberId() {
+        return memberId;
     }
 
     @Override

@@ -1,11 +1,15 @@
 package dev.faust4j.internal.memory;
 
+import dev.faust4j.ProcessingGuarantee;
 import dev.faust4j.RecordMetadata;
 import dev.faust4j.Settings;
 import dev.faust4j.spi.ConsumedRecord;
+import dev.faust4j.spi.GroupMetadata;
 import dev.faust4j.spi.ProducedRecord;
 import dev.faust4j.spi.TopicPartition;
 import dev.faust4j.spi.TopicSpec;
+import dev.faust4j.spi.TransactionFencedException;
+import dev.faust4j.spi.TransactionalProducer;
 import dev.faust4j.spi.Transport;
 import dev.faust4j.spi.TransportConsumer;
 import dev.faust4j.spi.TransportContext;
@@ -18,9 +22,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The embedded transport: {@code memory://} (one JVM-wide broker) or {@code memory://name} (an isolated one,
@@ -81,12 +87,17 @@ public final class MemoryTransport implements Transport {
     @Override
     public TransportConsumer createConsumer() {
         return new MemoryConsumer(broker, groupId, settings.autoOffsetReset().equals("latest"),
-                settings.maxPollRecords());
+                settings.maxPollRecords(), settings.processingGuarantee() == ProcessingGuarantee.EXACTLY_ONCE);
     }
 
     @Override
     public TransportProducer producer() {
         return producer;
+    }
+
+    @Override
+    public TransactionalProducer transactionalProducer(String transactionalId) {
+        return new TxProducer(broker.initTransactions(transactionalId));
     }
 
     @Override
@@ -117,6 +128,10 @@ public final class MemoryTransport implements Transport {
 
         @Override
         public CompletableFuture<RecordMetadata> send(ProducedRecord r) {
+            return send(r, null);
+        }
+
+        CompletableFuture<RecordMetadata> send(ProducedRecord r, MemoryBroker.@Nullable Transaction txn) {
             int size = serializedSize(r);
             if (size > maxRequestSize) {
                 return CompletableFuture.failedFuture(new IllegalArgumentException("The message is " + size
@@ -141,7 +156,12 @@ public final class MemoryTransport implements Transport {
                 partition = Math.floorMod(roundRobin.getAndIncrement(), partitions);
             }
             long ts = r.timestamp() != null ? r.timestamp() : System.currentTimeMillis();
-            long offset = broker.append(r.topic(), partition, ts, r.key(), r.value(), r.headers());
+            long offset;
+            try {
+                offset = broker.append(r.topic(), partition, ts, r.key(), r.value(), r.headers(), txn);
+            } catch (TransactionFencedException e) {
+                return CompletableFuture.failedFuture(e);
+            }
             return CompletableFuture.completedFuture(new RecordMetadata(r.topic(), partition, offset, ts));
         }
 
@@ -151,6 +171,47 @@ public final class MemoryTransport implements Transport {
 
         @Override
         public void close() {
+        }
+    }
+
+    /**
+     * The transactional producer: its records are appended at once inside its open transaction, which the broker
+     * publishes or discards with its offsets. The core never sends while it commits or aborts, so the current
+     * transaction is only published through a volatile field.
+     */
+    private final class TxProducer implements TransactionalProducer {
+        private volatile MemoryBroker.Transaction txn;
+
+        TxProducer(MemoryBroker.Transaction first) {
+            this.txn = first;
+        }
+
+        @Override
+        public CompletableFuture<RecordMetadata> send(ProducedRecord record) {
+            return producer.send(record, txn);
+        }
+
+        @Override
+        public void commitTransaction(Map<TopicPartition, Long> offsets, GroupMetadata group) {
+            txn = broker.commitTransaction(txn, offsets, group);
+        }
+
+        @Override
+        public void abortTransaction() {
+            txn = broker.abortTransaction(txn);
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+            try {
+                abortTransaction(); // what Kafka's coordinator does to a closed producer's open transaction
+            } catch (TransactionFencedException e) {
+                // a newer producer took over and already aborted it
+            }
         }
     }
 
@@ -170,16 +231,30 @@ public final class MemoryTransport implements Transport {
         return MemoryBroker.named(brokerName).endOffset(tp);
     }
 
-    /** Every record of a topic on the named broker, partition by partition. */
+    /**
+     * Every record of a topic on the named broker, partition by partition, as a read_uncommitted reader sees them
+     * (records of open transactions included, aborted ones not).
+     */
     public static List<ConsumedRecord> records(String brokerName, String topic) {
+        return read(brokerName, topic, false);
+    }
+
+    /** The records of a topic that a read_committed reader sees: those of open transactions are not there yet. */
+    public static List<ConsumedRecord> committedRecords(String brokerName, String topic) {
+        return read(brokerName, topic, true);
+    }
+
+    private static List<ConsumedRecord> read(String brokerName, String topic, boolean committed) {
         MemoryBroker.Log[] logs = MemoryBroker.named(brokerName).topic(topic);
         List<ConsumedRecord> out = new ArrayList<>();
         if (logs != null) {
             for (MemoryBroker.Log log : logs) {
-                int size = log.size;
+                int size = committed ? log.stable : log.size;
                 ConsumedRecord[] arr = log.records;
                 for (int i = 0; i < size; i++) {
-                    out.add(arr[i]);
+                    if (arr[i] != null) {
+                        out.add(arr[i]);
+                    }
                 }
             }
         }

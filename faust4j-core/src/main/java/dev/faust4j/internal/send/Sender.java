@@ -24,7 +24,8 @@ import java.util.function.Supplier;
  * retriable error (the broker is unreachable, {@link TransportProducer#isRetriable}) is sent again by the
  * {@link Resender} until it succeeds or {@code sendRetryTimeout} passes, while the worker stops fetching; any other
  * failure goes to the events' own error policy ({@link EventImpl#sendFailed}). A send tied to nothing (from
- * {@code main}, a task or a timer) fails its own future and nothing else.
+ * {@code main}, a task or a timer) fails its own future and nothing else; under exactly-once its future completes
+ * when its transaction commits ({@link Transactions}).
  *
  * <p>Thread-safety: thread-safe.
  */
@@ -83,7 +84,9 @@ public final class Sender {
             return CompletableFuture
                     .failedFuture(new IllegalStateException("the app is stopped: cannot send to " + record.topic()));
         }
-        return producer.get().send(record);
+        TransportProducer p = producer.get();
+        // under exactly-once its future completes when its transaction commits
+        return p instanceof Transactions tx ? tx.sendUntied(record) : p.send(record);
     }
 
     /** The common case, one cause: no list is made. */

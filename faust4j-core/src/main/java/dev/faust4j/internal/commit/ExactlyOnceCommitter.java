@@ -1,0 +1,255 @@
+package dev.faust4j.internal.commit;
+
+import dev.faust4j.internal.ack.Assignment;
+import dev.faust4j.internal.ack.PartitionTracker;
+import dev.faust4j.internal.send.Transactions;
+import dev.faust4j.spi.TopicPartition;
+import dev.faust4j.spi.TransactionFencedException;
+import dev.faust4j.spi.TransportConsumer;
+import dev.faust4j.time.Ticker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+/**
+ * The exactly-once commit protocol (KIP-447): the worker's sends and its input offsets in one transaction.
+ *
+ * <p>Design. A transaction may only commit offsets at a cut: every record below it processed, no record above it
+ * touched, on every owned partition at once (agents run on their own threads, ahead of the poll thread). So a
+ * periodic commit is a short barrier: when due, fetching pauses for every partition ({@code hold}), the agents
+ * finish what was already fetched (polls are short meanwhile), and once every fetched record is acked the producer is
+ * flushed and the transaction commits with the consumer's positions and group metadata; fetching resumes. A release
+ * (revoke, stop) drops the leaving partitions' buffered records, gives the records in readers' hands the grace
+ * period and commits at each partition's {@link PartitionTracker#cut}, the others drained. When there is no cut (a
+ * commit failed, partitions were lost, agents reading the same records are uneven) the transaction is aborted and
+ * every remaining partition rewinds to its committed offset: the records are processed again and nothing aborted is
+ * ever read. A fenced worker (replaced by a newer one) and one whose agents do not let go of their records within
+ * the grace period stop: going on would write outputs nobody can take back.
+ *
+ * <p>Thread-safety: poll thread only, except {@link #request()}.
+ */
+public final class ExactlyOnceCommitter implements CommitProtocol {
+    private static final Logger log = LoggerFactory.getLogger(ExactlyOnceCommitter.class);
+    private static final Duration DRAIN_POLL = Duration.ofMillis(1);
+
+    private final String appId;
+    private final TransportConsumer consumer;
+    private final Assignment assignment;
+    private final Ticker ticker;
+    private final long intervalNanos;
+    private final long every;
+    private final Transactions transactions;
+    private final Consumer<Boolean> hold;
+    private final Runnable dropStale;
+    private final Duration grace;
+    private volatile boolean requested;
+    private boolean fenced;
+    private boolean draining;
+    private long drainStartNanos;
+    private long lastCommitNanos;
+    private long acksAtLastCommit;
+
+    /**
+     * @param hold      pauses ({@code true}) or resumes fetching of every partition
+     * @param dropStale drops the buffered events of revoked partitions from every subscription
+     * @param grace     how long a release or a barrier waits for the agents
+     */
+    public ExactlyOnceCommitter(String appId, TransportConsumer consumer, Assignment assignment, Ticker ticker,
+                                Duration interval, int every, Transactions transactions, Consumer<Boolean> hold,
+                                Runnable dropStale, Duration grace) {
+        this.appId = appId;
+        this.consumer = consumer;
+        this.assignment = assignment;
+        this.ticker = ticker;
+        this.intervalNanos = interval.toNanos();
+        this.every = every;
+        this.transactions = transactions;
+        this.hold = hold;
+        this.dropStale = dropStale;
+        this.grace = grace;
+        this.lastCommitNanos = ticker.nanoTime();
+    }
+
+    @Override
+    public void request() {
+        requested = true;
+    }
+
+    @Override
+    public Duration pollTimeout(Duration normal) {
+        return draining ? DRAIN_POLL : normal;
+    }
+
+    @Override
+    public void maybeCommit() {
+        if (!draining) {
+            long now = ticker.nanoTime();
+            long acks = assignment.ackCount();
+            if (!requested && now - lastCommitNanos < intervalNanos && acks - acksAtLastCommit < every) {
+                return;
+            }
+            requested = false;
+            lastCommitNanos = now;
+            acksAtLastCommit = acks;
+            if (!transactions.dirty() && !advanced()) {
+                return; // nothing to commit
+            }
+            draining = true;
+            drainStartNanos = System.nanoTime();
+            hold.accept(true);
+        }
+        if (!drained(assignment.all())) {
+            if (System.nanoTime() - drainStartNanos < grace.toNanos()) {
+                return;
+            }
+            log.warn("app {}: the agents did not finish the records already fetched within {} ms; aborting the "
+                    + "transaction and processing them again", appId, grace.toMillis());
+            abortAndRewind(List.copyOf(assignment.all()), List.of());
+            return;
+        }
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        for (PartitionTracker t : assignment.all()) {
+            offsets.put(t.partition(), consumer.position(t.partition()));
+        }
+        commitOrRewind(offsets, List.of());
+    }
+
+    @Override
+    public void release(List<PartitionTracker> released, boolean commit) {
+        if (fenced) { // the worker is stopping: a newer instance owns this work, nothing may be committed or aborted
+            for (PartitionTracker t : released) {
+                t.revoke();
+            }
+            dropStale.run();
+            return;
+        }
+        hold.accept(true);
+        draining = true;
+        for (PartitionTracker t : released) {
+            t.revoke();
+        }
+        dropStale.run();
+        List<PartitionTracker> all = List.copyOf(assignment.all());
+        List<PartitionTracker> staying = new ArrayList<>(all);
+        staying.removeAll(released);
+        boolean settled = awaitSettled(released, staying, commit ? grace : Duration.ZERO);
+        if (!commit || !settled) {
+            abortAndRewind(all, released);
+            return;
+        }
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        for (PartitionTracker t : all) {
+            long cut = t.cut(consumer.position(t.partition()));
+            if (cut < 0) {
+                log.warn("app {}: agents reading {} progressed unevenly; aborting the transaction", appId,
+                        t.partition());
+                abortAndRewind(all, released);
+                return;
+            }
+            offsets.put(t.partition(), cut);
+        }
+        commitOrRewind(offsets, released);
+    }
+
+    /** Released partitions idle and the staying ones drained, within {@code wait}. */
+    private boolean awaitSettled(List<PartitionTracker> released, List<PartitionTracker> staying, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (!(Quiesce.idle(released) && drained(staying))) {
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            LockSupport.parkNanos(1_000_000L);
+        }
+        return true;
+    }
+
+    private void commitOrRewind(Map<TopicPartition, Long> offsets, List<PartitionTracker> released) {
+        offsets.entrySet().removeIf(e -> {
+            PartitionTracker t = assignment.get(e.getKey());
+            return t == null || e.getValue() <= t.committed();
+        });
+        if (offsets.isEmpty() && !transactions.dirty()) {
+            draining = false;
+            hold.accept(false);
+            return;
+        }
+        try {
+            transactions.commit(offsets, consumer.groupMetadata());
+        } catch (TransactionFencedException e) {
+            fenced = true;
+            throw e; // the Conductor stops the worker: a newer instance owns its work now
+        } catch (RuntimeException e) {
+            log.warn("app {}: the transaction failed to commit ({}); aborting it and processing the records again",
+                    appId, e.toString());
+            abortAndRewind(List.copyOf(assignment.all()), released);
+            return;
+        }
+        offsets.forEach((tp, c) -> assignment.get(tp).committed(c));
+        if (log.isDebugEnabled()) {
+            log.debug("committed transaction with offsets {}", offsets);
+        }
+        draining = false;
+        hold.accept(false);
+    }
+
+    /**
+     * Aborts the open transaction and rewinds every owned partition to its committed offset: readers drop what they
+     * buffered, the records in their hands get the grace period (past it the worker must stop: they could still send
+     * into the next transaction), and each partition that stays is tracked afresh from its committed offset.
+     */
+    private void abortAndRewind(List<PartitionTracker> all, List<PartitionTracker> leaving) {
+        for (PartitionTracker t : all) {
+            t.revoke();
+        }
+        dropStale.run();
+        if (!Quiesce.awaitIdle(all, grace)) {
+            throw new IllegalStateException("app " + appId + ": agents still hold records " + grace.toMillis()
+                    + " ms after the transaction was aborted; stopping, so that none of their outputs is written twice");
+        }
+        try {
+            transactions.abort();
+        } catch (TransactionFencedException e) {
+            fenced = true;
+            throw e;
+        }
+        for (PartitionTracker t : all) {
+            if (leaving.contains(t)) {
+                continue; // the caller forgets it; the next owner starts from its committed offset
+            }
+            long committed = t.committed();
+            if (committed >= 0) {
+                consumer.seek(t.partition(), committed);
+            }
+            assignment.assign(t.partition(), committed >= 0 ? committed : consumer.position(t.partition()));
+        }
+        draining = false;
+        hold.accept(false);
+    }
+
+    /** True when every fetched record of these partitions is fully processed. */
+    private static boolean drained(Iterable<PartitionTracker> which) {
+        for (PartitionTracker t : which) {
+            if (t.oldestInFlight() >= 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** True when some partition's position moved past its committed offset. */
+    private boolean advanced() {
+        for (PartitionTracker t : assignment.all()) {
+            if (consumer.position(t.partition()) > t.committed()) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
