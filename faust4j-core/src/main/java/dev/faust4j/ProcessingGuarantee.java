@@ -32,7 +32,9 @@ public enum ProcessingGuarantee {
      * which is how faust4j's own consumers then read). A worker's sends and commits are one Kafka transaction per
      * commit interval (100 ms unless set); a failure aborts it and the worker processes the same records again, so
      * nothing aborted is ever seen. Sends made outside any record (from {@code main}, a timer or a task) join the
-     * transaction open at that moment: they become visible at its commit and are lost if it aborts, unless retried.
+     * transaction open at that moment: their future completes when it commits, and fails if it is aborted (send
+     * again then). A worker replaced by a newer instance with the same {@code workerId} is fenced and stops.
+     * {@code take(max)} needs a {@code within} (a partial batch would hold back every commit).
      */
     EXACTLY_ONCE;
 

@@ -3,9 +3,11 @@ package dev.faust4j;
 import dev.faust4j.codec.Codecs;
 import dev.faust4j.spi.ConsumedRecord;
 import dev.faust4j.spi.TopicPartition;
+import dev.faust4j.testing.LogCapture;
 import dev.faust4j.testing.TransportFixture;
 import dev.faust4j.testing.Transports;
 import dev.faust4j.time.ManualTicker;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -19,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -100,6 +103,55 @@ class ExactlyOnceTest {
                     .containsExactlyInAnyOrder("v0!", "v1!", "v2!", "v3!", "v4!", "from-main");
             await().atMost(WAIT).until(untied::isDone);
             assertThat(untied).isCompleted();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.faust4j.testing.Transports#all")
+    void anOutputThatCanNeverBeSentStopsTheWorkerInsteadOfLooping(TransportFixture transport) throws Exception {
+        String id = Transports.uniqueId("eos-poison");
+        try (LogCapture logs = new LogCapture(); App app = builder(transport, id).build()) {
+            Topic<String, String> in = stringTopic(app, id + "-in", 1);
+            Topic<String, String> out = stringTopic(app, id + "-out", 1);
+            app.agent(in, stream -> {
+                for (String v : stream) {
+                    // larger than max.request.size (1 MiB): no transaction holding it can commit
+                    String value = v.equals("big") ? "x".repeat(2 * 1024 * 1024) : v + "!";
+                    out.send(v, value);
+                }
+            }).name("forward");
+            app.start();
+            input(transport, id, id + "-in", 1, 0, "a");
+            input(transport, id, id + "-in", 1, 0, "big");
+            CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return app.awaitTermination();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return -1;
+                }
+            });
+            assertThat(exit.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isNotZero();
+            if (LogCapture.supported()) {
+                assertThat(logs.text()).contains("transactions in a row were aborted");
+            }
+            // nothing of the aborted transactions is readable, and the input was not committed past "big"
+            assertThat(values(transport.committedRecords(transport.brokerUrl(id), id + "-out"))).doesNotContain(
+                    "big!").allMatch(v -> v.equals("a!"));
+            assertThat(committed(transport, id, id + "-in", 0)).isIn(null, 0L, 1L);
+        }
+    }
+
+    @Test
+    void takeWithoutWithinIsRefusedBecauseAPartialBatchWouldHoldBackEveryCommit() {
+        String id = Transports.uniqueId("eos-take");
+        try (App app = App.builder(id).broker("memory://" + id).processingGuarantee(ProcessingGuarantee.EXACTLY_ONCE)
+                .build()) {
+            EventStream<String, String> stream = app.stream(stringTopic(app, id + "-in", 1));
+            assertThatThrownBy(() -> stream.take(4)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("exactly_once")
+                    .hasMessageContaining("take(4, Duration.ofSeconds(1))");
+            assertThat(stream.take(4, Duration.ofSeconds(1))).isNotNull();
         }
     }
 

@@ -92,7 +92,7 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
                 : null;
         Transactions tx = transactions;
         this.sender = new Sender(tx != null ? () -> tx : () -> transport.get().producer(), lifecycle::stopped,
-                resender);
+                resender, tx != null);
         this.deadLetters = new DeadLetters(sender, topic -> transport.get().declareTopics(List.of(defaultSpec(topic))));
         this.handling = new ErrorHandling(deadLetters, this);
         this.conductor = new Conductor(new Conductor.Config(id, settings.ticker(), settings.commitInterval(),

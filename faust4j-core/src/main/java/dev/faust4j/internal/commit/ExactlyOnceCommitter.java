@@ -31,13 +31,17 @@ import java.util.function.Consumer;
  * commit failed, partitions were lost, agents reading the same records are uneven) the transaction is aborted and
  * every remaining partition rewinds to its committed offset: the records are processed again and nothing aborted is
  * ever read. A fenced worker (replaced by a newer one) and one whose agents do not let go of their records within
- * the grace period stop: going on would write outputs nobody can take back.
+ * the grace period stop: going on would write outputs nobody can take back. So does a worker whose transactions
+ * fail {@value #MAX_ABORTS_IN_A_ROW} times in a row (a send that can never succeed fails every transaction it is
+ * in): it stops with the cause rather than loop.
  *
  * <p>Thread-safety: poll thread only, except {@link #request()}.
  */
 public final class ExactlyOnceCommitter implements CommitProtocol {
     private static final Logger log = LoggerFactory.getLogger(ExactlyOnceCommitter.class);
     private static final Duration DRAIN_POLL = Duration.ofMillis(1);
+    /** Aborts in a row, without a commit between them, after which the worker stops instead of looping. */
+    static final int MAX_ABORTS_IN_A_ROW = 5;
 
     private final String appId;
     private final TransportConsumer consumer;
@@ -51,6 +55,8 @@ public final class ExactlyOnceCommitter implements CommitProtocol {
     private final Duration grace;
     private volatile boolean requested;
     private boolean fenced;
+    private int abortsInARow;
+    private String lastAbortCause = "";
     private boolean draining;
     private long drainStartNanos;
     private long lastCommitNanos;
@@ -111,6 +117,7 @@ public final class ExactlyOnceCommitter implements CommitProtocol {
             }
             log.warn("app {}: the agents did not finish the records already fetched within {} ms; aborting the "
                     + "transaction and processing them again", appId, grace.toMillis());
+            lastAbortCause = "the agents did not finish the records already fetched within the grace period";
             abortAndRewind(List.copyOf(assignment.all()), List.of());
             return;
         }
@@ -188,10 +195,13 @@ public final class ExactlyOnceCommitter implements CommitProtocol {
         } catch (RuntimeException e) {
             log.warn("app {}: the transaction failed to commit ({}); aborting it and processing the records again",
                     appId, e.toString());
+            lastAbortCause = e.toString();
             abortAndRewind(List.copyOf(assignment.all()), released);
             return;
         }
         offsets.forEach((tp, c) -> assignment.get(tp).committed(c));
+        abortsInARow = 0;
+        lastAbortCause = "";
         if (log.isDebugEnabled()) {
             log.debug("committed transaction with offsets {}", offsets);
         }
@@ -205,6 +215,12 @@ public final class ExactlyOnceCommitter implements CommitProtocol {
      * into the next transaction), and each partition that stays is tracked afresh from its committed offset.
      */
     private void abortAndRewind(List<PartitionTracker> all, List<PartitionTracker> leaving) {
+        if (++abortsInARow >= MAX_ABORTS_IN_A_ROW && !lastAbortCause.isEmpty()) {
+            throw new IllegalStateException("app " + appId + ": " + abortsInARow + " transactions in a row were "
+                    + "aborted, the last because " + lastAbortCause + "; stopping instead of processing the same "
+                    + "records again (a send that can never succeed, such as a record larger than max.request.size, "
+                    + "fails every transaction it is in)");
+        }
         for (PartitionTracker t : all) {
             t.revoke();
         }

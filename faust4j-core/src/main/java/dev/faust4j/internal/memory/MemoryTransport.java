@@ -181,6 +181,7 @@ public final class MemoryTransport implements Transport {
      */
     private final class TxProducer implements TransactionalProducer {
         private volatile MemoryBroker.Transaction txn;
+        private volatile @Nullable Throwable failedSend;
 
         TxProducer(MemoryBroker.Transaction first) {
             this.txn = first;
@@ -188,17 +189,26 @@ public final class MemoryTransport implements Transport {
 
         @Override
         public CompletableFuture<RecordMetadata> send(ProducedRecord record) {
-            return producer.send(record, txn);
+            CompletableFuture<RecordMetadata> f = producer.send(record, txn);
+            if (f.isCompletedExceptionally() && failedSend == null) {
+                failedSend = f.exceptionNow(); // as Kafka's producer: a failed send fails the whole transaction
+            }
+            return f;
         }
 
         @Override
         public void commitTransaction(Map<TopicPartition, Long> offsets, GroupMetadata group) {
+            Throwable failed = failedSend;
+            if (failed != null) {
+                throw new IllegalStateException("cannot commit: a send in this transaction failed: " + failed, failed);
+            }
             txn = broker.commitTransaction(txn, offsets, group);
         }
 
         @Override
         public void abortTransaction() {
             txn = broker.abortTransaction(txn);
+            failedSend = null;
         }
 
         @Override

@@ -35,16 +35,25 @@ public final class Sender {
     private final Supplier<TransportProducer> producer;
     private final BooleanSupplier stopped;
     private final Resender resender;
+    private final boolean transactional;
 
     /**
      * @param producer the transport's producer (looked up on first use)
      * @param stopped  true once the app is stopped: sends then fail at once
      * @param resender retries tied sends that failed with a retriable error
+     * @param transactional true under exactly-once: {@code producer} supplies the worker's {@link Transactions}
      */
-    public Sender(Supplier<TransportProducer> producer, BooleanSupplier stopped, Resender resender) {
+    public Sender(Supplier<TransportProducer> producer, BooleanSupplier stopped, Resender resender,
+                  boolean transactional) {
+        this.transactional = transactional;
         this.producer = producer;
         this.stopped = stopped;
         this.resender = resender;
+    }
+
+    /** True under exactly-once: sends join the worker's open transaction. */
+    public boolean transactional() {
+        return transactional;
     }
 
     /** Sends a record, tied to the events in hand on this thread if it is a reader's thread. */

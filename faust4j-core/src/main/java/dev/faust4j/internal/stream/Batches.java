@@ -22,6 +22,9 @@ import java.util.function.Function;
  * reader acks). When the stream ends mid-batch (the app stops), the partial batch is dropped unprocessed, to be
  * fetched again.
  *
+ * <p>Under exactly-once a commit waits until the agents finished every record fetched, a partial batch included:
+ * a batch is yielded at the latest when {@code within} passes, so {@code take(max)} without one is refused.
+ *
  * <p>Thread-safety: an iterator is confined to the thread iterating its stream.
  */
 final class Batches<K, V, T> implements Iterator<List<T>> {
@@ -45,6 +48,11 @@ final class Batches<K, V, T> implements Iterator<List<T>> {
     /** Batches of processed values; {@code within} null means full batches only. */
     static <K, V> Iterable<List<V>> values(BaseStream<K, V> stream, String op, int max, Duration within) {
         long withinNanos = check(op, max, within);
+        if (within == null && stream.ctx.sender().transactional()) {
+            throw Misuse.argument(op + "(max) without a within cannot be used under exactly_once: a partial batch"
+                    + " would hold back every commit; give it one, for example " + op + "(" + max
+                    + ", Duration.ofSeconds(1))");
+        }
         return () -> new Batches<K, V, V>(stream, max, withinNanos, e -> BaseStream.cast(e.yielded()));
     }
 
