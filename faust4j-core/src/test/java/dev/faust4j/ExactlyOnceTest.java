@@ -32,6 +32,8 @@ import static org.awaitility.Awaitility.await;
 class ExactlyOnceTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
 
+    record Order(String id, String account, int amount) {}
+
     private static App.Builder builder(TransportFixture transport, String id) {
         return App.builder(id)
                 .broker(transport.brokerUrl(id))
@@ -139,6 +141,43 @@ class ExactlyOnceTest {
             assertThat(values(transport.committedRecords(transport.brokerUrl(id), id + "-out"))).doesNotContain(
                     "big!").allMatch(v -> v.equals("a!"));
             assertThat(committed(transport, id, id + "-in", 0)).isIn(null, 0L, 1L);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.faust4j.testing.Transports#all")
+    void groupByThenCountWritesEveryRecordOnceThroughTheRepartitionTopic(TransportFixture transport) {
+        String id = Transports.uniqueId("eos-groupby");
+        String ordersName = id + "-orders";
+        String repartition = "by-account-" + ordersName + "-Order.account-repartition";
+        try (App app = builder(transport, id).topicPartitions(3).build()) {
+            Topic<String, Order> orders = app.topic(TopicOptions.builder(Codecs.string(), Codecs.json(Order.class))
+                    .names(ordersName).partitions(4).build());
+            Topic<String, String> counts = stringTopic(app, id + "-counts", 3);
+            app.agent(orders, stream -> {
+                java.util.Map<String, Integer> byAccount = new java.util.HashMap<>();
+                for (Order o : stream.groupBy("account")) {
+                    int n = byAccount.merge(o.account(), 1, Integer::sum);
+                    counts.send(o.account(), o.account() + "=" + n);
+                }
+            }).name("by-account");
+            app.start();
+            List<CompletableFuture<RecordMetadata>> sent = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                // sent from main: each future completes when the app's transaction holding it commits
+                sent.add(orders.send("k" + i, new Order("o" + i, "acct" + (i % 5), i)));
+            }
+            CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
+            List<String> expected = new ArrayList<>();
+            for (int a = 0; a < 5; a++) {
+                for (int n = 1; n <= 4; n++) {
+                    expected.add("acct" + a + "=" + n);
+                }
+            }
+            await().atMost(WAIT).untilAsserted(() -> assertThat(
+                    values(transport.committedRecords(transport.brokerUrl(id), id + "-counts")))
+                    .containsExactlyInAnyOrderElementsOf(expected));
+            assertThat(transport.committedRecords(transport.brokerUrl(id), repartition)).hasSize(20);
         }
     }
 

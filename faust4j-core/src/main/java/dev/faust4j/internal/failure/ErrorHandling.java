@@ -74,7 +74,8 @@ public final class ErrorHandling {
         switch (policy.terminal()) {
             case ErrorPolicy.Skip s -> {
                 log.error(
-                        "Sending to {} because of {} failed after {} attempt(s): {}; skipped (the input is committed without it)",
+                        "Sending to {} because of {} failed after {} attempt(s): {}; skipped (the input is committed without it,"
+                                + " unless exactly-once: then the transaction is aborted)",
                         sent.topic(), where, attempts, error.toString());
                 event.sendSucceeded();
             }

@@ -57,6 +57,10 @@ final class MemoryBroker {
 
         /** Recomputes {@link #stable}; broker lock held. */
         void restabilize() {
+            if (open.isEmpty()) {
+                stable = size; // the usual case: no transaction (no iterator on the append path)
+                return;
+            }
             int s = size;
             for (int first : open.values()) {
                 s = Math.min(s, first);
