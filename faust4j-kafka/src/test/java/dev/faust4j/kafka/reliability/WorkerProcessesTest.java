@@ -110,7 +110,8 @@ class WorkerProcessesTest {
     }
 
     /** Prints the battery's figures for the run (shared/reference/reliability.md §3). */
-    private void figures(String test, int produced, List<Out> out, long duplicatesAllowed, String more) {
+    private void figures(String test, int produced, List<Out> out, long duplicatesAllowed, long commitViolations,
+                         String exitCodes, String more) {
         Set<String> seen = out.stream().map(Out::value).collect(Collectors.toSet());
         long lost = produced - seen.size();
         int duplicated = duplicates(out).values().stream().mapToInt(n -> n - 1).sum();
@@ -119,6 +120,9 @@ class WorkerProcessesTest {
         System.out.printf("[reliability] %s: produced=%d outputs=%d lost=%d duplicated=%d duplicatesAllowed=%d"
                 + " perWorker=%s %s%n", test, produced, out.size(), lost, duplicated, duplicatesAllowed, perWorker,
                 more);
+        long extra = out.stream().filter(r -> !r.value().equals(r.key())).count();
+        BatteryTable.add(new BatteryTable.Row(test, produced, lost, duplicated, duplicatesAllowed, extra,
+                commitViolations, exitCodes));
     }
 
     private void awaitLagZero() {
@@ -145,7 +149,7 @@ class WorkerProcessesTest {
         awaitLagZero();
         out = Reliability.readAll(output);
 
-        figures("two-then-three", all.size(), out, 0, "");
+        figures("c: two then three workers", all.size(), out, 0, 0, "-", "");
         assertThat(extra(out, all.keySet())).as("outputs that were never inputs").isEmpty();
         assertThat(duplicates(out)).as("duplicates after member joins").isEmpty();
         assertThat(out).hasSize(20_000);
@@ -199,8 +203,8 @@ class WorkerProcessesTest {
         Map<String, Integer> dups = duplicates(out);
         long allowed = ids.values().stream().filter(p -> p.offset() >= committedAtKill.getOrDefault(
                 new TopicPartition(input, p.partition()), 0L)).count();
-        figures("sigkill", ids.size(), out, allowed, "committed at kill " + committedAtKill + ", outputs at kill "
-                + outAtKill.size() + ", commit violations " + commitViolations.size());
+        figures("a: kill -9 under at-least-once", ids.size(), out, allowed, commitViolations.size(), "w1: SIGKILL",
+                "committed at kill " + committedAtKill + ", outputs at kill " + outAtKill.size());
         assertThat(extra(out, ids.keySet())).as("outputs that were never inputs").isEmpty();
         List<String> dupsOutsideWindow = dups.keySet().stream().filter(id -> {
             Position p = ids.get(id);
@@ -226,7 +230,7 @@ class WorkerProcessesTest {
         awaitLagZero();
         out = Reliability.readAll(output);
 
-        figures("sigterm", ids.size(), out, 0, "exit code " + exit + ", outputs at SIGTERM " + outAtStop);
+        figures("g: SIGTERM mid-stream", ids.size(), out, 0, 0, "w2: " + exit, "outputs at SIGTERM " + outAtStop);
         assertThat(outAtStop).as("the SIGTERM came mid-stream").isLessThan(ids.size());
         // the worker stopped cleanly (its own exit code 0) within the grace period; the JVM's exit status is
         // checked by sigtermedWorkerProcessExitsWithStatusZero
