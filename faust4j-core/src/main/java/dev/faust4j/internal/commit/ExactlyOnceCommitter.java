@@ -58,7 +58,9 @@ public final class ExactlyOnceCommitter implements CommitProtocol {
     private int abortsInARow;
     private String lastAbortCause = "";
     private boolean draining;
-    private long drainStartNanos;
+    /** When the drain last made progress (a record finished), and the ack count then. */
+    private long drainProgressNanos;
+    private long drainProgressAcks;
     private long lastCommitNanos;
     private long acksAtLastCommit;
 
@@ -108,16 +110,23 @@ public final class ExactlyOnceCommitter implements CommitProtocol {
                 return; // nothing to commit
             }
             draining = true;
-            drainStartNanos = System.nanoTime();
+            drainProgressNanos = System.nanoTime();
+            drainProgressAcks = acks;
             hold.accept(true);
         }
         if (!drained(assignment.all())) {
-            if (System.nanoTime() - drainStartNanos < grace.toNanos()) {
+            long acks = assignment.ackCount();
+            if (acks != drainProgressAcks) { // a slow agent with a long buffer is waited for as long as it progresses
+                drainProgressAcks = acks;
+                drainProgressNanos = System.nanoTime();
                 return;
             }
-            log.warn("app {}: the agents did not finish the records already fetched within {} ms; aborting the "
-                    + "transaction and processing them again", appId, grace.toMillis());
-            lastAbortCause = "the agents did not finish the records already fetched within the grace period";
+            if (System.nanoTime() - drainProgressNanos < grace.toNanos()) {
+                return;
+            }
+            log.warn("app {}: no fetched record was finished for {} ms while the commit waited for the agents;"
+                    + " aborting the transaction and processing the records again", appId, grace.toMillis());
+            lastAbortCause = "no fetched record was finished for the grace period while the commit waited";
             abortAndRewind(List.copyOf(assignment.all()), List.of());
             return;
         }
