@@ -181,6 +181,41 @@ class ExactlyOnceTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.faust4j.testing.Transports#all")
+    void anAgentFailingAfterASendUnderTheFailPolicyCommitsNeitherTheSendNorItsInput(TransportFixture transport)
+            throws Exception {
+        String id = Transports.uniqueId("eos-fail");
+        try (App app = builder(transport, id).agentErrorPolicy(ErrorPolicy.fail()).build()) {
+            Topic<String, String> in = stringTopic(app, id + "-in", 1);
+            Topic<String, String> out = stringTopic(app, id + "-out", 1);
+            app.agent(in, stream -> {
+                for (String v : stream) {
+                    out.send(v, v + "!").join();
+                    if (v.equals("bad")) {
+                        throw new IllegalStateException("after its output was sent");
+                    }
+                }
+            }).name("forward");
+            app.start();
+            input(transport, id, id + "-in", 1, 0, "a");
+            input(transport, id, id + "-in", 1, 0, "bad");
+            CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return app.awaitTermination();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return -1;
+                }
+            });
+            assertThat(exit.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isNotZero();
+            // "bad" is processed again after a restart: its first output must not have been committed
+            assertThat(values(transport.committedRecords(transport.brokerUrl(id), id + "-out")))
+                    .doesNotContain("bad!");
+            assertThat(committed(transport, id, id + "-in", 0)).isIn(null, 0L, 1L);
+        }
+    }
+
     @Test
     void takeWithoutWithinIsRefusedBecauseAPartialBatchWouldHoldBackEveryCommit() {
         String id = Transports.uniqueId("eos-take");

@@ -4,8 +4,8 @@ import java.util.Map;
 
 /**
  * A producer whose sends and offset commits become visible together or not at all (Kafka's transactional
- * producer, KIP-98 and KIP-447). A transaction is always open: the producer begins one when it is created and after
- * every {@link #commitTransaction} and {@link #abortTransaction}, so {@link #send} can be called at any time.
+ * producer, KIP-98 and KIP-447). {@link #send} can be called at any time: the producer begins a transaction when
+ * needed (Kafka's producer on the first send after a commit or abort).
  *
  * <p>Records sent in an open transaction are invisible to consumers that read committed records until the commit,
  * and never visible if the transaction is aborted. Send futures complete when the broker has the record (as for a
@@ -18,7 +18,7 @@ public interface TransactionalProducer extends TransportProducer {
 
     /**
      * Commits the open transaction together with these consumer offsets (each the next offset to read) for the group
-     * described by {@code group}, then begins the next transaction. Flushes first.
+     * described by {@code group}. Flushes first.
      *
      * @throws TransactionFencedException when this producer or consumer has been replaced: the caller must stop
      * @throws RuntimeException           any other failure: the caller aborts ({@link #abortTransaction}) and
@@ -27,7 +27,7 @@ public interface TransactionalProducer extends TransportProducer {
     void commitTransaction(Map<TopicPartition, Long> offsets, GroupMetadata group);
 
     /**
-     * Aborts the open transaction (its records are discarded) and begins the next one.
+     * Aborts the open transaction (its records are discarded).
      *
      * @throws TransactionFencedException when this producer has been replaced
      */

@@ -20,8 +20,8 @@ public interface Transport extends AutoCloseable {
     TransportProducer producer();
 
     /**
-     * Creates the worker's transactional producer (used instead of {@link #producer()} under exactly-once) with its
-     * transaction already begun; closed with the transport. Creating one with the {@code transactionalId} of a live
+     * Creates the worker's transactional producer (used instead of {@link #producer()} under exactly-once), closed
+     * with the transport. Creating one with the {@code transactionalId} of a live
      * producer fences that one: its next transaction call fails with {@link TransactionFencedException}. Consumers of
      * a transport asked for this read committed records only.
      *

@@ -20,10 +20,12 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.ReentrantLock;
 
 /*
  * Design note. One KafkaProducer with a transactional.id, initialised (which fences an older producer with the same
- * id and aborts its open transaction) and with a transaction begun before anyone may send. Sends, retriability and
+ * id and aborts its open transaction). A transaction is begun by the first send after a commit or abort (a
+ * volatile check per send), so an idle worker holds no open transaction and closes at once. Sends, retriability and
  * flush are the plain adapter's. commitTransaction is KIP-447's consume-transform-produce step: the consumer's group
  * metadata rides with the offsets, so a member the group has replaced cannot commit. Fatal errors (fenced, not
  * authorised, a broker without transactions) become TransactionFencedException: the core stops the worker.
@@ -33,6 +35,9 @@ final class KafkaTransactionalProducer implements TransactionalProducer {
     private final Producer<byte[], byte[]> producer;
     private final KafkaProducerAdapter sends;
     private final String transactionalId;
+    private final ReentrantLock beginLock = new ReentrantLock();
+    /** A transaction was begun and not yet committed or aborted. */
+    private volatile boolean inTransaction;
 
     KafkaTransactionalProducer(Producer<byte[], byte[]> producer, String transactionalId, Duration closeTimeout) {
         this.producer = producer;
@@ -40,7 +45,6 @@ final class KafkaTransactionalProducer implements TransactionalProducer {
         this.transactionalId = transactionalId;
         try {
             producer.initTransactions();
-            producer.beginTransaction();
         } catch (RuntimeException e) {
             sends.close();
             throw fatalOr(e, "cannot start the transactional producer " + transactionalId);
@@ -49,6 +53,13 @@ final class KafkaTransactionalProducer implements TransactionalProducer {
 
     @Override
     public CompletableFuture<RecordMetadata> send(ProducedRecord record) {
+        if (!inTransaction) {
+            try {
+                begin();
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
         return sends.send(record);
     }
 
@@ -65,6 +76,12 @@ final class KafkaTransactionalProducer implements TransactionalProducer {
     @Override
     @SuppressWarnings("removal") // the group metadata crosses the SPI as a record; rebuilt here (KIP-447's fields)
     public void commitTransaction(Map<TopicPartition, Long> offsets, GroupMetadata group) {
+        if (!inTransaction) {
+            if (offsets.isEmpty()) {
+                return; // nothing sent, nothing to commit
+            }
+            begin();
+        }
         try {
             if (!offsets.isEmpty()) {
                 Map<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> kafka = new HashMap<>();
@@ -74,27 +91,37 @@ final class KafkaTransactionalProducer implements TransactionalProducer {
                         group.generationId(), group.memberId(), Optional.ofNullable(group.groupInstanceId())));
             }
             producer.commitTransaction();
+            inTransaction = false;
         } catch (RuntimeException e) {
             throw fatalOr(e, "the transaction of " + transactionalId + " failed to commit");
         }
-        begin();
     }
 
     @Override
     public void abortTransaction() {
+        if (!inTransaction) {
+            return;
+        }
         try {
             producer.abortTransaction();
+            inTransaction = false;
         } catch (RuntimeException e) {
             throw fatalOr(e, "the transaction of " + transactionalId + " failed to abort");
         }
-        begin();
     }
 
+    /** Begins a transaction, once, for the first send after a commit or abort (senders race for it). */
     private void begin() {
+        beginLock.lock();
         try {
-            producer.beginTransaction();
+            if (!inTransaction) {
+                producer.beginTransaction();
+                inTransaction = true;
+            }
         } catch (RuntimeException e) {
             throw fatalOr(e, "cannot begin a transaction of " + transactionalId);
+        } finally {
+            beginLock.unlock();
         }
     }
 

@@ -37,6 +37,8 @@ public final class Message {
     private final ConsumedRecord record;
     private final PartitionLease lease;
     private final int deliveries;
+    /** A send was made because of it (read after the volatile state, which every delivery changes afterwards). */
+    private boolean caused;
     @SuppressWarnings("unused") // accessed through STATE
     private volatile long state;
 
@@ -107,9 +109,17 @@ public final class Message {
         return (((long) STATE.getVolatile(this) >>> 21) & MASK) == 0;
     }
 
-    /** No delivery was acked yet: nothing was done because of this record (dropped deliveries did nothing). */
+    /** A delivery started a send because of this record. */
+    public void caused() {
+        caused = true;
+    }
+
+    /**
+     * No delivery was acked and none sent anything: nothing was done because of this record (a delivery dropped
+     * before any send did nothing).
+     */
     public boolean untouched() {
-        return ((long) STATE.getVolatile(this) >>> 42) == deliveries;
+        return ((long) STATE.getVolatile(this) >>> 42) == deliveries && !caused;
     }
 
     /** Some delivery is in a reader's hands, not yet finished: a revoke or stop waits for it. */

@@ -54,7 +54,7 @@ public final class ExactlyOnceCommitter implements CommitProtocol {
     private final Runnable dropStale;
     private final Duration grace;
     private volatile boolean requested;
-    private boolean fenced;
+    private boolean stopped;
     private int abortsInARow;
     private String lastAbortCause = "";
     private boolean draining;
@@ -139,7 +139,7 @@ public final class ExactlyOnceCommitter implements CommitProtocol {
 
     @Override
     public void release(List<PartitionTracker> released, boolean commit) {
-        if (fenced) { // the worker is stopping: a newer instance owns this work, nothing may be committed or aborted
+        if (stopped) { // the worker stops because of this protocol: nothing may be committed (or aborted) any more
             for (PartitionTracker t : released) {
                 t.revoke();
             }
@@ -199,7 +199,7 @@ public final class ExactlyOnceCommitter implements CommitProtocol {
         try {
             transactions.commit(offsets, consumer.groupMetadata());
         } catch (TransactionFencedException e) {
-            fenced = true;
+            stopped = true;
             throw e; // the Conductor stops the worker: a newer instance owns its work now
         } catch (RuntimeException e) {
             log.warn("app {}: the transaction failed to commit ({}); aborting it and processing the records again",
@@ -224,25 +224,28 @@ public final class ExactlyOnceCommitter implements CommitProtocol {
      * into the next transaction), and each partition that stays is tracked afresh from its committed offset.
      */
     private void abortAndRewind(List<PartitionTracker> all, List<PartitionTracker> leaving) {
-        if (++abortsInARow >= MAX_ABORTS_IN_A_ROW && !lastAbortCause.isEmpty()) {
-            throw new IllegalStateException("app " + appId + ": " + abortsInARow + " transactions in a row were "
-                    + "aborted, the last because " + lastAbortCause + "; stopping instead of processing the same "
-                    + "records again (a send that can never succeed, such as a record larger than max.request.size, "
-                    + "fails every transaction it is in)");
-        }
+        boolean giveUp = ++abortsInARow >= MAX_ABORTS_IN_A_ROW && !lastAbortCause.isEmpty();
         for (PartitionTracker t : all) {
             t.revoke();
         }
         dropStale.run();
         if (!Quiesce.awaitIdle(all, grace)) {
+            stopped = true;
             throw new IllegalStateException("app " + appId + ": agents still hold records " + grace.toMillis()
                     + " ms after the transaction was aborted; stopping, so that none of their outputs is written twice");
         }
         try {
             transactions.abort();
         } catch (TransactionFencedException e) {
-            fenced = true;
+            stopped = true;
             throw e;
+        }
+        if (giveUp) {
+            stopped = true; // what the trackers say was processed went with the aborted transaction: never commit it
+            throw new IllegalStateException("app " + appId + ": " + abortsInARow + " transactions in a row were "
+                    + "aborted, the last because " + lastAbortCause + "; stopping instead of processing the same "
+                    + "records again (a send that can never succeed, such as a record larger than max.request.size, "
+                    + "fails every transaction it is in)");
         }
         for (PartitionTracker t : all) {
             if (leaving.contains(t)) {

@@ -220,6 +220,9 @@ public final class EventImpl<K, V> implements Event<K, V> {
                 return false;
             }
             if (STATE.compareAndSet(this, s, s + 1)) {
+                if (message != null) {
+                    message.caused(); // an exactly-once cut never falls below a record with outputs
+                }
                 return true;
             }
         }
