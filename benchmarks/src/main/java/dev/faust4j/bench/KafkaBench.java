@@ -2,6 +2,7 @@ package dev.faust4j.bench;
 
 import dev.faust4j.App;
 import dev.faust4j.Event;
+import dev.faust4j.ProcessingGuarantee;
 import dev.faust4j.Topic;
 import dev.faust4j.TopicOptions;
 import dev.faust4j.codec.Codecs;
@@ -10,10 +11,13 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -41,6 +45,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -51,7 +56,9 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class KafkaBench {
     static final ObjectMapper MAPPER = JsonMapper.builder().build();
-    static final long COMMIT_INTERVAL_MS = 2800; // faust4j's default, used by every contender
+    static final long COMMIT_INTERVAL_MS = 2800; // faust4j's default, used by every at-least-once contender
+    /** The commit interval of every exactly-once contender: faust4j's and Kafka Streams' default under EOS. */
+    static final long EOS_COMMIT_INTERVAL_MS = 100;
 
     private KafkaBench() {
     }
@@ -95,13 +102,133 @@ final class KafkaBench {
         report(a, "pipe-raw", records, start, t, probe, Map.of());
     }
 
+    // ---- (f) hand-written transactional consume-transform-produce loop (KIP-447) ----
+
+    /**
+     * The loop a Kafka user writes for exactly-once without a framework: a {@code read_committed} consumer, one
+     * transactional producer, and every 100 ms {@code sendOffsetsToTransaction(offsets, groupMetadata)} then
+     * {@code commitTransaction}. A fenced producer ends the loop; any other Kafka error aborts the transaction and
+     * rewinds the consumer to the last committed offsets, so the aborted records are processed again.
+     */
+    static void pipeRawTx(Args a) throws Exception {
+        String bootstrap = a.required("bootstrap");
+        String group = a.required("group");
+        long records = a.number("records", 2_000_000);
+        Probe probe = new Probe();
+        LongAdder count = new LongAdder();
+        LongAdder aborts = new LongAdder();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Map<String, Object> cp = consumerProps(bootstrap, group);
+        cp.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Map<String, Object> pp = producerProps(bootstrap,
+                Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, group + "-tx", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                        true));
+        long start = System.nanoTime();
+        Thread loop = Thread.ofPlatform().name("raw-tx-loop").start(() -> {
+            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(cp);
+                 KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(pp)) {
+                String out = a.required("output");
+                Map<TopicPartition, OffsetAndMetadata> pending = new HashMap<>(); // consumed, not yet committed
+                producer.initTransactions();
+                consumer.subscribe(List.of(a.required("input")), new ConsumerRebalanceListener() {
+                    @Override
+                    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                        // hand over cleanly: what was processed for these partitions commits before they go
+                        if (!pending.isEmpty()) {
+                            producer.sendOffsetsToTransaction(pending, consumer.groupMetadata());
+                            producer.commitTransaction();
+                            pending.clear();
+                            producer.beginTransaction();
+                        }
+                    }
+
+                    @Override
+                    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                    }
+                });
+                producer.beginTransaction();
+                long lastCommit = System.nanoTime();
+                while (!stop.get()) {
+                    try {
+                        ConsumerRecords<byte[], byte[]> polled = consumer.poll(Duration.ofMillis(100));
+                        for (ConsumerRecord<byte[], byte[]> r : polled) {
+                            Tx tx = MAPPER.readValue(r.value(), Tx.class).processed();
+                            var unused = producer
+                                    .send(new ProducerRecord<>(out, r.key(), MAPPER.writeValueAsBytes(tx)));
+                            pending.put(new TopicPartition(r.topic(), r.partition()),
+                                    new OffsetAndMetadata(r.offset() + 1));
+                            count.increment();
+                        }
+                        if (System.nanoTime() - lastCommit >= EOS_COMMIT_INTERVAL_MS * 1_000_000L) {
+                            if (!pending.isEmpty()) {
+                                producer.sendOffsetsToTransaction(pending, consumer.groupMetadata());
+                                producer.commitTransaction(); // flushes the sends, then commits sends + offsets
+                                pending.clear();
+                                producer.beginTransaction();
+                            }
+                            lastCommit = System.nanoTime();
+                        }
+                    } catch (ProducerFencedException e) {
+                        throw e; // another instance took over this transactional id: stop, do not abort
+                    } catch (KafkaException e) {
+                        aborts.increment();
+                        producer.abortTransaction();
+                        pending.clear();
+                        rewind(consumer);
+                        producer.beginTransaction();
+                    }
+                }
+                if (!pending.isEmpty()) {
+                    producer.sendOffsetsToTransaction(pending, consumer.groupMetadata());
+                    pending.clear();
+                }
+                producer.commitTransaction();
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        });
+        long[] t;
+        try {
+            t = Probe.watch(count, 0, records, 120_000);
+        } catch (IllegalStateException e) {
+            Throwable f = failure.get();
+            throw f == null ? e : new IllegalStateException("transactional loop failed: " + f, f);
+        }
+        long stopStart = System.nanoTime();
+        stop.set(true);
+        loop.join();
+        if (failure.get() != null) {
+            throw new IllegalStateException("transactional loop failed: " + failure.get(), failure.get());
+        }
+        report(a, "pipe-raw-tx", records, start, t, probe,
+                Map.of("stop_ms", (System.nanoTime() - stopStart) / 1e6, "aborts", aborts.sum()));
+    }
+
+    /** After an abort: back to the last committed offset of every assigned partition (the start where none). */
+    private static void rewind(KafkaConsumer<byte[], byte[]> consumer) {
+        var assigned = consumer.assignment();
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(assigned);
+        for (TopicPartition tp : assigned) {
+            OffsetAndMetadata o = committed.get(tp);
+            if (o == null) {
+                consumer.seekToBeginning(List.of(tp));
+            } else {
+                consumer.seek(tp, o.offset());
+            }
+        }
+    }
+
     // ---- (b), (c) faust4j agent ----
 
     static void pipeFaust(Args a) throws Exception {
         long records = a.number("records", 2_000_000);
         int concurrency = a.integer("concurrency", 1);
+        // guarantee=exactly_once: (e), the same agent; the commit interval is then faust4j's EOS default, 100 ms
+        ProcessingGuarantee guarantee = ProcessingGuarantee.parse(a.string("guarantee", "at_least_once"));
         Probe probe = new Probe();
-        App app = App.builder(a.required("group")).broker("kafka://" + a.required("bootstrap")).build();
+        App app = App.builder(a.required("group")).broker("kafka://" + a.required("bootstrap"))
+                .processingGuarantee(guarantee).build();
         Topic<String, Tx> in = app
                 .topic(TopicOptions.builder(Codecs.string(), Codecs.json(Tx.class)).names(a.required("input")).build());
         Topic<String, Tx> out = app.topic(
@@ -183,8 +310,11 @@ final class KafkaBench {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, a.required("group"));
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, a.required("bootstrap"));
-        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, COMMIT_INTERVAL_MS);
+        // guarantee=exactly_once_v2: (g), transactions per task, read_committed, commits every 100 ms (its EOS default)
+        boolean eos = a.string("guarantee", "at_least_once").equals(StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
+                eos ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, eos ? EOS_COMMIT_INTERVAL_MS : COMMIT_INTERVAL_MS);
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
         Path state = Files.createTempDirectory("bench-streams");
         p.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());

@@ -4,6 +4,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -11,6 +13,7 @@ import org.apache.kafka.common.TopicPartition;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -39,7 +42,10 @@ public final class Main {
               modes:
                 all          memory, pipeline, repartition, latency, memory-use (not jmh)
                 memory       memory transport: 1/2/4 agents, concurrency(8), JSON, vs the JVM ceilings
-                pipeline     Kafka consume-decode-change-produce-commit: raw loop, faust4j, faust4j c=4, Kafka Streams
+                pipeline     Kafka consume-decode-change-produce-commit, one interleaved run of (a)-(g):
+                               at-least-once: (a) raw loop, (b) faust4j, (c) faust4j c=4, (d) Kafka Streams;
+                               exactly-once: (e) faust4j, (f) raw transactional loop, (g) Kafka Streams exactly_once_v2
+                pipeline-eos the exactly-once contenders only: pipeline --contenders e,f,g
                 repartition  groupBy + per-key count: faust4j vs Kafka Streams selectKey/groupByKey().count()
                 latency      end-to-end latency at a fixed rate (linger 0): faust4j vs the raw loop
                 memory-use   peak heap and RSS: faust4j pipeline, and a 2,000,000-record backlog with a slow agent
@@ -53,6 +59,7 @@ public final class Main {
                 --jvm "OPTS"         JVM options of the contender JVMs (default: none)
                 --rate N             latency mode: records/s (default 10000)
                 --seconds N          latency mode: measured seconds (default 20); memory-use backlog seconds (default 30)
+                --contenders L,L     pipeline mode: run only these contenders, by letter (a to g)
                 --verbose            echo contender output
             """;
 
@@ -65,6 +72,8 @@ public final class Main {
     final int rate;
     final Integer secondsOption;
     final boolean verbose;
+    final String contendersOption;
+    boolean pipelineEosOnly;
     final Path logDir;
     final StringBuilder summary = new StringBuilder();
     private ChildProcess broker;
@@ -80,6 +89,7 @@ public final class Main {
         rate = Integer.parseInt(o.getOrDefault("rate", "10000"));
         secondsOption = o.containsKey("seconds") ? Integer.valueOf(o.get("seconds")) : null;
         verbose = o.containsKey("verbose");
+        contendersOption = o.get("contenders");
         logDir = Files.createTempDirectory("faust4j-bench-");
     }
 
@@ -124,6 +134,10 @@ public final class Main {
             switch (mode) {
                 case "memory" -> m.memory();
                 case "pipeline" -> m.pipeline();
+                case "pipeline-eos" -> {
+                    m.pipelineEosOnly = true;
+                    m.pipeline();
+                }
                 case "repartition" -> m.repartition();
                 case "latency" -> m.latency();
                 case "memory-use" -> m.memoryUse();
@@ -159,6 +173,7 @@ public final class Main {
             case "ceiling-queue" -> MemoryBench.ceilingQueue(a);
             case "ceiling-json" -> MemoryBench.ceilingJson(a);
             case "pipe-raw" -> KafkaBench.pipeRaw(a);
+            case "pipe-raw-tx" -> KafkaBench.pipeRawTx(a);
             case "pipe-faust" -> KafkaBench.pipeFaust(a);
             case "pipe-streams" -> KafkaBench.pipeStreams(a);
             case "rep-faust" -> KafkaBench.repFaust(a);
@@ -445,6 +460,33 @@ public final class Main {
         }
     }
 
+    /**
+     * Counts the records a {@code read_committed} consumer sees in {@code topic}, from the start to the last
+     * stable offset of every partition: committed records only, no aborted ones and no transaction markers.
+     */
+    long countCommitted(String topic) throws Exception {
+        Map<String, Object> p = KafkaBench.consumerProps(bootstrap(), "unused");
+        p.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
+            List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
+                    .map(pi -> new TopicPartition(topic, pi.partition())).toList();
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = consumer.endOffsets(parts); // the last stable offsets under read_committed
+            long count = 0;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+            while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("could not read " + topic + " to its end within 300 s");
+                }
+                count += consumer.poll(Duration.ofMillis(500)).count();
+            }
+            return count;
+        }
+    }
+
     List<String> workerJvm() {
         return jvm;
     }
@@ -458,6 +500,15 @@ public final class Main {
             Map<String, Object> args = with(c.args, "bootstrap", bootstrap(), "input", input(), "output", output,
                     "group", id, "records", records);
             Map<String, String> res = runChild(new Contender(c.label, c.kind, args, c.jvm), 900);
+            if (exactlyOnce(c)) {
+                long committed = countCommitted(output);
+                res.put("output_records", Long.toString(committed));
+                if (committed != records) {
+                    throw new IllegalStateException(c.label + " left " + committed + " committed records in " + output
+                            + ", expected exactly " + records);
+                }
+                return res;
+            }
             try (Admin admin = admin()) {
                 long written = endOffsets(admin, output);
                 res.put("output_records", Long.toString(written));
@@ -477,33 +528,83 @@ public final class Main {
 
     // ---- item 1 ----
 
-    void pipeline() throws Exception {
-        input();
-        out("\n## Kafka pipeline, at-least-once (" + records
-                + " records, 8 partitions, consume → decode JSON → change a field → produce → commit every 2.8 s)\n");
-        List<Contender> cs = List.of(
+    /** The pipeline contenders by letter; {@code --contenders} picks some ({@code pipeline-eos} is e,f,g). */
+    List<Contender> pipelineContenders() {
+        List<Contender> all = List.of(
                 new Contender("(a) raw KafkaConsumer + KafkaProducer loop, Jackson", "pipe-raw", Map.of(), workerJvm()),
                 new Contender("(b) faust4j agent", "pipe-faust", Map.of("concurrency", 1), workerJvm()),
                 new Contender("(c) faust4j agent, concurrency(4)", "pipe-faust", Map.of("concurrency", 4), workerJvm()),
-                new Contender("(d) Kafka Streams mapValues + to", "pipe-streams", Map.of(), workerJvm()));
+                new Contender("(d) Kafka Streams mapValues + to", "pipe-streams", Map.of(), workerJvm()),
+                new Contender("(e) faust4j agent, exactly_once", "pipe-faust",
+                        Map.of("concurrency", 1, "guarantee", "exactly_once"), workerJvm()),
+                new Contender("(f) raw transactional loop (read_committed, sendOffsetsToTransaction)", "pipe-raw-tx",
+                        Map.of("guarantee", "exactly_once"), workerJvm()),
+                new Contender("(g) Kafka Streams mapValues + to, exactly_once_v2", "pipe-streams",
+                        Map.of("guarantee", "exactly_once_v2"), workerJvm()));
+        String pick = contendersOption != null ? contendersOption : pipelineEosOnly ? "e,f,g" : null;
+        if (pick == null) {
+            return all;
+        }
+        List<Contender> cs = new ArrayList<>();
+        for (String letter : pick.split(",", -1)) {
+            String l = letter.trim();
+            cs.add(all.stream().filter(c -> c.label().startsWith("(" + l + ")")).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("--contenders: no pipeline contender '" + l
+                            + "' (a to g)")));
+        }
+        return cs;
+    }
+
+    /** Under exactly-once the output is checked record by record, read back {@code read_committed}. */
+    static boolean exactlyOnce(Contender c) {
+        return c.args().containsKey("guarantee") && c.args().get("guarantee").toString().startsWith("exactly_once");
+    }
+
+    void pipeline() throws Exception {
+        input();
+        out("\n## Kafka pipeline (" + records + " records, 8 partitions, consume → decode JSON → change a field →"
+                + " produce → commit; at-least-once commits every 2.8 s, exactly-once every 100 ms in a transaction)\n");
+        List<Contender> cs = pipelineContenders();
         Map<String, Row> rows = runAll(cs, this::runPipeline);
         table(rows,
                 new String[][] {{"records_per_s", "records/s", "0"},
                         {"first_record_ms", "first record ms (from start call)", "0"},
                         {"peak_heap_mb", "peak heap MB", "0"}, {"peak_rss_mb", "peak RSS MB", "0"}});
         out("");
-        Row a = rows.get(cs.get(0).label), b = rows.get(cs.get(1).label), c = rows.get(cs.get(2).label),
-                d = rows.get(cs.get(3).label);
-        ratioLine("b/a (faust4j / raw loop)", ratio(b, a, "records_per_s"), 0.9, true);
-        ratioLine("b/d (faust4j / Kafka Streams)", ratio(b, d, "records_per_s"), 1.3, true);
-        ratioLine("c/a (faust4j concurrency(4) / raw loop)", ratio(c, a, "records_per_s"), Double.NaN, true);
-        ratioLine("a/d (raw loop / Kafka Streams)", ratio(a, d, "records_per_s"), Double.NaN, true);
-        Stats startup = b.stat("first_record_ms");
-        out("- faust4j start-up, first record processed after (ms from App.start()): " + startup.format(0)
-                + (startup.max() <= 1000 ? " — target ≤ 1000 MET" : " — target ≤ 1000 MISSED"));
-        Stats rss = b.stat("peak_rss_mb");
-        out("- faust4j (b) worker peak RSS MB: " + rss.format(0)
-                + (rss.max() < 400 ? " — target < 400 MET" : " — target < 400 MISSED"));
+        Map<String, Row> by = new HashMap<>();
+        for (Contender c : cs) {
+            by.put(c.label().substring(1, 2), rows.get(c.label()));
+        }
+        pipelineRatio(by, "b", "a", "faust4j / raw loop", 0.9);
+        pipelineRatio(by, "b", "d", "faust4j / Kafka Streams", 1.3);
+        pipelineRatio(by, "c", "a", "faust4j concurrency(4) / raw loop", Double.NaN);
+        pipelineRatio(by, "a", "d", "raw loop / Kafka Streams", Double.NaN);
+        pipelineRatio(by, "e", "f", "faust4j exactly_once / raw transactional loop", Double.NaN);
+        pipelineRatio(by, "e", "g", "faust4j exactly_once / Kafka Streams exactly_once_v2", Double.NaN);
+        pipelineRatio(by, "f", "g", "raw transactional loop / Kafka Streams exactly_once_v2", Double.NaN);
+        pipelineRatio(by, "e", "b", "faust4j: exactly_once / at_least_once", Double.NaN);
+        pipelineRatio(by, "f", "a", "raw loop: transactional / at-least-once", Double.NaN);
+        pipelineRatio(by, "g", "d", "Kafka Streams: exactly_once_v2 / at_least_once", Double.NaN);
+        Row b = by.get("b");
+        if (b != null) {
+            Stats startup = b.stat("first_record_ms");
+            out("- faust4j start-up, first record processed after (ms from App.start()): " + startup.format(0)
+                    + (startup.max() <= 1000 ? " — target ≤ 1000 MET" : " — target ≤ 1000 MISSED"));
+            Stats rss = b.stat("peak_rss_mb");
+            out("- faust4j (b) worker peak RSS MB: " + rss.format(0)
+                    + (rss.max() < 400 ? " — target < 400 MET" : " — target < 400 MISSED"));
+        }
+        if (cs.stream().anyMatch(Main::exactlyOnce)) {
+            out("- exactly-once outputs read back read_committed after every run: each held exactly " + records
+                    + " records (a run that did not is listed as failed)");
+        }
+    }
+
+    void pipelineRatio(Map<String, Row> by, String num, String den, String what, double target) {
+        if (by.containsKey(num) && by.containsKey(den)) {
+            ratioLine(num + "/" + den + " (" + what + ")", ratio(by.get(num), by.get(den), "records_per_s"), target,
+                    true);
+        }
     }
 
     // ---- item 2 ----
