@@ -216,6 +216,34 @@ class ExactlyOnceTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.faust4j.testing.Transports#all")
+    void anAgentRetriedAfterASendWritesThatOutputOnce(TransportFixture transport) {
+        String id = Transports.uniqueId("eos-retry");
+        java.util.concurrent.atomic.AtomicInteger badSeen = new java.util.concurrent.atomic.AtomicInteger();
+        try (App app = builder(transport, id).agentErrorPolicy(ErrorPolicy.retry(3, Duration.ofMillis(10),
+                ErrorPolicy.fail())).build()) {
+            Topic<String, String> in = stringTopic(app, id + "-in", 1);
+            Topic<String, String> out = stringTopic(app, id + "-out", 1);
+            app.agent(in, stream -> {
+                for (String v : stream) {
+                    out.send(v, v + "!").join();
+                    if (v.equals("bad") && badSeen.incrementAndGet() == 1) {
+                        throw new IllegalStateException("once, after its output was sent");
+                    }
+                }
+            }).name("forward");
+            app.start();
+            input(transport, id, id + "-in", 1, 0, "a");
+            input(transport, id, id + "-in", 1, 0, "bad");
+            input(transport, id, id + "-in", 1, 0, "c");
+            await().atMost(WAIT).untilAsserted(() -> assertThat(committed(transport, id, id + "-in", 0)).isEqualTo(3L));
+            // the first attempt's output went with its aborted transaction: each output is read once
+            assertThat(values(transport.committedRecords(transport.brokerUrl(id), id + "-out")))
+                    .containsExactlyInAnyOrder("a!", "bad!", "c!");
+        }
+    }
+
     @Test
     void takeWithoutWithinIsRefusedBecauseAPartialBatchWouldHoldBackEveryCommit() {
         String id = Transports.uniqueId("eos-take");

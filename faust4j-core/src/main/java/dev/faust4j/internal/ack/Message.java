@@ -109,6 +109,11 @@ public final class Message {
         return (((long) STATE.getVolatile(this) >>> 21) & MASK) == 0;
     }
 
+    /** True once a delivery started a send because of this record. */
+    public boolean hasCaused() {
+        return caused;
+    }
+
     /** A delivery started a send because of this record. */
     public void caused() {
         caused = true;

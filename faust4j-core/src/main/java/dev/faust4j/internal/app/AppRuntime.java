@@ -268,6 +268,11 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
     }
 
     @Override
+    public boolean requestAbort(String cause) {
+        return transactions != null && conductor.requestAbort(cause);
+    }
+
+    @Override
     public void stop() {
         if (workers.isOwnThread() || conductor.isPollThread()) {
             // called from an agent, task or timer: its own in-hand event must be able to finish, so stop from

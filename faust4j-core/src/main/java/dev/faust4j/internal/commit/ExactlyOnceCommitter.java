@@ -7,6 +7,7 @@ import dev.faust4j.spi.TopicPartition;
 import dev.faust4j.spi.TransactionFencedException;
 import dev.faust4j.spi.TransportConsumer;
 import dev.faust4j.time.Ticker;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +55,7 @@ public final class ExactlyOnceCommitter implements CommitProtocol {
     private final Runnable dropStale;
     private final Duration grace;
     private volatile boolean requested;
+    private volatile @Nullable String abortRequested;
     private boolean stopped;
     private int abortsInARow;
     private String lastAbortCause = "";
@@ -90,6 +92,11 @@ public final class ExactlyOnceCommitter implements CommitProtocol {
         requested = true;
     }
 
+    /** Abort the open transaction and rewind at the next turn (an agent failed after sending). Thread-safe. */
+    public void requestAbort(String cause) {
+        abortRequested = cause;
+    }
+
     @Override
     public Duration pollTimeout(Duration normal) {
         return draining ? DRAIN_POLL : normal;
@@ -97,6 +104,14 @@ public final class ExactlyOnceCommitter implements CommitProtocol {
 
     @Override
     public void maybeCommit() {
+        String abort = abortRequested;
+        if (abort != null && !stopped) {
+            abortRequested = null;
+            log.warn("app {}: {}; aborting the transaction and processing the records again", appId, abort);
+            lastAbortCause = abort;
+            abortAndRewind(List.copyOf(assignment.all()), List.of());
+            return;
+        }
         if (!draining) {
             long now = ticker.nanoTime();
             long acks = assignment.ackCount();

@@ -89,6 +89,17 @@ public final class Conductor {
         }
     }
 
+    /** Exactly-once: abort the open transaction and rewind at the next turn; false when not exactly-once. */
+    public boolean requestAbort(String cause) {
+        CommitProtocol c = committer;
+        if (c instanceof ExactlyOnceCommitter eos) {
+            eos.requestAbort(cause);
+            wakeup();
+            return true;
+        }
+        return false;
+    }
+
     /** A paused subscription drained to its low mark: wake the loop, which resumes its partitions. */
     public void requestResume() {
         wakeup();

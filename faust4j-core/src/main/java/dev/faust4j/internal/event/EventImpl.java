@@ -228,6 +228,11 @@ public final class EventImpl<K, V> implements Event<K, V> {
         }
     }
 
+    /** True when this event's record caused a send (by this delivery or another). */
+    public boolean causedSends() {
+        return message != null && message.hasCaused();
+    }
+
     /** A send tied by {@link #sendStarted()} was durably accepted (or its failure was forgiven by the policy). */
     public void sendSucceeded() {
         while (true) {

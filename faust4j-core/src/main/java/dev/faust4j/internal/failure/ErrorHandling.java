@@ -120,6 +120,12 @@ public final class ErrorHandling {
         for (EventImpl<?, ?> e : inHand) {
             attempt = Math.max(attempt, e.failedOnce());
         }
+        if (redeliveryWouldRepeatSends(policy, attempt, owned, inHand)
+                && worker.requestAbort("agent " + agent + " raised while processing " + where + " after sending"
+                        + " outputs for it (" + error + "); under exactly-once they go with the transaction")) {
+            inHand.forEach(EventImpl::drop); // the rewind fetches them again, from the committed offset
+            return new AgentOutcome.Restart();
+        }
         if (policy instanceof ErrorPolicy.Retry retry && attempt < retry.attempts()) {
             Duration delay = retry.backoffBefore(attempt + 1);
             log.warn("Agent {} raised while processing {} (attempt {} of {}); processing it again in {} ms",
@@ -167,6 +173,26 @@ public final class ErrorHandling {
             }
             case ErrorPolicy.Retry retry -> throw new AssertionError("terminal() never returns a retry policy");
         };
+    }
+
+    /**
+     * True when the events would be processed again in place (retry, or a noack reader's own events) although they
+     * already caused sends: under exactly-once those sends are in the open transaction, so the transaction is
+     * aborted instead and the records fetched again.
+     */
+    private static boolean redeliveryWouldRepeatSends(ErrorPolicy policy, int attempt, boolean owned,
+                                                      List<? extends EventImpl<?, ?>> inHand) {
+        boolean redeliver = (policy instanceof ErrorPolicy.Retry retry && attempt < retry.attempts())
+                || (owned && !(policy.terminal() instanceof ErrorPolicy.Fail));
+        if (!redeliver) {
+            return false;
+        }
+        for (EventImpl<?, ?> e : inHand) {
+            if (e.causedSends()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String positions(List<? extends EventImpl<?, ?>> events) {

@@ -14,4 +14,11 @@ public interface WorkerControl {
 
     /** Asks for a commit at the next turn of the poll loop. */
     void requestCommit();
+
+    /**
+     * Under exactly-once: asks for the open transaction to be aborted and every partition rewound to its committed
+     * offset at the next turn of the poll loop ({@code cause} is logged). True when the worker is exactly-once
+     * (the request was taken), false under at-least-once (nothing happens).
+     */
+    boolean requestAbort(String cause);
 }
