@@ -2,6 +2,7 @@ package dev.faust4j.kafka.reliability;
 
 import dev.faust4j.App;
 import dev.faust4j.KeyValue;
+import dev.faust4j.ProcessingGuarantee;
 import dev.faust4j.Topic;
 import dev.faust4j.TopicOptions;
 import dev.faust4j.codec.Codecs;
@@ -16,7 +17,9 @@ import java.util.concurrent.locks.LockSupport;
  * The worker process of {@link WorkerProcessesTest}: a one-agent faust4j app that copies every value (an id) of
  * the input topic to the output topic with the same key, tagging each output with a {@code worker} header.
  *
- * <p>Arguments: {@code appId brokerUrl inputTopic outputTopic workerName delayMicros}. {@code delayMicros} makes
+ * <p>Arguments: {@code appId brokerUrl inputTopic outputTopic workerName delayMicros [guarantee workerId]}: the
+ * optional pair is a processing guarantee ({@code at_least_once}, the default, or {@code exactly_once}) and a worker
+ * id ({@code -}: none, a random transactional id under exactly-once). {@code delayMicros} makes
  * the agent park that long per record (0: none) so a test can act mid-stream; from one second on, the worker
  * prints {@code HOLDING <value>} when it starts holding a record. It runs {@code app.main("worker")},
  * so SIGTERM stops it gracefully, and prints {@code READY <name>} once the worker runs.
@@ -30,8 +33,9 @@ public final class PipelineWorker {
     }
 
     public static void main(String[] args) {
-        if (args.length != 6) {
-            System.err.println("usage: PipelineWorker appId brokerUrl inputTopic outputTopic workerName delayMicros");
+        if (args.length != 6 && args.length != 8) {
+            System.err.println("usage: PipelineWorker appId brokerUrl inputTopic outputTopic workerName delayMicros"
+                    + " [guarantee workerId]");
             System.exit(2);
         }
         String appId = args[0];
@@ -40,10 +44,20 @@ public final class PipelineWorker {
         String output = args[3];
         String name = args[4];
         long delayNanos = Long.parseLong(args[5]) * 1000L;
+        ProcessingGuarantee guarantee = args.length == 8 ? ProcessingGuarantee.parse(args[6])
+                : ProcessingGuarantee.AT_LEAST_ONCE;
+        String workerId = args.length == 8 ? args[7] : "-";
 
-        App app = App.builder(appId)
+        App.Builder builder = App.builder(appId)
                 .broker(broker)
-                .commitInterval(Duration.ofMillis(200))
+                .processingGuarantee(guarantee);
+        if (guarantee == ProcessingGuarantee.AT_LEAST_ONCE) {
+            builder.commitInterval(Duration.ofMillis(200)); // exactly-once keeps its 100 ms default
+        }
+        if (!workerId.equals("-")) {
+            builder.workerId(workerId);
+        }
+        App app = builder
                 .shutdownGracePeriod(Duration.ofSeconds(10))
                 .clientProperty("consumer.session.timeout.ms", "6000")
                 .clientProperty("consumer.heartbeat.interval.ms", "1000")

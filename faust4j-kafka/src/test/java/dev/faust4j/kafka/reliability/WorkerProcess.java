@@ -1,5 +1,8 @@
 package dev.faust4j.kafka.reliability;
 
+import dev.faust4j.ProcessingGuarantee;
+import org.jspecify.annotations.Nullable;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +34,15 @@ final class WorkerProcess {
     }
 
     static WorkerProcess start(String appId, String input, String output, String name, long delayMicros) {
+        return start(appId, input, output, name, delayMicros, ProcessingGuarantee.AT_LEAST_ONCE, null);
+    }
+
+    /**
+     * A worker with this processing guarantee and worker id ({@code null}: none); {@code name} (the output's
+     * {@code worker} header and the log file) may differ per instance of one worker id.
+     */
+    static WorkerProcess start(String appId, String input, String output, String name, long delayMicros,
+                               ProcessingGuarantee guarantee, @Nullable String workerId) {
         try {
             Files.createDirectories(LOG_DIR);
             Path log = LOG_DIR.resolve(appId + "-" + name + ".log");
@@ -40,7 +52,8 @@ final class WorkerProcess {
                     "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                     "-cp", System.getProperty("java.class.path"),
                     PipelineWorker.class.getName(),
-                    appId, Reliability.kafka().brokerUrl(), input, output, name, Long.toString(delayMicros)));
+                    appId, Reliability.kafka().brokerUrl(), input, output, name, Long.toString(delayMicros),
+                    guarantee.faustName(), workerId == null ? "-" : workerId));
             ProcessBuilder pb = new ProcessBuilder(command);
             Map<String, String> env = pb.environment();
             env.clear();
@@ -76,6 +89,23 @@ final class WorkerProcess {
     void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor();
+    }
+
+    /** SIGSTOP: the process freezes (a zombie once its session times out) until {@link #resume()}. */
+    void suspend() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT. */
+    void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+        if (!kill.waitFor(30, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new AssertionError("kill -" + signal + " " + process.pid() + " failed");
+        }
     }
 
     /** SIGTERM, without waiting. */

@@ -1,0 +1,218 @@
+package dev.faust4j.kafka.reliability;
+
+import dev.faust4j.ProcessingGuarantee;
+import dev.faust4j.kafka.reliability.Reliability.Out;
+import dev.faust4j.kafka.reliability.Reliability.Position;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TransactionListing;
+import org.apache.kafka.clients.admin.TransactionState;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static dev.faust4j.kafka.reliability.Reliability.PATIENCE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Reliability battery test b (shared/reference/reliability.md §3, P4) with workers in separate JVMs on the
+ * in-process broker: two exactly-once workers copy 20,000 ids; one of them is killed with SIGKILL three times at
+ * seeded random points and restarted with the same worker id each time (its transactional id fences its
+ * predecessor's open transaction), then one is frozen with SIGSTOP past its session timeout, replaced by a new
+ * instance with the same worker id, and resumed once the replacement made progress: that zombie is fenced, so none
+ * of its writes after the freeze is ever visible. A {@code read_committed} reader must then see every input id
+ * exactly once.
+ *
+ * <p>The seed is printed; {@code -Dfaust4j.reliability.seed=<seed>} replays a run.
+ */
+class ExactlyOnceKillTest {
+
+    private static final int PARTITIONS = 4;
+    private static final int RECORDS = 20_000;
+    /** The input arrives in phases of this many ids: one per disruption, and one for the replacement. */
+    private static final int PHASE = RECORDS / 5;
+    private static final int KILLS = 3;
+    /** Per-record work in the agent (1 ms): a phase takes two workers ~2 s, so a disruption comes mid-stream. */
+    private static final long DELAY_MICROS = 1_000;
+
+    private final List<WorkerProcess> started = new ArrayList<>();
+    private Admin admin;
+    private String appId;
+    private String input;
+    private String output;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        admin = Reliability.admin();
+        appId = Reliability.unique("eos");
+        input = appId + "-in";
+        output = appId + "-out";
+        Reliability.createTopic(admin, input, PARTITIONS, Map.of());
+        Reliability.createTopic(admin, output, PARTITIONS, Map.of());
+    }
+
+    @AfterEach
+    void tearDown() {
+        started.forEach(WorkerProcess::destroy);
+        admin.close(Duration.ofSeconds(5));
+    }
+
+    /** Instance {@code n} of worker id {@code workerId}: its outputs carry the header {@code workerId#n}. */
+    private WorkerProcess start(String workerId, int n) {
+        WorkerProcess w = WorkerProcess.start(appId, input, output, workerId + "." + n, DELAY_MICROS,
+                ProcessingGuarantee.EXACTLY_ONCE, workerId);
+        started.add(w);
+        return w;
+    }
+
+    /** Input records whose offsets the group committed: processed, their outputs committed in the same transaction. */
+    private long committedInputs() throws Exception {
+        return Reliability.total(Reliability.committed(admin, appId, input));
+    }
+
+    private void awaitCommittedInputs(long atLeast) {
+        await("the group committed " + atLeast + " input records").atMost(PATIENCE)
+                .pollInterval(Duration.ofMillis(100)).until(() -> committedInputs() >= atLeast);
+    }
+
+    /** Waits until the group has exactly two members and each owns partitions. */
+    private void awaitTwoMembers() {
+        await("two members, each with partitions").atMost(PATIENCE).pollInterval(Duration.ofMillis(100)).until(() -> {
+            Map<String, Integer> members = Reliability.members(admin, appId);
+            return members.size() == 2 && members.values().stream().allMatch(c -> c > 0)
+                    && members.values().stream().mapToInt(Integer::intValue).sum() == PARTITIONS;
+        });
+    }
+
+    private static long fromWorker(List<Out> out, String worker) {
+        return out.stream().filter(r -> worker.equals(r.worker())).count();
+    }
+
+    @Test
+    void killedAndZombieWorkersNeverLoseNorDuplicateACommittedOutput() throws Exception {
+        long seed = Long.getLong("faust4j.reliability.seed", 20_261_202L);
+        System.out.println("[reliability] exactly-once kill test: seed " + seed
+                + " (replay with -Dfaust4j.reliability.seed=" + seed + ")");
+        Random random = new Random(seed);
+        long startNanos = System.nanoTime();
+
+        Map<String, WorkerProcess> live = new LinkedHashMap<>();
+        Map<String, Integer> instances = new TreeMap<>();
+        for (String id : List.of("w1", "w2")) {
+            live.put(id, start(id, 0));
+            instances.put(id, 0);
+        }
+        live.values().forEach(WorkerProcess::awaitReady);
+        awaitTwoMembers();
+
+        // the input arrives in phases, so that every disruption hits a worker in the middle of its records
+        Map<String, Position> ids = new LinkedHashMap<>();
+        List<String> events = new ArrayList<>();
+        Map<String, Integer> exitCodes = new TreeMap<>();
+        for (int phase = 0; phase < KILLS; phase++) {
+            ids.putAll(Reliability.produceIds(input, phase * PHASE, (phase + 1) * PHASE));
+            awaitCommittedInputs(phase * PHASE + 1_000 + random.nextInt(PHASE - 2_000));
+            String victim = random.nextBoolean() ? "w1" : "w2";
+            WorkerProcess w = live.get(victim);
+            w.kill();
+            exitCodes.put(w.name, w.process.exitValue());
+            events.add("SIGKILL " + w.name + " at " + committedInputs());
+            int n = instances.merge(victim, 1, Integer::sum);
+            live.put(victim, start(victim, n).awaitReady());
+            awaitTwoMembers(); // the dead member's session timed out and the new instance owns partitions
+        }
+
+        // the zombie: frozen past its session timeout, replaced, then resumed
+        ids.putAll(Reliability.produceIds(input, KILLS * PHASE, (KILLS + 1) * PHASE));
+        awaitCommittedInputs(KILLS * PHASE + 1_000 + random.nextInt(PHASE - 2_000));
+        String zombieId = random.nextBoolean() ? "w1" : "w2";
+        WorkerProcess zombie = live.get(zombieId);
+        zombie.suspend();
+        events.add("SIGSTOP " + zombie.name + " at " + committedInputs());
+        int n = instances.merge(zombieId, 1, Integer::sum);
+        WorkerProcess replacement = start(zombieId, n).awaitReady();
+        live.put(zombieId, replacement);
+        // the replacement's producer is initialised (READY comes after): the zombie's open transaction is aborted
+        // and whatever it committed before is in; from here on, nothing more of it may become visible
+        long zombieOutputsAtReplacement = fromWorker(Reliability.readAll(output, "read_committed"), zombie.name);
+        awaitTwoMembers(); // the frozen member's session timed out and the replacement owns its partitions
+        ids.putAll(Reliability.produceIds(input, (KILLS + 1) * PHASE, RECORDS));
+        long progressFrom = committedInputs();
+        await("the replacement " + replacement.name + " commits outputs of its own").atMost(PATIENCE)
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> committedInputs() >= progressFrom + 500
+                        && fromWorker(Reliability.readAll(output, "read_committed"), replacement.name) > 0);
+        zombie.resume();
+        events.add("SIGCONT " + zombie.name + " at " + committedInputs());
+
+        await("every input committed (lag 0)").atMost(PATIENCE).pollInterval(Duration.ofMillis(250))
+                .until(() -> Reliability.lagZero(admin, appId, input, PARTITIONS));
+        // the fenced zombie stops by itself with a non-zero exit code; if it is still alive it is killed here
+        boolean zombieExited = zombie.process.waitFor(PATIENCE.toSeconds() / 3, TimeUnit.SECONDS);
+        if (!zombieExited) {
+            zombie.kill();
+        }
+        int zombieExit = zombie.process.exitValue();
+        exitCodes.put(zombie.name + (zombieExited ? "" : "(killed at the end)"), zombieExit);
+        live.values().forEach(WorkerProcess::sigterm); // both at once: each commits its last transaction
+        for (WorkerProcess w : live.values()) {
+            exitCodes.put(w.name, w.awaitExit());
+        }
+
+        List<Out> out = Reliability.readAll(output, "read_committed");
+        Map<String, Integer> counts = Reliability.counts(out);
+        Set<String> lost = ids.keySet().stream().filter(id -> !counts.containsKey(id))
+                .collect(Collectors.toCollection(TreeSet::new));
+        Map<String, Integer> duplicated = new TreeMap<>();
+        counts.forEach((id, c) -> {
+            if (c > 1) {
+                duplicated.put(id, c);
+            }
+        });
+        Set<String> extra = out.stream().filter(r -> !ids.containsKey(r.value()) || !r.value().equals(r.key()))
+                .map(r -> r.key() + "=" + r.value()).collect(Collectors.toCollection(TreeSet::new));
+        long zombieOutputs = fromWorker(out, zombie.name);
+        Map<String, Long> perWorker = out.stream().collect(Collectors.groupingBy(r -> String.valueOf(r.worker()),
+                TreeMap::new, Collectors.counting()));
+        List<TransactionListing> open = admin.listTransactions().all().get().stream()
+                .filter(t -> t.transactionalId().startsWith(appId + "-"))
+                .filter(t -> t.state() == TransactionState.ONGOING || t.state() == TransactionState.PREPARE_COMMIT
+                        || t.state() == TransactionState.PREPARE_ABORT)
+                .toList();
+        long restarts = instances.values().stream().mapToInt(Integer::intValue).sum();
+        System.out.printf("[reliability] exactly-once: seed=%d records=%d committedOutputs=%d lost=%d duplicated=%d"
+                + " restarts=%d exitCodes=%s zombieOutputsAfterReplacement=%d zombieFenced=%s openTransactions=%d"
+                + " perWorker=%s events=%s seconds=%.1f%n", seed, ids.size(), out.size(), lost.size(),
+                duplicated.values().stream().mapToInt(c -> c - 1).sum(), restarts, exitCodes,
+                zombieOutputs - zombieOutputsAtReplacement, zombie.output().contains("TransactionFencedException"),
+                open.size(), perWorker, events,
+                (System.nanoTime() - startNanos) / 1e9);
+
+        assertThat(extra).as("outputs that were never inputs").isEmpty();
+        assertThat(lost).as("input ids with no committed output (seed " + seed + ")").isEmpty();
+        assertThat(duplicated).as("input ids with more than one committed output (seed " + seed + ")").isEmpty();
+        assertThat(out).hasSize(RECORDS);
+        assertThat(zombieOutputs).as("committed outputs of the zombie " + zombie.name + " after its replacement")
+                .isEqualTo(zombieOutputsAtReplacement);
+        if (zombieExited) {
+            assertThat(zombieExit).as("exit code of the fenced zombie; log:\n" + zombie.output()).isNotZero();
+        }
+        assertThat(open).as("transactions left open").isEmpty();
+        for (WorkerProcess w : live.values()) {
+            assertThat(exitCodes.get(w.name)).as("exit code of " + w.name + " after SIGTERM; log:\n" + w.output())
+                    .isZero();
+        }
+    }
+}
