@@ -41,7 +41,10 @@ class ExactlyOnceKillTest {
 
     private static final int PARTITIONS = 4;
     private static final int RECORDS = 20_000;
-    /** The input arrives in phases of this many ids: one per disruption, and one for the replacement. */
+    /**
+     * The input arrives in phases of this many ids, one per disruption and one for the replacement; each disruption
+     * comes 500 to 1,500 records into its phase, while both workers still have records of it to process.
+     */
     private static final int PHASE = RECORDS / 5;
     private static final int KILLS = 3;
     /** Per-record work in the agent (1 ms): a phase takes two workers ~2 s, so a disruption comes mid-stream. */
@@ -82,9 +85,18 @@ class ExactlyOnceKillTest {
         return Reliability.total(Reliability.committed(admin, appId, input));
     }
 
-    private void awaitCommittedInputs(long atLeast) {
-        await("the group committed " + atLeast + " input records").atMost(PATIENCE)
-                .pollInterval(Duration.ofMillis(100)).until(() -> committedInputs() >= atLeast);
+    private long committedOutputsOf(WorkerProcess w) {
+        return fromWorker(Reliability.readAll(output, "read_committed"), w.name);
+    }
+
+    /**
+     * Waits until the group committed {@code atLeast} input records and {@code w} committed outputs of the new phase:
+     * it is in the middle of its records, with a transaction open.
+     */
+    private void awaitMidPhase(long atLeast, WorkerProcess w, long outputsBefore) {
+        await("the group committed " + atLeast + " input records, " + w.name + " some of them").atMost(PATIENCE)
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> committedInputs() >= atLeast && committedOutputsOf(w) > outputsBefore);
     }
 
     /** Waits until the group has exactly two members and each owns partitions. */
@@ -122,10 +134,11 @@ class ExactlyOnceKillTest {
         List<String> events = new ArrayList<>();
         Map<String, Integer> exitCodes = new TreeMap<>();
         for (int phase = 0; phase < KILLS; phase++) {
-            ids.putAll(Reliability.produceIds(input, phase * PHASE, (phase + 1) * PHASE));
-            awaitCommittedInputs(phase * PHASE + 1_000 + random.nextInt(PHASE - 2_000));
             String victim = random.nextBoolean() ? "w1" : "w2";
             WorkerProcess w = live.get(victim);
+            long before = committedOutputsOf(w);
+            ids.putAll(Reliability.produceIds(input, phase * PHASE, (phase + 1) * PHASE));
+            awaitMidPhase(phase * PHASE + 500 + random.nextInt(1_000), w, before);
             w.kill();
             exitCodes.put(w.name, w.process.exitValue());
             events.add("SIGKILL " + w.name + " at " + committedInputs());
@@ -135,10 +148,11 @@ class ExactlyOnceKillTest {
         }
 
         // the zombie: frozen past its session timeout, replaced, then resumed
-        ids.putAll(Reliability.produceIds(input, KILLS * PHASE, (KILLS + 1) * PHASE));
-        awaitCommittedInputs(KILLS * PHASE + 1_000 + random.nextInt(PHASE - 2_000));
         String zombieId = random.nextBoolean() ? "w1" : "w2";
         WorkerProcess zombie = live.get(zombieId);
+        long zombieBefore = committedOutputsOf(zombie);
+        ids.putAll(Reliability.produceIds(input, KILLS * PHASE, (KILLS + 1) * PHASE));
+        awaitMidPhase(KILLS * PHASE + 500 + random.nextInt(1_000), zombie, zombieBefore);
         zombie.suspend();
         events.add("SIGSTOP " + zombie.name + " at " + committedInputs());
         int n = instances.merge(zombieId, 1, Integer::sum);
@@ -146,14 +160,14 @@ class ExactlyOnceKillTest {
         live.put(zombieId, replacement);
         // the replacement's producer is initialised (READY comes after): the zombie's open transaction is aborted
         // and whatever it committed before is in; from here on, nothing more of it may become visible
-        long zombieOutputsAtReplacement = fromWorker(Reliability.readAll(output, "read_committed"), zombie.name);
+        long zombieOutputsAtReplacement = committedOutputsOf(zombie);
         awaitTwoMembers(); // the frozen member's session timed out and the replacement owns its partitions
         ids.putAll(Reliability.produceIds(input, (KILLS + 1) * PHASE, RECORDS));
         long progressFrom = committedInputs();
         await("the replacement " + replacement.name + " commits outputs of its own").atMost(PATIENCE)
                 .pollInterval(Duration.ofMillis(250))
                 .until(() -> committedInputs() >= progressFrom + 500
-                        && fromWorker(Reliability.readAll(output, "read_committed"), replacement.name) > 0);
+                        && committedOutputsOf(replacement) > 0);
         zombie.resume();
         events.add("SIGCONT " + zombie.name + " at " + committedInputs());
 
