@@ -213,6 +213,10 @@ class ExactlyOnceKillTest {
                 zombieOutputs - zombieOutputsAtReplacement, zombie.output().contains("TransactionFencedException"),
                 open.size(), perWorker, events,
                 (System.nanoTime() - startNanos) / 1e9);
+        // exactly-once allows no duplicate; the zombie's late outputs and open transactions count as violations
+        BatteryTable.add(new BatteryTable.Row("b: exactly-once, kill -9 x3 + SIGSTOP zombie (seed " + seed + ")",
+                ids.size(), lost.size(), duplicated.values().stream().mapToInt(c -> c - 1).sum(), 0, extra.size(),
+                (zombieOutputs - zombieOutputsAtReplacement) + open.size(), exitCodes.toString()));
 
         assertThat(extra).as("outputs that were never inputs").isEmpty();
         assertThat(lost).as("input ids with no committed output (seed " + seed + ")").isEmpty();
