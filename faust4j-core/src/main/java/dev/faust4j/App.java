@@ -112,7 +112,11 @@ public final class App implements AutoCloseable {
         runtime.timer(interval, task::run);
     }
 
-    /** Starts the worker in this process and returns once it runs. */
+    /**
+     * Starts the worker in this process and returns once it runs. When it cannot start, for example because a
+     * topic cannot be declared (the broker is unreachable, or refuses the credentials), it throws; the app is then
+     * stopped, with exit code 1, and its transport's clients are closed, so they do not keep retrying.
+     */
     public void start() {
         runtime.start();
     }

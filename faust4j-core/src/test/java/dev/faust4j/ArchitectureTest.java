@@ -7,10 +7,9 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.library.dependencies.SliceAssignment;
 import com.tngtech.archunit.library.dependencies.SliceIdentifier;
+import dev.faust4j.testing.SecurityRules;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.io.ObjectInputStream;
 
 import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.equivalentTo;
@@ -25,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * users out of the runtime; these rules are the second guard, and they keep the runtime's rooms apart: the public
  * API reaches the runtime only through its two entry points, no package and no file of the product depends on
  * itself in a circle, a record flows one way (nothing on a reader's side calls the poll thread's classes), and the
- * runtime never locks with {@code synchronized} nor uses Java deserialization.
+ * runtime never locks with {@code synchronized}. No product class uses Java serialization or lets JSON data choose a
+ * Jackson type ({@link SecurityRules}, reliability.md S3 and S4).
  */
 class ArchitectureTest {
 
@@ -114,10 +114,14 @@ class ArchitectureTest {
     }
 
     @Test
-    void nothingUsesJavaDeserialization() {
-        noClasses().should().dependOnClassesThat().areAssignableTo(ObjectInputStream.class)
-                .because("Java deserialization of data is remote code execution waiting to happen (reliability.md S3)")
-                .check(classes);
+    void nothingUsesJavaSerialization() {
+        SecurityRules.NO_JAVA_SERIALIZATION.check(classes);
+    }
+
+    @Test
+    void nothingLetsTheDataChooseAJacksonType() {
+        SecurityRules.NO_JACKSON_DEFAULT_TYPING.check(classes);
+        SecurityRules.NO_CLASS_NAME_TYPE_IDS.check(classes);
     }
 
     @Test

@@ -7,10 +7,10 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.library.dependencies.SliceAssignment;
 import com.tngtech.archunit.library.dependencies.SliceIdentifier;
+import dev.faust4j.testing.SecurityRules;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.ObjectInputStream;
 import java.util.stream.Collectors;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Structure of the Kafka transport (its main classes only): it is reached through its factory and nothing else,
  * uses only faust4j's public API and SPI (never the core's runtime), has no file depending on itself in a circle,
- * never locks with {@code synchronized} and never uses Java deserialization. The module descriptor is the first
+ * never locks with {@code synchronized}, never uses Java serialization and never lets JSON data choose a Jackson type
+ * ({@link SecurityRules}). The module descriptor is the first
  * guard; these rules are the second.
  */
 class KafkaArchitectureTest {
@@ -71,8 +72,14 @@ class KafkaArchitectureTest {
     }
 
     @Test
-    void noSynchronizedMethodsAndNoJavaDeserialization() {
+    void noSynchronizedMethods() {
         noMethods().should().haveModifier(JavaModifier.SYNCHRONIZED).check(classes);
-        noClasses().should().dependOnClassesThat().areAssignableTo(ObjectInputStream.class).check(classes);
+    }
+
+    @Test
+    void noJavaSerializationAndNoJacksonTypesChosenByTheData() {
+        SecurityRules.NO_JAVA_SERIALIZATION.check(classes);
+        SecurityRules.NO_JACKSON_DEFAULT_TYPING.check(classes);
+        SecurityRules.NO_CLASS_NAME_TYPE_IDS.check(classes);
     }
 }

@@ -216,12 +216,31 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
         lock.lock();
         try {
             registry.requireNotStarted("start");
-            registry.checkDeadLetterLoops();
-            for (TopicImpl<?, ?> t : registry.topics()) {
-                t.declare();
-            }
-            for (String dlq : registry.deadLetterTopics(settings.decodeErrorPolicy(), settings.agentErrorPolicy())) {
-                transport.get().declareTopics(List.of(defaultSpec(dlq)));
+            try {
+                registry.checkDeadLetterLoops();
+                for (TopicImpl<?, ?> t : registry.topics()) {
+                    t.declare();
+                }
+                for (String dlq : registry.deadLetterTopics(settings.decodeErrorPolicy(),
+                        settings.agentErrorPolicy())) {
+                    transport.get().declareTopics(List.of(defaultSpec(dlq)));
+                }
+            } catch (RuntimeException e) {
+                // Nothing runs yet. Stop here, exit code 1, and close the transport at once: its clients would
+                // otherwise keep retrying (and logging) in the background, e.g. a failed authentication (SECURITY.md).
+                // No flush: it would create a producer only to have it fail the same way.
+                lifecycle.fail();
+                lifecycle.moveTo(Lifecycle.State.STOPPED);
+                Transport t = transport.ifCreated();
+                if (t != null) {
+                    try {
+                        t.close();
+                    } catch (RuntimeException suppressed) {
+                        e.addSuppressed(suppressed);
+                    }
+                }
+                lifecycle.terminated();
+                throw e;
             }
             lifecycle.moveTo(Lifecycle.State.RUNNING);
             // Agents register their subscriptions before the Conductor's first poll: otherwise a record fetched in

@@ -7,6 +7,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.network.ListenerName;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.PreboundSocketFactoryManager;
 import org.apache.kafka.common.test.TestKitNodes;
@@ -20,6 +21,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -67,6 +69,11 @@ import static org.awaitility.Awaitility.await;
  *     } // back on the same port, every partition led and served
  * }
  * }</pre>
+ *
+ * <h2>SASL</h2>
+ * {@link #startWithSaslPlain(Map)} starts a private broker with a second client listener, {@code SASL_PLAINTEXT}
+ * with the {@code PLAIN} mechanism and the given users, also on 127.0.0.1 only; {@link #saslBootstrapServers()} is
+ * its address ({@code SaslPassThroughTest}).
  *
  * <h2>Broker settings</h2>
  * Tuned for fast, deterministic tests, not for durability: one partition and replication factor 1 for the
@@ -119,18 +126,23 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** How long {@link #restartBroker()} waits for the broker to serve every partition again. */
     private static final Duration RESTART_PATIENCE = Duration.ofSeconds(60);
 
+    /** The name of the extra listener added by {@link #startWithSaslPlain(Map)}. */
+    public static final String SASL_LISTENER = "SASL_PLAIN";
+
     private final KafkaClusterTestKit cluster;
     private final String bootstrapServers;
+    private final boolean saslListener;
     private final ReentrantLock lock = new ReentrantLock();
     private final boolean isShared;
     private volatile boolean closed; // written under lock
     private volatile boolean brokerStopped; // written under lock
 
-    private EmbeddedKafka(KafkaClusterTestKit cluster, boolean isShared) {
+    private EmbeddedKafka(KafkaClusterTestKit cluster, boolean isShared, boolean saslListener) {
         this.cluster = cluster;
         this.isShared = isShared;
         // the kit names its listener "localhost"; we bound it to 127.0.0.1 only
         this.bootstrapServers = cluster.bootstrapServers().replace("localhost:", "127.0.0.1:");
+        this.saslListener = saslListener;
     }
 
     /**
@@ -149,7 +161,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 throw sharedFailure;
             }
             try {
-                EmbeddedKafka kafka = new EmbeddedKafka(boot(0, Map.of()), true);
+                EmbeddedKafka kafka = new EmbeddedKafka(boot(0, Map.of(), false), true, false);
                 Runtime.getRuntime().addShutdownHook(new Thread(kafka::shutdown, "embedded-kafka-shutdown"));
                 shared = kafka;
                 return kafka;
@@ -171,7 +183,51 @@ public final class EmbeddedKafka implements AutoCloseable {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
         }
-        return new EmbeddedKafka(boot(port, PRIVATE_BROKER_CONFIG), false);
+        return new EmbeddedKafka(boot(port, PRIVATE_BROKER_CONFIG, false), false, false);
+    }
+
+    /**
+     * Starts a private broker (like {@link #start(int) start(0)}) with a second client listener, {@value #SASL_LISTENER},
+     * on 127.0.0.1 and an ephemeral port: {@code SASL_PLAINTEXT} with the {@code PLAIN} mechanism, accepting exactly
+     * these users (name to password). The JAAS configuration is the listener's own broker property
+     * ({@code listener.name.sasl_plain.plain.sasl.jaas.config}); no JVM-wide {@code java.security.auth.login.config}
+     * is set, so other clients in the JVM are unaffected. {@link #bootstrapServers()} stays the plaintext listener
+     * (for test set-up and checks); {@link #saslBootstrapServers()} is the SASL one. No authorizer: an
+     * authenticated user may do anything. The SASL listener gets a new ephemeral port after {@link #restartBroker()}.
+     * The caller closes it.
+     *
+     * @throws IllegalStateException when it cannot start
+     */
+    public static EmbeddedKafka startWithSaslPlain(Map<String, String> users) {
+        if (users.isEmpty()) {
+            throw new IllegalArgumentException("at least one SASL/PLAIN user is needed");
+        }
+        StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
+        users.forEach((user, password) -> {
+            if (!user.matches("[A-Za-z0-9_-]+") || password.contains("\"") || password.contains("\\")) {
+                throw new IllegalArgumentException("use plain user names and passwords without quotes or backslashes");
+            }
+            jaas.append(" user_").append(user).append("=\"").append(password).append('"');
+        });
+        jaas.append(';');
+        Map<String, String> config = new LinkedHashMap<>(PRIVATE_BROKER_CONFIG);
+        String prefix = "listener.name." + SASL_LISTENER.toLowerCase(Locale.ROOT) + ".";
+        config.put(prefix + "sasl.enabled.mechanisms", "PLAIN");
+        config.put(prefix + "plain.sasl.jaas.config", jaas.toString());
+        return new EmbeddedKafka(boot(0, config, true), false, true);
+    }
+
+    /**
+     * The bootstrap servers of the SASL/PLAIN listener, {@code 127.0.0.1:port}, as the broker is bound now (the
+     * port changes when the broker is restarted).
+     *
+     * @throws IllegalStateException when the broker was not started by {@link #startWithSaslPlain(Map)}
+     */
+    public String saslBootstrapServers() {
+        if (!saslListener) {
+            throw new IllegalStateException(this + " has no SASL listener; start it with startWithSaslPlain");
+        }
+        return "127.0.0.1:" + broker().boundPort(ListenerName.normalised(SASL_LISTENER));
     }
 
     /** The bootstrap servers, {@code 127.0.0.1:port}, for Kafka clients. */
@@ -359,7 +415,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         return latest.isEmpty() || admin.listOffsets(latest).all().get(5, TimeUnit.SECONDS).size() == latest.size();
     }
 
-    private static KafkaClusterTestKit boot(int port, Map<String, String> extraConfig) {
+    private static KafkaClusterTestKit boot(int port, Map<String, String> extraConfig, boolean saslListener) {
         KafkaClusterTestKit cluster = null;
         try {
             // our own directory: the kit's default one is deleted by a shutdown hook racing with ours
@@ -374,7 +430,16 @@ public final class EmbeddedKafka implements AutoCloseable {
             KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
             BROKER_CONFIG.forEach(builder::setConfigProp);
             extraConfig.forEach(builder::setConfigProp);
-            builder.setConfigProp("listeners", broker + "://127.0.0.1:" + port + "," + controller + "://127.0.0.1:0");
+            String listeners = broker + "://127.0.0.1:" + port + "," + controller + "://127.0.0.1:0";
+            if (saslListener) {
+                // the kit's own protocol map names only its two listeners
+                builder.setConfigProp("listener.security.protocol.map",
+                        broker + ":" + TestKitDefaults.DEFAULT_BROKER_SECURITY_PROTOCOL.name + "," + controller + ":"
+                                + TestKitDefaults.DEFAULT_CONTROLLER_SECURITY_PROTOCOL.name + "," + SASL_LISTENER
+                                + ":SASL_PLAINTEXT");
+                listeners += "," + SASL_LISTENER + "://127.0.0.1:0";
+            }
+            builder.setConfigProp("listeners", listeners);
             installLoopbackSockets(builder, port == 0 ? Map.of() : Map.of(broker, port));
             cluster = builder.build();
             cluster.format();
