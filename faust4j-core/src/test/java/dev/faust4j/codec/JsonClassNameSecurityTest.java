@@ -100,7 +100,8 @@ class JsonClassNameSecurityTest {
         assertThat(map.get("@class")).isEqualTo(GADGET);
         assertThat(map.get("@type")).isEqualTo("java.net.URL");
         assertThat(map.get("nested")).isInstanceOf(Map.class);
-        assertThat(Codecs.json(Map.class).decode(data)).isEqualTo(map);
+        Object asMap = Codecs.json(Map.class).decode(data);
+        assertThat(asMap).isEqualTo(map);
         assertNothingFromTheDataWasLoaded();
     }
 

@@ -85,7 +85,7 @@ class SaslPassThroughTest {
             Topic<String, Item> out = topic(app, id + "-out");
             app.agent(in, stream -> {
                 for (Item item : stream) {
-                    out.send("k" + item.id(), new Item(item.id() * 10));
+                    out.send("k" + item.id(), new Item(item.id() * 10)).join(); // the agent acks once it is sent
                 }
             }).name("forward");
             app.start(); // declares the topics through the admin client, over SASL
