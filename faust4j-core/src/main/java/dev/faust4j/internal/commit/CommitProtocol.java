@@ -20,6 +20,12 @@ public sealed interface CommitProtocol permits Committer, ExactlyOnceCommitter {
     /** Called every turn of the poll loop: commits when due, never blocking the loop for long. */
     void maybeCommit();
 
+    /**
+     * True while polled records must be kept back from the subscriptions (an exactly-once commit waits for the
+     * agents to finish what they have; fetching goes on).
+     */
+    boolean holdsDelivery();
+
     /** How long the next poll may wait for records (shorter while a commit waits for the agents). */
     Duration pollTimeout(Duration normal);
 

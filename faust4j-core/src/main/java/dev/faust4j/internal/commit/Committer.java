@@ -115,6 +115,11 @@ public final class Committer implements CommitProtocol {
     }
 
     @Override
+    public boolean holdsDelivery() {
+        return false;
+    }
+
+    @Override
     public Duration pollTimeout(Duration normal) {
         return normal;
     }

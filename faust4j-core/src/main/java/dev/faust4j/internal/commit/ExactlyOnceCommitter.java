@@ -24,9 +24,11 @@ import java.util.function.Consumer;
  *
  * <p>Design. A transaction may only commit offsets at a cut: every record below it processed, no record above it
  * touched, on every owned partition at once (agents run on their own threads, ahead of the poll thread). So a
- * periodic commit is a short barrier: when due, fetching pauses for every partition ({@code hold}), the agents
- * finish what was already fetched (polls are short meanwhile), and once every fetched record is acked the producer is
- * flushed and the transaction commits with the consumer's positions and group metadata; fetching resumes. A release
+ * periodic commit is a short barrier: when due, the poll thread keeps fetching but keeps the new records back
+ * ({@link #holdsDelivery}, {@link Holdback}; past a bound it pauses fetching with {@code hold}), the agents finish
+ * what they already have (polls are short meanwhile), and once every delivered record is acked the producer is
+ * flushed and the transaction commits with, per partition, the first record kept back (or the consumer's position)
+ * and the group metadata; then the kept records go to the agents at once. A release
  * (revoke, stop) drops the leaving partitions' buffered records, gives the records in readers' hands the grace
  * period and commits at each partition's {@link PartitionTracker#cut}, the others drained. When there is no cut (a
  * commit failed, partitions were lost, agents reading the same records are uneven) the transaction is aborted and
@@ -52,6 +54,7 @@ public final class ExactlyOnceCommitter implements CommitProtocol {
     private final long every;
     private final Transactions transactions;
     private final Consumer<Boolean> hold;
+    private final Holdback holdback;
     private final Runnable dropStale;
     private final Duration grace;
     private volatile boolean requested;
@@ -68,12 +71,13 @@ public final class ExactlyOnceCommitter implements CommitProtocol {
 
     /**
      * @param hold      pauses ({@code true}) or resumes fetching of every partition
+     * @param holdback  the records fetched but kept back while a commit waits for the agents
      * @param dropStale drops the buffered events of revoked partitions from every subscription
      * @param grace     how long a release or a barrier waits for the agents
      */
     public ExactlyOnceCommitter(String appId, TransportConsumer consumer, Assignment assignment, Ticker ticker,
                                 Duration interval, int every, Transactions transactions, Consumer<Boolean> hold,
-                                Runnable dropStale, Duration grace) {
+                                Holdback holdback, Runnable dropStale, Duration grace) {
         this.appId = appId;
         this.consumer = consumer;
         this.assignment = assignment;
@@ -82,6 +86,7 @@ public final class ExactlyOnceCommitter implements CommitProtocol {
         this.every = every;
         this.transactions = transactions;
         this.hold = hold;
+        this.holdback = holdback;
         this.dropStale = dropStale;
         this.grace = grace;
         this.lastCommitNanos = ticker.nanoTime();
@@ -95,6 +100,11 @@ public final class ExactlyOnceCommitter implements CommitProtocol {
     /** Abort the open transaction and rewind at the next turn (an agent failed after sending). Thread-safe. */
     public void requestAbort(String cause) {
         abortRequested = cause;
+    }
+
+    @Override
+    public boolean holdsDelivery() {
+        return draining;
     }
 
     @Override
@@ -124,10 +134,9 @@ public final class ExactlyOnceCommitter implements CommitProtocol {
             if (!transactions.dirty() && !advanced()) {
                 return; // nothing to commit
             }
-            draining = true;
+            draining = true; // records fetched from now on are kept back (holdsDelivery) until the commit
             drainProgressNanos = System.nanoTime();
             drainProgressAcks = acks;
-            hold.accept(true);
         }
         if (!drained(assignment.all())) {
             long acks = assignment.ackCount();
@@ -147,7 +156,8 @@ public final class ExactlyOnceCommitter implements CommitProtocol {
         }
         Map<TopicPartition, Long> offsets = new HashMap<>();
         for (PartitionTracker t : assignment.all()) {
-            offsets.put(t.partition(), consumer.position(t.partition()));
+            long held = holdback.firstHeld(t.partition()); // records kept back are not processed yet
+            offsets.put(t.partition(), held >= 0 ? held : consumer.position(t.partition()));
         }
         commitOrRewind(offsets, List.of());
     }
@@ -163,6 +173,7 @@ public final class ExactlyOnceCommitter implements CommitProtocol {
         }
         hold.accept(true);
         draining = true;
+        holdback.discard(partitionsOf(released)); // the staying partitions fetch them again
         for (PartitionTracker t : released) {
             t.revoke();
         }
@@ -240,6 +251,7 @@ public final class ExactlyOnceCommitter implements CommitProtocol {
      */
     private void abortAndRewind(List<PartitionTracker> all, List<PartitionTracker> leaving) {
         boolean giveUp = ++abortsInARow >= MAX_ABORTS_IN_A_ROW && !lastAbortCause.isEmpty();
+        holdback.discard(partitionsOf(leaving));
         for (PartitionTracker t : all) {
             t.revoke();
         }
@@ -274,6 +286,14 @@ public final class ExactlyOnceCommitter implements CommitProtocol {
         }
         draining = false;
         hold.accept(false);
+    }
+
+    private static List<TopicPartition> partitionsOf(List<PartitionTracker> trackers) {
+        List<TopicPartition> out = new ArrayList<>(trackers.size());
+        for (PartitionTracker t : trackers) {
+            out.add(t.partition());
+        }
+        return out;
     }
 
     /** True when every fetched record of these partitions is fully processed. */

@@ -43,6 +43,8 @@ import java.util.concurrent.locks.LockSupport;
 public final class Conductor {
     private static final Logger log = LoggerFactory.getLogger(Conductor.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
+    /** Records kept back during an exactly-once commit before fetching pauses. */
+    private static final int HOLD_LIMIT = 8_192;
 
     /** The Conductor's configuration and the few things it needs from the app; no transactions: at-least-once. */
     public record Config(String appId, Ticker ticker, Duration commitInterval, int commitEvery, Duration grace,
@@ -132,12 +134,13 @@ public final class Conductor {
         Assignment assignment = new Assignment();
         FlowControl flow = new FlowControl(consumer, assignment);
         Runnable dropStale = () -> router.subscriptions().forEach(Subscription::dropStale);
+        HeldRecords held = new HeldRecords(consumer);
         CommitProtocol commits = config.transactions() == null
                 ? new Committer(consumer, assignment, config.ticker(), config.commitInterval(), config.commitEvery(),
                         config.flushProducer(), this::wakeup, dropStale, config.grace())
                 : new ExactlyOnceCommitter(config.appId(), consumer, assignment, config.ticker(),
-                        config.commitInterval(), config.commitEvery(), config.transactions(), flow::hold, dropStale,
-                        config.grace());
+                        config.commitInterval(), config.commitEvery(), config.transactions(), flow::hold, held,
+                        dropStale, config.grace());
         committer = commits;
         Rebalancer rebalancer = new Rebalancer(config.appId(), consumer, assignment, flow, commits);
         Delivery delivery = new Delivery(router, assignment, flow);
@@ -151,10 +154,20 @@ public final class Conductor {
                 } else {
                     List<PartitionRecords> polled = consumer.poll(commits.pollTimeout(POLL_TIMEOUT));
                     if (!polled.isEmpty() && !stopRequested) {
-                        delivery.deliver(polled);
+                        if (commits.holdsDelivery()) {
+                            held.add(polled);
+                            if (held.size() >= HOLD_LIMIT) {
+                                flow.hold(true); // resumed when the commit is done
+                            }
+                        } else {
+                            delivery.deliver(polled);
+                        }
                     }
                 }
                 commits.maybeCommit();
+                if (!held.isEmpty() && !commits.holdsDelivery()) {
+                    held.deliverTo(delivery);
+                }
             }
         } catch (Throwable t) {
             log.error("The Conductor of app {} failed; stopping the worker", config.appId(), t);
