@@ -8,7 +8,8 @@ import java.lang.invoke.VarHandle;
 /**
  * One consumed record and the bookkeeping of its deliveries (Faust's {@code Message} with its reference count).
  *
- * <p>Design: the Conductor delivers a message to n subscriptions. One {@code long} holds three 21-bit counters so
+ * <p>Design: the Conductor delivers a message to n subscriptions. One {@code long} holds three 21-bit counters (and, in
+ * its top bit, whether the record caused a send: an exactly-once cut never falls below it) so
  * that each change is a single atomic add: deliveries not yet acked (the reference count: the offset is
  * committable when it reaches 0), deliveries not yet finished, acked or dropped, and deliveries handed out to a
  * reader and not yet finished (a revoke or stop waits for that one to reach 0: events merely read ahead by a busy
@@ -25,6 +26,8 @@ public final class Message {
     private static final long REF = 1L << 42;
     private static final long UNFINISHED = 1L << 21;
     private static final long IN_HAND = 1L;
+    /** The top bit: a delivery started a send because of this record (set once, never cleared). */
+    private static final long CAUSED = Long.MIN_VALUE;
 
     static {
         try {
@@ -36,9 +39,7 @@ public final class Message {
 
     private final ConsumedRecord record;
     private final PartitionLease lease;
-    private final int deliveries;
-    /** A send was made because of it (read after the volatile state, which every delivery changes afterwards). */
-    private boolean caused;
+    private final int deliveries; // fits the object's padding: a message stays 32 bytes
     @SuppressWarnings("unused") // accessed through STATE
     private volatile long state;
 
@@ -87,7 +88,7 @@ public final class Message {
      */
     public boolean ack(boolean handedOut) {
         long before = (long) STATE.getAndAdd(this, -(REF + UNFINISHED + (handedOut ? IN_HAND : 0)));
-        if ((before >>> 42) == 1) {
+        if (((before >>> 42) & MASK) == 1) {
             lease.acked();
             return true;
         }
@@ -101,7 +102,7 @@ public final class Message {
 
     /** Every delivery acked: the offset may be committed. */
     public boolean done() {
-        return ((long) STATE.getVolatile(this) >>> 42) == 0;
+        return (((long) STATE.getVolatile(this) >>> 42) & MASK) == 0;
     }
 
     /** No delivery is still being processed or waiting to be (each one acked or dropped). */
@@ -111,12 +112,14 @@ public final class Message {
 
     /** True once a delivery started a send because of this record. */
     public boolean hasCaused() {
-        return caused;
+        return ((long) STATE.getVolatile(this) & CAUSED) != 0;
     }
 
     /** A delivery started a send because of this record. */
     public void caused() {
-        caused = true;
+        if (!hasCaused()) { // one atomic or per record at most: later sends only read
+            STATE.getAndBitwiseOr(this, CAUSED);
+        }
     }
 
     /**
@@ -124,7 +127,8 @@ public final class Message {
      * before any send did nothing).
      */
     public boolean untouched() {
-        return ((long) STATE.getVolatile(this) >>> 42) == deliveries && !caused;
+        long s = (long) STATE.getVolatile(this);
+        return ((s >>> 42) & MASK) == deliveries && (s & CAUSED) == 0;
     }
 
     /** Some delivery is in a reader's hands, not yet finished: a revoke or stop waits for it. */
