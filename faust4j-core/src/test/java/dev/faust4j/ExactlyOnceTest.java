@@ -20,6 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
+import static dev.faust4j.testing.Checks.exitOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -125,15 +126,7 @@ class ExactlyOnceTest {
             app.start();
             input(transport, id, id + "-in", 1, 0, "a");
             input(transport, id, id + "-in", 1, 0, "big");
-            CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return app.awaitTermination();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return -1;
-                }
-            });
-            assertThat(exit.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isNotZero();
+            assertThat(exitOf(app).get(WAIT.toSeconds(), TimeUnit.SECONDS)).isNotZero();
             if (LogCapture.supported()) {
                 assertThat(logs.text()).contains("transactions in a row were aborted");
             }
@@ -200,15 +193,7 @@ class ExactlyOnceTest {
             app.start();
             input(transport, id, id + "-in", 1, 0, "a");
             input(transport, id, id + "-in", 1, 0, "bad");
-            CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return app.awaitTermination();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return -1;
-                }
-            });
-            assertThat(exit.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isNotZero();
+            assertThat(exitOf(app).get(WAIT.toSeconds(), TimeUnit.SECONDS)).isNotZero();
             // "bad" is processed again after a restart: its first output must not have been committed
             assertThat(values(transport.committedRecords(transport.brokerUrl(id), id + "-out")))
                     .doesNotContain("bad!");
@@ -319,15 +304,7 @@ class ExactlyOnceTest {
                 input(transport, id, inName, 2, i % 2, "b" + i);
             }
             // the fenced worker cannot commit any more: it stops with a failure exit code
-            CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return first.awaitTermination();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return -1;
-                }
-            });
-            assertThat(exit.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isNotZero();
+            assertThat(exitOf(first).get(WAIT.toSeconds(), TimeUnit.SECONDS)).isNotZero();
             List<String> expected = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
                 expected.add("a" + i + "!");
