@@ -48,6 +48,7 @@ public final class PipelineWorker {
                 : ProcessingGuarantee.AT_LEAST_ONCE;
         String workerId = args.length == 8 ? args[7] : "-";
 
+        HeapReporter.start();
         App.Builder builder = App.builder(appId)
                 .broker(broker)
                 .processingGuarantee(guarantee);

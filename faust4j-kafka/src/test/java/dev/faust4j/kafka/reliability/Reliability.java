@@ -195,6 +195,24 @@ final class Reliability {
         return out;
     }
 
+    /**
+     * Waits until the group's committed offset moved past {@code committedAtFault} on every partition that had
+     * records left then ({@code committedAtFault < endAtFault}), and returns the time since {@code faultNanos}
+     * (a {@link System#nanoTime()}): the battery's recovery time, reported, never asserted on. Polled every 100 ms.
+     */
+    static Duration awaitRecovery(Admin admin, String group, String topic, Map<TopicPartition, Long> committedAtFault,
+                                  Map<TopicPartition, Long> endAtFault, long faultNanos) {
+        org.awaitility.Awaitility.await("every partition with records left commits again after the fault")
+                .atMost(PATIENCE).pollInterval(Duration.ofMillis(100)).until(() -> {
+                    Map<TopicPartition, Long> now = committed(admin, group, topic);
+                    return endAtFault.entrySet().stream().allMatch(e -> {
+                        long before = committedAtFault.getOrDefault(e.getKey(), 0L);
+                        return before >= e.getValue() || now.getOrDefault(e.getKey(), 0L) > before;
+                    });
+                });
+        return Duration.ofNanos(System.nanoTime() - faultNanos);
+    }
+
     /** Counts of every value: value → how many times it appears. */
     static Map<String, Integer> counts(List<Out> records) {
         Map<String, Integer> out = new HashMap<>();

@@ -74,6 +74,17 @@ final class WorkerProcess {
         }
     }
 
+    /** The highest heap in use the worker reported ({@link HeapReporter}), in MiB; -1 when it reported none. */
+    long peakHeapMb() {
+        return output().lines().filter(l -> l.startsWith(HeapReporter.PREFIX))
+                .mapToLong(l -> Long.parseLong(l.substring(HeapReporter.PREFIX.length()).trim())).max().orElse(-1);
+    }
+
+    /** The highest heap in use any of these workers reported, in MiB; -1 when none did. */
+    static long peakHeapMb(java.util.Collection<WorkerProcess> workers) {
+        return workers.stream().mapToLong(WorkerProcess::peakHeapMb).max().orElse(-1);
+    }
+
     /** Waits for the worker's {@code READY} line; fails at once if the process died. */
     WorkerProcess awaitReady() {
         await("worker " + name + " ready").atMost(Reliability.PATIENCE).until(() -> {
