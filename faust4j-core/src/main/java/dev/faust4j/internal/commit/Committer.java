@@ -26,12 +26,15 @@ import java.util.Map;
  * commit never blocks the poll loop: it snapshots the offsets (every record below them is acked, so every send
  * it caused was issued), flushes on a virtual thread while the loop keeps polling, then commits the snapshot
  * asynchronously (one commit in flight; the result arrives on the poll thread). Revoke and stop flush and commit
- * synchronously ({@link #commitNow}). A failed commit is logged and retried at the next one.
+ * synchronously ({@link #commitNow}). A failed commit is retried at the next one; a run of failures (a broker
+ * outage) is logged once, then every 30 s, then once when commits go through again ({@link RepeatingFailureLog}).
  *
  * <p>Thread-safety: poll thread only, except {@link #request()}.
  */
 public final class Committer implements CommitProtocol {
     private static final Logger log = LoggerFactory.getLogger(Committer.class);
+    /** While commits keep failing, at most one WARN per period ({@link RepeatingFailureLog}). */
+    static final Duration FAILURE_LOG_PERIOD = Duration.ofSeconds(30);
 
     private final TransportConsumer consumer;
     private final Assignment assignment;
@@ -48,6 +51,7 @@ public final class Committer implements CommitProtocol {
     private Map<TopicPartition, Long> flushing;
     private volatile boolean flushed;
     private boolean inFlight;
+    private final RepeatingFailureLog failures;
 
     /**
      * @param consumer   the worker's consumer
@@ -72,6 +76,7 @@ public final class Committer implements CommitProtocol {
         this.dropStale = dropStale;
         this.grace = grace;
         this.lastCommitNanos = ticker.nanoTime();
+        this.failures = new RepeatingFailureLog(log, ticker, FAILURE_LOG_PERIOD, "Commits");
     }
 
     @Override
@@ -196,10 +201,10 @@ public final class Committer implements CommitProtocol {
 
     private void committed(Map<TopicPartition, Long> offsets, CommitFailedException failure) {
         if (failure != null) {
-            log.warn("Commit of {} partitions failed, will retry at the next commit: {}", offsets.size(),
-                    failure.getMessage());
+            failures.failed("commit of " + offsets.size() + " partitions: " + failure.getMessage());
             return;
         }
+        failures.succeeded();
         offsets.forEach((tp, c) -> {
             PartitionTracker t = assignment.get(tp); // gone when revoked meanwhile
             if (t != null) {

@@ -122,8 +122,11 @@ public final class Resender {
             try {
                 while (!stopped && (queue.isEmpty() || ticker.nanoTime() < queue.peekFirst().due())) {
                     warnIfDue();
-                    long due = queue.isEmpty() ? ticker.nanoTime() + WARN_EVERY : queue.peekFirst().due();
-                    ticker.awaitUntil(changed, Math.min(due, lastWarn + WARN_EVERY));
+                    // idle: wait for a send to retry (the warning deadline belongs to an outage, and a past one would
+                    // make this loop spin with the lock held); in an outage: the head's backoff or the next warning
+                    long deadline = queue.isEmpty() ? ticker.nanoTime() + WARN_EVERY
+                            : Math.min(queue.peekFirst().due(), lastWarn + WARN_EVERY);
+                    ticker.awaitUntil(changed, deadline);
                 }
                 if (stopped) {
                     return;

@@ -6,6 +6,7 @@ import dev.faust4j.kafka.reliability.Reliability.Position;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.admin.TransactionState;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Reliability battery test b (shared/reference/reliability.md §3, P4) with workers in separate JVMs on the
- * in-process broker: two exactly-once workers copy 20,000 ids; one of them is killed with SIGKILL three times at
+ * the battery broker ({@link BrokerProcess}, its own JVM): two exactly-once workers copy 20,000 ids; one of them is killed with SIGKILL three times at
  * seeded random points and restarted with the same worker id each time (its transactional id fences its
  * predecessor's open transaction), then one is frozen with SIGSTOP past its session timeout, replaced by a new
  * instance with the same worker id, and resumed once the replacement made progress: that zombie is fenced, so none
@@ -133,6 +134,7 @@ class ExactlyOnceKillTest {
         Map<String, Position> ids = new LinkedHashMap<>();
         List<String> events = new ArrayList<>();
         Map<String, Integer> exitCodes = new TreeMap<>();
+        Duration recovery = Duration.ZERO;
         for (int phase = 0; phase < KILLS; phase++) {
             String victim = random.nextBoolean() ? "w1" : "w2";
             WorkerProcess w = live.get(victim);
@@ -140,10 +142,15 @@ class ExactlyOnceKillTest {
             ids.putAll(Reliability.produceIds(input, phase * PHASE, (phase + 1) * PHASE));
             awaitMidPhase(phase * PHASE + 500 + random.nextInt(1_000), w, before);
             w.kill();
+            long killedAt = System.nanoTime();
+            Map<TopicPartition, Long> committedAtKill = Reliability.committed(admin, appId, input);
+            Map<TopicPartition, Long> endAtKill = Reliability.endOffsets(admin, input, PARTITIONS);
             exitCodes.put(w.name, w.process.exitValue());
             events.add("SIGKILL " + w.name + " at " + committedInputs());
             int n = instances.merge(victim, 1, Integer::sum);
             live.put(victim, start(victim, n).awaitReady());
+            Duration r = Reliability.awaitRecovery(admin, appId, input, committedAtKill, endAtKill, killedAt);
+            recovery = r.compareTo(recovery) > 0 ? r : recovery;
             awaitTwoMembers(); // the dead member's session timed out and the new instance owns partitions
         }
 
@@ -216,7 +223,8 @@ class ExactlyOnceKillTest {
         // exactly-once allows no duplicate; the zombie's late outputs and open transactions count as violations
         BatteryTable.add(new BatteryTable.Row("b: exactly-once, kill -9 x3 + SIGSTOP zombie (seed " + seed + ")",
                 ids.size(), lost.size(), duplicated.values().stream().mapToInt(c -> c - 1).sum(), 0, extra.size(),
-                (zombieOutputs - zombieOutputsAtReplacement) + open.size(), exitCodes.toString()));
+                (zombieOutputs - zombieOutputsAtReplacement) + open.size(), recovery, WorkerProcess.peakHeapMb(started),
+                exitCodes.toString()));
 
         assertThat(extra).as("outputs that were never inputs").isEmpty();
         assertThat(lost).as("input ids with no committed output (seed " + seed + ")").isEmpty();

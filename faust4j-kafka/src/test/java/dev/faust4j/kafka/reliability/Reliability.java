@@ -1,6 +1,5 @@
 package dev.faust4j.kafka.reliability;
 
-import dev.faust4j.kafka.testkit.EmbeddedKafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -31,8 +30,8 @@ import java.util.concurrent.Future;
 
 /**
  * The verifier side of the reliability tests: topic set-up, deterministic input ids, reading outputs back, and
- * the group's committed offsets, all through plain Kafka clients against the run-wide {@link EmbeddedKafka}
- * broker. Nothing here goes through faust4j, so what it reports is what Kafka holds.
+ * the group's committed offsets, all through plain Kafka clients against the run-wide {@link BrokerProcess}
+ * (a Kafka broker in its own JVM). Nothing here goes through faust4j, so what it reports is what Kafka holds.
  */
 final class Reliability {
 
@@ -42,8 +41,9 @@ final class Reliability {
     private Reliability() {
     }
 
-    static EmbeddedKafka kafka() {
-        return EmbeddedKafka.shared();
+    /** The battery's broker: a real KRaft broker in its own JVM ({@link BrokerProcess#shared()}). */
+    static BrokerProcess kafka() {
+        return BrokerProcess.shared();
     }
 
     static String unique(String prefix) {

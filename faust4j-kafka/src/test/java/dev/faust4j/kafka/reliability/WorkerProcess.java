@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,17 +44,30 @@ final class WorkerProcess {
      */
     static WorkerProcess start(String appId, String input, String output, String name, long delayMicros,
                                ProcessingGuarantee guarantee, @Nullable String workerId) {
+        return start(appId, input, output, name, delayMicros, guarantee, workerId, List.of());
+    }
+
+    /**
+     * Like {@link #start(String, String, String, String, long, ProcessingGuarantee, String)}, with
+     * {@link PipelineWorker}'s options ({@code --concurrency=N}, {@code --jitter}, {@code --group-by},
+     * {@code clientProperty=value}) and JVM options such as {@code -Xmx64m} (which win over the default
+     * {@code -Xmx256m}).
+     */
+    static WorkerProcess start(String appId, String input, String output, String name, long delayMicros,
+                               ProcessingGuarantee guarantee, @Nullable String workerId, List<String> options) {
         try {
             Files.createDirectories(LOG_DIR);
             Path log = LOG_DIR.resolve(appId + "-" + name + ".log");
             String java = ProcessHandle.current().info().command()
                     .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             List<String> command = new ArrayList<>(List.of(java,
-                    "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                    "-cp", System.getProperty("java.class.path"),
+                    "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+            options.stream().filter(o -> o.startsWith("-X")).forEach(command::add); // the last -Xmx wins
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"),
                     PipelineWorker.class.getName(),
                     appId, Reliability.kafka().brokerUrl(), input, output, name, Long.toString(delayMicros),
                     guarantee.faustName(), workerId == null ? "-" : workerId));
+            options.stream().filter(o -> !o.startsWith("-X")).forEach(command::add);
             ProcessBuilder pb = new ProcessBuilder(command);
             Map<String, String> env = pb.environment();
             env.clear();
@@ -119,6 +133,21 @@ final class WorkerProcess {
         }
     }
 
+    /**
+     * For a worker that hangs: SIGQUIT makes the JVM print every thread's stack to the worker's log; returns the log
+     * once the dump is in it (or as it is, if the dump does not come).
+     */
+    private String threadDump() {
+        try {
+            signal("QUIT");
+            await("thread dump of " + name).atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                    .until(() -> output().contains("Full thread dump"));
+        } catch (IOException | InterruptedException | RuntimeException | AssertionError e) {
+            return output() + "\n(no thread dump: " + e + ")";
+        }
+        return output();
+    }
+
     /** SIGTERM, without waiting. */
     void sigterm() {
         process.destroy();
@@ -127,7 +156,7 @@ final class WorkerProcess {
     /** Waits for the exit (a failure after {@link Reliability#PATIENCE}); returns the exit code. */
     int awaitExit() throws InterruptedException {
         if (!process.waitFor(Reliability.PATIENCE.toSeconds(), TimeUnit.SECONDS)) {
-            throw new AssertionError("worker " + name + " did not exit:\n" + output());
+            throw new AssertionError("worker " + name + " did not exit:\n" + threadDump());
         }
         return process.exitValue();
     }
@@ -136,7 +165,7 @@ final class WorkerProcess {
     int terminate() throws InterruptedException {
         process.destroy();
         if (!process.waitFor(Reliability.PATIENCE.toSeconds(), TimeUnit.SECONDS)) {
-            throw new AssertionError("worker " + name + " did not exit after SIGTERM:\n" + output());
+            throw new AssertionError("worker " + name + " did not exit after SIGTERM:\n" + threadDump());
         }
         return process.exitValue();
     }

@@ -3,6 +3,7 @@ package dev.faust4j.kafka.reliability;
 import dev.faust4j.kafka.reliability.Reliability.Out;
 import dev.faust4j.kafka.reliability.Reliability.Position;
 import org.apache.kafka.clients.admin.Admin;
+import org.jspecify.annotations.Nullable;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -11,8 +12,10 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -24,8 +27,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Reliability battery tests a, c and g (shared/reference/reliability.md §3) with workers in separate JVMs on
- * the in-process broker: several workers of one app share the partitions; a SIGKILLed worker loses nothing and
- * duplicates only from its uncommitted window (P1, P2); a SIGTERMed worker leaves with no duplicate (P3).
+ * the battery broker ({@link BrokerProcess}, its own JVM): several workers of one app share the partitions; workers SIGKILLed three times at seeded
+ * points ({@code -Dfaust4j.reliability.seed=<seed>} replays) lose nothing and duplicate only inputs of their
+ * uncommitted windows (P1, P2); a SIGTERMed worker leaves with no duplicate (P3).
  *
  * <p>Each worker is a {@link PipelineWorker} copying ids from a 4-partition input topic to an output topic.
  * The verifier reads the output back with a plain Kafka consumer and compares it to the input as written.
@@ -33,6 +37,11 @@ import static org.awaitility.Awaitility.await;
 class WorkerProcessesTest {
 
     private static final int PARTITIONS = 4;
+    /** Test a: three kills, each in its own phase of the input, then a last phase after the third restart. */
+    private static final int KILLS = 3;
+    private static final int KILL_PHASE = 5_000;
+    /** Test a: per-record work, so that a phase takes two workers about a second and a kill comes mid-stream. */
+    private static final long KILL_DELAY_MICROS = 200;
 
     private final List<WorkerProcess> workers = new ArrayList<>();
     private Admin admin;
@@ -111,7 +120,7 @@ class WorkerProcessesTest {
 
     /** Prints the battery's figures for the run (shared/reference/reliability.md §3). */
     private void figures(String test, int produced, List<Out> out, long duplicatesAllowed, long commitViolations,
-                         String exitCodes, String more) {
+                         @Nullable Duration recovery, long peakHeapMb, String exitCodes, String more) {
         Set<String> seen = out.stream().map(Out::value).collect(Collectors.toSet());
         long lost = produced - seen.size();
         int duplicated = duplicates(out).values().stream().mapToInt(n -> n - 1).sum();
@@ -122,7 +131,7 @@ class WorkerProcessesTest {
                 more);
         long extra = out.stream().filter(r -> !r.value().equals(r.key())).count();
         BatteryTable.add(new BatteryTable.Row(test, produced, lost, duplicated, duplicatesAllowed, extra,
-                commitViolations, exitCodes));
+                commitViolations, recovery, peakHeapMb, exitCodes));
     }
 
     private void awaitLagZero() {
@@ -149,7 +158,7 @@ class WorkerProcessesTest {
         awaitLagZero();
         out = Reliability.readAll(output);
 
-        figures("c: two then three workers", all.size(), out, 0, 0, "-", "");
+        figures("c: two then three workers", all.size(), out, 0, 0, null, WorkerProcess.peakHeapMb(workers), "-", "");
         assertThat(extra(out, all.keySet())).as("outputs that were never inputs").isEmpty();
         assertThat(duplicates(out)).as("duplicates after member joins").isEmpty();
         assertThat(out).hasSize(20_000);
@@ -172,47 +181,88 @@ class WorkerProcessesTest {
     }
 
     @Test
-    void workerKilledWithSigkillAndRestartedLosesNothingAndDuplicatesOnlyItsUncommittedWindow() throws Exception {
-        WorkerProcess w1 = start("w1", 200).awaitReady();
-        start("w2", 200).awaitReady();
+    void workersKilledThreeTimesWithSigkillLoseNothingAndDuplicateOnlyTheirUncommittedWindows() throws Exception {
+        long seed = Long.getLong("faust4j.reliability.seed", 20_261_202L);
+        System.out.println("[reliability] at-least-once kill test: seed " + seed
+                + " (replay with -Dfaust4j.reliability.seed=" + seed + ")");
+        Random random = new Random(seed);
+        Map<String, WorkerProcess> live = new LinkedHashMap<>();
+        Map<String, Integer> instances = new TreeMap<>();
+        for (String id : List.of("w1", "w2")) {
+            live.put(id, start(id + ".0", KILL_DELAY_MICROS));
+            instances.put(id, 0);
+        }
+        live.values().forEach(WorkerProcess::awaitReady);
         awaitMembers(2);
-        Map<String, Position> ids = Reliability.produceIds(input, 0, 20_000);
 
-        await().atMost(PATIENCE).until(() -> outputCount() >= 4_000);
-        w1.kill();
-        // committed offsets snapshotted right after the kill: only ids at or above them may be processed twice
-        Map<TopicPartition, Long> committedAtKill = Reliability.committed(admin, appId, input);
-        List<Out> outAtKill = Reliability.readAll(output);
-        assertThat(outAtKill.size()).as("the kill happened mid-stream").isLessThan(ids.size());
+        Map<String, Position> ids = new LinkedHashMap<>();
+        // per kill, per input partition: the offsets at or above the committed one and below the end, which the
+        // killed worker may have processed without its commit: the only inputs allowed to come out twice (P2)
+        List<Map<TopicPartition, long[]>> windows = new ArrayList<>();
+        List<String> commitViolations = new ArrayList<>();
+        Map<String, Integer> exitCodes = new TreeMap<>();
+        Duration recovery = Duration.ZERO;
+        for (int kill = 0; kill < KILLS; kill++) {
+            ids.putAll(Reliability.produceIds(input, kill * KILL_PHASE, (kill + 1) * KILL_PHASE));
+            long atLeast = (long) kill * KILL_PHASE + 500 + random.nextInt(1_000);
+            await("the group committed " + atLeast + " inputs").atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
+                    .until(() -> Reliability.total(Reliability.committed(admin, appId, input)) >= atLeast);
+            String victim = random.nextBoolean() ? "w1" : "w2";
+            WorkerProcess w = live.get(victim);
+            w.kill();
+            long killedAt = System.nanoTime();
+            exitCodes.put(w.name, w.process.exitValue());
+            Map<TopicPartition, Long> committedAtKill = Reliability.committed(admin, appId, input);
+            Map<TopicPartition, Long> endAtKill = Reliability.endOffsets(admin, input, PARTITIONS);
+            Map<TopicPartition, long[]> window = new HashMap<>();
+            endAtKill.forEach((tp, end) -> window.put(tp, new long[] {committedAtKill.getOrDefault(tp, 0L), end}));
+            windows.add(window);
 
-        // P1: every input below the committed offset already has its output (durable before the commit)
-        Set<String> seenAtKill = outAtKill.stream().map(Out::value).collect(Collectors.toSet());
-        List<String> commitViolations = ids.entrySet().stream()
-                .filter(e -> e.getValue().offset() < committedAtKill.getOrDefault(
-                        new TopicPartition(input, e.getValue().partition()), 0L))
-                .map(Map.Entry::getKey)
-                .filter(id -> !seenAtKill.contains(id))
-                .sorted().toList();
-        assertThat(commitViolations).as("inputs below the committed offset with no output").isEmpty();
+            // P1: every input below the committed offset already has its output (durable before the commit)
+            Set<String> seenAtKill = Reliability.readAll(output).stream().map(Out::value).collect(Collectors.toSet());
+            ids.entrySet().stream()
+                    .filter(e -> e.getValue().offset() < committedAtKill.getOrDefault(
+                            new TopicPartition(input, e.getValue().partition()), 0L))
+                    .map(Map.Entry::getKey).filter(id -> !seenAtKill.contains(id)).sorted()
+                    .forEach(commitViolations::add);
 
-        start("w1-restarted", 200).awaitReady();
+            int n = instances.merge(victim, 1, Integer::sum);
+            live.put(victim, start(victim + "." + n, KILL_DELAY_MICROS).awaitReady());
+            Duration r = Reliability.awaitRecovery(admin, appId, input, committedAtKill, endAtKill, killedAt);
+            recovery = r.compareTo(recovery) > 0 ? r : recovery;
+            awaitMembers(2);
+        }
+        ids.putAll(Reliability.produceIds(input, KILLS * KILL_PHASE, (KILLS + 1) * KILL_PHASE));
         List<Out> out = awaitAllIds(ids.keySet());
         awaitLagZero();
+        live.values().forEach(WorkerProcess::sigterm);
+        for (WorkerProcess w : live.values()) {
+            exitCodes.put(w.name, w.awaitExit());
+        }
         out = Reliability.readAll(output);
 
         Map<String, Integer> dups = duplicates(out);
-        long allowed = ids.values().stream().filter(p -> p.offset() >= committedAtKill.getOrDefault(
-                new TopicPartition(input, p.partition()), 0L)).count();
-        figures("a: kill -9 under at-least-once", ids.size(), out, allowed, commitViolations.size(), "w1: SIGKILL",
-                "committed at kill " + committedAtKill + ", outputs at kill " + outAtKill.size());
+        long allowed = ids.values().stream().filter(p -> inAnyWindow(windows, p)).count();
+        figures("a: kill -9 x3 under at-least-once (seed " + seed + ")", ids.size(), out, allowed,
+                commitViolations.size(), recovery, WorkerProcess.peakHeapMb(workers), exitCodes.toString(),
+                "windows " + windows.size());
+        assertThat(commitViolations).as("inputs below the committed offset at a kill with no output then").isEmpty();
         assertThat(extra(out, ids.keySet())).as("outputs that were never inputs").isEmpty();
-        List<String> dupsOutsideWindow = dups.keySet().stream().filter(id -> {
-            Position p = ids.get(id);
-            return p.offset() < committedAtKill.getOrDefault(new TopicPartition(input, p.partition()), 0L);
-        }).toList();
-        assertThat(dupsOutsideWindow).as("duplicates below the committed offset at the kill (committed "
-                + committedAtKill + ")").isEmpty();
+        List<String> dupsOutsideWindows = dups.keySet().stream().filter(id -> !inAnyWindow(windows, ids.get(id)))
+                .toList();
+        assertThat(dupsOutsideWindows).as("duplicates outside every kill's uncommitted window (seed " + seed + ")")
+                .isEmpty();
         assertThat(Set.copyOf(out.stream().map(Out::value).toList())).hasSize(ids.size());
+        live.values().forEach(w -> assertThat(exitCodes.get(w.name)).as("exit code of " + w.name + " after SIGTERM")
+                .isZero());
+    }
+
+    private boolean inAnyWindow(List<Map<TopicPartition, long[]>> windows, Position p) {
+        TopicPartition tp = new TopicPartition(input, p.partition());
+        return windows.stream().anyMatch(w -> {
+            long[] range = w.get(tp);
+            return range != null && p.offset() >= range[0] && p.offset() < range[1];
+        });
     }
 
     @Test
@@ -230,7 +280,8 @@ class WorkerProcessesTest {
         awaitLagZero();
         out = Reliability.readAll(output);
 
-        figures("g: SIGTERM mid-stream", ids.size(), out, 0, 0, "w2: " + exit, "outputs at SIGTERM " + outAtStop);
+        figures("g: SIGTERM mid-stream", ids.size(), out, 0, 0, null, WorkerProcess.peakHeapMb(workers), "w2: " + exit,
+                "outputs at SIGTERM " + outAtStop);
         assertThat(outAtStop).as("the SIGTERM came mid-stream").isLessThan(ids.size());
         // the worker stopped cleanly (its own exit code 0) within the grace period; the JVM's exit status is
         // checked by sigtermedWorkerProcessExitsWithStatusZero
