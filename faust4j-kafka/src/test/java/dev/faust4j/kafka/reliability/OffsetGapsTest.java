@@ -12,6 +12,7 @@ import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
@@ -22,11 +23,13 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 import static dev.faust4j.kafka.reliability.Reliability.PATIENCE;
@@ -37,7 +40,8 @@ import static org.awaitility.Awaitility.await;
  * Reliability battery test j (shared/reference/reliability.md §3, promise P7, pain point 1): commits keep
  * advancing through offset gaps. Input with aborted transactions (transaction markers and, for read_committed,
  * skipped records), a compacted topic, and tombstones: in every case the app's committed offset reaches the end
- * offset of every partition (lag 0), checked with an AdminClient against {@code listOffsets(latest)}.
+ * offset of every partition (lag 0), checked with an AdminClient against {@code listOffsets(latest)}. Each
+ * scenario adds a row to the {@link BatteryTable}.
  */
 class OffsetGapsTest {
 
@@ -83,12 +87,27 @@ class OffsetGapsTest {
         return seen;
     }
 
-    private void awaitLagZero() {
+    /** Waits for lag 0; returns the partitions whose committed offset is not the end offset then (0). */
+    private long awaitLagZero() {
         await("committed offsets of " + appId + " at the end offsets of " + input).atMost(PATIENCE)
                 .until(() -> Reliability.lagZero(admin, appId, input, PARTITIONS));
-        System.out.printf("[reliability] %s: end offsets %s, committed %s%n", appId,
-                uncheck(() -> Reliability.endOffsets(admin, input, PARTITIONS)),
-                uncheck(() -> Reliability.committed(admin, appId, input)));
+        Map<TopicPartition, Long> end = uncheck(() -> Reliability.endOffsets(admin, input, PARTITIONS));
+        Map<TopicPartition, Long> committed = uncheck(() -> Reliability.committed(admin, appId, input));
+        System.out.printf("[reliability] %s: end offsets %s, committed %s%n", appId, end, committed);
+        return end.entrySet().stream().filter(e -> !e.getValue().equals(committed.get(e.getKey()))).count();
+    }
+
+    /**
+     * Adds the scenario's row: {@code expected} the values that must be processed, each once; a value seen that is
+     * not expected (or a null) is extra.
+     */
+    private static void row(String scenario, Set<String> expected, Collection<KeyValue<String, String>> seen,
+                            long commitViolations) {
+        Set<String> seenValues = values(seen);
+        long lost = expected.stream().filter(v -> !seenValues.contains(v)).count();
+        long extra = seenValues.stream().filter(v -> v == null || !expected.contains(v)).count();
+        BatteryTable.add(new BatteryTable.Row("j: offset gaps, " + scenario, expected.size(), lost,
+                seen.size() - seenValues.size(), 0, extra, commitViolations, "-"));
     }
 
     private static Set<String> values(Iterable<KeyValue<String, String>> kvs) {
@@ -126,7 +145,13 @@ class OffsetGapsTest {
         }
         ConcurrentLinkedQueue<KeyValue<String, String>> seen = startCollector(Map.of("isolation.level", isolation));
 
-        awaitLagZero();
+        long commitViolations = awaitLagZero();
+
+        Set<String> expected = new HashSet<>(committedValues);
+        if (isolation.equals("read_uncommitted")) {
+            expected.addAll(abortedValues);
+        }
+        row("aborted transactions (" + isolation + ")", expected, List.copyOf(seen), commitViolations);
 
         Set<String> seenValues = values(seen);
         assertThat(seenValues).as("every committed record processed").containsAll(committedValues);
@@ -149,6 +174,7 @@ class OffsetGapsTest {
                 "delete.retention.ms", "100"));
         speedUpLogCleaner();
         Map<String, String> latest = new HashMap<>();
+        Set<String> written = ConcurrentHashMap.newKeySet();
         int[] round = {0};
         try (KafkaProducer<String, String> producer = Reliability.producer(Map.of())) {
             // rounds of 50 keys until the log cleaner has removed superseded records (the offsets show gaps),
@@ -160,6 +186,7 @@ class OffsetGapsTest {
                                 String value = "v" + round[0] + "-k" + k;
                                 producer.send(new ProducerRecord<>(input, "k" + k, value));
                                 latest.put("k" + k, value);
+                                written.add(value);
                             }
                             producer.flush();
                             round[0]++;
@@ -176,10 +203,19 @@ class OffsetGapsTest {
                 onDisk.size(), end, end - onDisk.size());
 
         ConcurrentLinkedQueue<KeyValue<String, String>> seen = startCollector(Map.of());
-        awaitLagZero();
+        long commitViolations = awaitLagZero();
 
         Map<String, String> lastSeen = new HashMap<>();
         seen.forEach(kv -> lastSeen.put(kv.key(), kv.value()));
+        // records: the latest value of every key (superseded ones may be gone); lost: keys whose latest value was
+        // not the last one processed; extra: values never written
+        List<KeyValue<String, String>> seenNow = List.copyOf(seen);
+        Set<String> seenValues = values(seenNow);
+        BatteryTable.add(new BatteryTable.Row("j: offset gaps, compacted topic (" + (end - onDisk.size())
+                + " offsets removed)", latest.size(),
+                latest.entrySet().stream().filter(e -> !e.getValue().equals(lastSeen.get(e.getKey()))).count(),
+                seenNow.size() - seenValues.size(), 0,
+                seenValues.stream().filter(v -> v == null || !written.contains(v)).count(), commitViolations, "-"));
         assertThat(lastSeen).as("the latest value of every key processed").isEqualTo(latest);
         // the cleaner may still remove superseded records while the app reads, so no exact count; never twice
         assertThat(values(seen)).as("no record processed twice").hasSize(seen.size());
@@ -207,8 +243,9 @@ class OffsetGapsTest {
         }
         ConcurrentLinkedQueue<KeyValue<String, String>> seen = startCollector(Map.of());
 
-        awaitLagZero();
+        long commitViolations = awaitLagZero();
 
+        row("tombstones (" + tombstones + " null values skipped)", values, List.copyOf(seen), commitViolations);
         assertThat(tombstones).isGreaterThanOrEqualTo(200);
         assertThat(seen).as("every non-null value processed once; tombstones skipped").hasSize(values.size());
         assertThat(values(seen)).isEqualTo(values);

@@ -17,8 +17,9 @@ import java.util.concurrent.TimeUnit;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A {@link PipelineWorker} in its own JVM: the current {@code java} with this test run's class path, an empty
- * environment (nothing inherited, so nothing secret), stdout and stderr to {@code target/reliability-workers/}.
+ * A worker main class ({@link PipelineWorker} unless told otherwise, or {@link PolicyWorker}) in its own JVM: the
+ * current {@code java} with this test run's class path, an empty environment (nothing inherited, so nothing
+ * secret), stdout and stderr to {@code target/reliability-workers/}.
  */
 final class WorkerProcess {
 
@@ -55,6 +56,18 @@ final class WorkerProcess {
      */
     static WorkerProcess start(String appId, String input, String output, String name, long delayMicros,
                                ProcessingGuarantee guarantee, @Nullable String workerId, List<String> options) {
+        List<String> args = new ArrayList<>(List.of(
+                appId, Reliability.kafka().brokerUrl(), input, output, name, Long.toString(delayMicros),
+                guarantee.faustName(), workerId == null ? "-" : workerId));
+        args.addAll(options);
+        return start(PipelineWorker.class, appId, name, args);
+    }
+
+    /**
+     * Runs {@code mainClass} with {@code args}; the log is {@code <appId>-<name>.log}. Arguments starting with
+     * {@code -X} are JVM options (the last {@code -Xmx} wins over the default {@code -Xmx256m}).
+     */
+    static WorkerProcess start(Class<?> mainClass, String appId, String name, List<String> args) {
         try {
             Files.createDirectories(LOG_DIR);
             Path log = LOG_DIR.resolve(appId + "-" + name + ".log");
@@ -62,12 +75,9 @@ final class WorkerProcess {
                     .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             List<String> command = new ArrayList<>(List.of(java,
                     "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
-            options.stream().filter(o -> o.startsWith("-X")).forEach(command::add); // the last -Xmx wins
-            command.addAll(List.of("-cp", System.getProperty("java.class.path"),
-                    PipelineWorker.class.getName(),
-                    appId, Reliability.kafka().brokerUrl(), input, output, name, Long.toString(delayMicros),
-                    guarantee.faustName(), workerId == null ? "-" : workerId));
-            options.stream().filter(o -> !o.startsWith("-X")).forEach(command::add);
+            args.stream().filter(o -> o.startsWith("-X")).forEach(command::add);
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass.getName()));
+            args.stream().filter(o -> !o.startsWith("-X")).forEach(command::add);
             ProcessBuilder pb = new ProcessBuilder(command);
             Map<String, String> env = pb.environment();
             env.clear();
