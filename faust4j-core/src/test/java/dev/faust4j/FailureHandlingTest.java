@@ -133,6 +133,59 @@ class FailureHandlingTest {
         assertThat(committed(transport, url, id, tp)).as("committed offset after the failure").isEqualTo(2);
     }
 
+    /**
+     * Found by reliability battery test e: with a backlog, the poll thread decodes records itself; an undecodable
+     * record it met there stopped the worker at once, ahead of the reader, dropping the buffered records before it
+     * (nothing committed past it, but the log named a later record and earlier ones were left unprocessed).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(ALL)
+    void decodePolicyFailStopsAtTheUndecodableRecordAlsoWhenThePollThreadMeetsItFirst(TransportFixture transport)
+            throws Exception {
+        String id = Transports.uniqueId("decode-fail-backlog");
+        String url = transport.brokerUrl(id);
+        TopicPartition tp = new TopicPartition(id + "-in", 0);
+        // a 1,000-event buffer (low mark 400) and polls of at most 100 records: while the reader holds the first
+        // record, the poll thread decodes from offset 400 on itself (backlogged), so it meets offset 600 first
+        int good = 600;
+        for (int i = 0; i < good; i++) {
+            transport.appendRaw(url, tp.topic(), 1, 0, ("k" + i).getBytes(StandardCharsets.UTF_8),
+                    ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8));
+        }
+        transport.appendRaw(url, tp.topic(), 1, 0, "bad".getBytes(StandardCharsets.UTF_8),
+                "garbage".getBytes(StandardCharsets.UTF_8));
+        for (int i = good + 1; i < 1_000; i++) {
+            transport.appendRaw(url, tp.topic(), 1, 0, ("k" + i).getBytes(StandardCharsets.UTF_8),
+                    ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8));
+        }
+        AtomicInteger seen = new AtomicInteger();
+        try (App app = builder(id, CountingTransport.url(url)).decodeErrorPolicy(ErrorPolicy.fail())
+                .streamBufferMaxsize(1_000).maxPollRecords(100).build();
+             Gate gate = new Gate()) {
+            CountingTransport.Probe probe = CountingTransport.probe(app);
+            Topic<String, N> in = app.topic(TopicOptions.builder(Codecs.string(), Codecs.json(N.class))
+                    .names(tp.topic()).partitions(1).build());
+            app.agent(in, stream -> {
+                for (N n : stream) {
+                    if (n.n() == 0) {
+                        gate.pass();
+                    }
+                    seen.incrementAndGet();
+                }
+            });
+            CompletableFuture<Integer> exit = exitOf(app);
+            app.start();
+            // a poll returned records 700 to 799: the one before it (600 to 699) has been delivered
+            await("the poll thread delivered past the undecodable record while the reader holds the first one")
+                    .atMost(TIMEOUT).until(() -> gate.arrivals() == 1 && probe.delivered() >= 800);
+            gate.open();
+            assertThat(exit.get(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).as("exit code")
+                    .isEqualTo(1);
+        }
+        assertThat(seen).as("values the agent saw: every one before the undecodable record").hasValue(good);
+        assertThat(committed(transport, url, id, tp)).as("committed offset after the failure").isEqualTo(good);
+    }
+
     // ---- 3. noack: an event the user owns is never acked for them ----
 
     @ParameterizedTest(name = "{0}")

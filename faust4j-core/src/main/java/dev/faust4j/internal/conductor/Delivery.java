@@ -21,8 +21,9 @@ import java.util.List;
  * per poll). Decoding: a group with one subscription that keeps up gets the record undecoded, and its reader
  * decodes it, in parallel with fetching; a group with several subscriptions, or one that is behind (its buffer at
  * the low mark or above: the reader is the bottleneck and this thread has time to spare), is decoded here, once.
- * So both threads share the decoding. A record that cannot be decoded goes to its topic's decode policy and never
- * reaches a reader. No lock, no log, one allocation per record and delivery.
+ * So both threads share the decoding. A record that cannot be decoded here goes to its topic's decode policy and
+ * never reaches a reader, except under a fail policy: then it is handed over undecoded, so that the worker stops
+ * when a reader reaches it, with every record before it processed. No lock, no log, one allocation per record and delivery.
  *
  * <p>Thread-safety: poll thread only.
  */
@@ -87,6 +88,14 @@ final class Delivery {
             key = first.decodeKey(r);
             value = first.decodeValue(r);
         } catch (RuntimeException e) {
+            if (first.failsOnDecodeError()) {
+                // fail must stop the worker where the reader is, not where this thread has read ahead to: the
+                // readers meet the record in order, decode it again and apply the policy there
+                for (int i = 0; i < n; i++) {
+                    stage(targets.get(i), new EventImpl<>(m, routes.get(i)));
+                }
+                return;
+            }
             List<EventImpl<?, ?>> deliveries = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 deliveries.add(new EventImpl<>(m, routes.get(i), null, null));

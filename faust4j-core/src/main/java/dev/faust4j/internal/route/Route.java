@@ -82,6 +82,11 @@ public final class Route implements EventImpl.Route {
         handling.decodeFailed(List.of(event), error, decodePolicy);
     }
 
+    /** True when an undecodable record stops the worker ({@code fail}, or a retry policy ending in it). */
+    public boolean failsOnDecodeError() {
+        return decodePolicy.terminal() instanceof ErrorPolicy.Fail;
+    }
+
     /** A record decoded once for several subscriptions failed: the policy applies to all its deliveries at once. */
     public void decodeFailed(List<? extends EventImpl<?, ?>> deliveries, RuntimeException error) {
         handling.decodeFailed(deliveries, error, decodePolicy);
