@@ -186,6 +186,52 @@ class FailureHandlingTest {
         assertThat(committed(transport, url, id, tp)).as("committed offset after the failure").isEqualTo(good);
     }
 
+    /** A topic full of undecodable records under skip: ten lines a minute, then one that says how many were left out. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(ALL)
+    void skippedUndecodableRecordsDoNotFloodTheLog(TransportFixture transport) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(LogCapture.supported(), "slf4j-simple is the logging backend");
+        String id = Transports.uniqueId("decode-skip-budget");
+        String url = transport.brokerUrl(id);
+        TopicPartition tp = new TopicPartition(id + "-in", 0);
+        for (int i = 0; i < 30; i++) {
+            transport.appendRaw(url, tp.topic(), 1, 0, ("k" + i).getBytes(StandardCharsets.UTF_8),
+                    "garbage".getBytes(StandardCharsets.UTF_8));
+        }
+        transport.appendRaw(url, tp.topic(), 1, 0, "ok".getBytes(StandardCharsets.UTF_8),
+                "{\"n\":1}".getBytes(StandardCharsets.UTF_8));
+        dev.faust4j.time.ManualTicker ticker = new dev.faust4j.time.ManualTicker();
+        List<Integer> seen = new CopyOnWriteArrayList<>();
+        try (LogCapture logs = new LogCapture();
+             App app = builder(id, url).ticker(ticker).decodeErrorPolicy(ErrorPolicy.skip()).build()) {
+            Topic<String, N> in = app.topic(TopicOptions.builder(Codecs.string(), Codecs.json(N.class))
+                    .names(tp.topic()).partitions(1).build());
+            app.agent(in, stream -> {
+                for (N n : stream) {
+                    seen.add(n.n());
+                }
+            });
+            app.start();
+            await().atMost(TIMEOUT).until(() -> seen.size() == 1);
+            assertThat(count(logs.text(), "Skipping a record that cannot be decoded")).as("lines for 30 records")
+                    .isEqualTo(10);
+
+            ticker.advance(Duration.ofMinutes(1));
+            transport.appendRaw(url, tp.topic(), 1, 0, "late".getBytes(StandardCharsets.UTF_8),
+                    "garbage".getBytes(StandardCharsets.UTF_8));
+            await().atMost(TIMEOUT).until(() -> logs.text().contains("offset=31"));
+            assertThat(logs.text()).contains("offset=31): ").contains("(20 more like it not logged before this one)");
+        }
+    }
+
+    private static int count(String text, String needle) {
+        int n = 0;
+        for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
     // ---- 3. noack: an event the user owns is never acked for them ----
 
     @ParameterizedTest(name = "{0}")

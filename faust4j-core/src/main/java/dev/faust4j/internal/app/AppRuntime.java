@@ -94,7 +94,7 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
         this.sender = new Sender(tx != null ? () -> tx : () -> transport.get().producer(), lifecycle::stopped,
                 resender, tx != null);
         this.deadLetters = new DeadLetters(sender, topic -> transport.get().declareTopics(List.of(defaultSpec(topic))));
-        this.handling = new ErrorHandling(deadLetters, this);
+        this.handling = new ErrorHandling(deadLetters, this, settings.ticker());
         this.conductor = new Conductor(new Conductor.Config(id, settings.ticker(), settings.commitInterval(),
                 settings.commitEvery(), settings.shutdownGracePeriod(), settings.maxRecordBytes(),
                 () -> transport.get().createConsumer(), sender::flush, resender::inOutage, this::closeSubscriptions,

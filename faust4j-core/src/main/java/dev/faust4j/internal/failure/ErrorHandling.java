@@ -4,6 +4,7 @@ import dev.faust4j.ErrorPolicy;
 import dev.faust4j.internal.event.EventImpl;
 import dev.faust4j.spi.ConsumedRecord;
 import dev.faust4j.spi.ProducedRecord;
+import dev.faust4j.time.Ticker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,25 +14,34 @@ import java.util.List;
 /**
  * Applies an {@link ErrorPolicy} to failed events: records that cannot be decoded, events in hand when an agent
  * threw, and events whose outputs could not be sent. It says in its one log line what it did (skipped, sent to a
- * dead-letter topic, kept for another attempt, or stopped the worker) and never logs a payload.
+ * dead-letter topic, kept for another attempt, or stopped the worker) and never logs a payload. Per-record lines
+ * are budgeted ({@link LogBudget}: ten of a kind a minute), so a topic full of bad records cannot flood the log.
  *
  * <p>Design. Skip acks; dead-letter ties a copy's send to the events and then acks them (the ack completes when
  * the copy is durable); fail drops them (their offsets stay uncommitted) and stops the worker through
  * {@link WorkerControl}; retry asks the supervisor to hand the events to the restarted agent again. Events a
  * {@code noack()} reader owns are never acked here.
  *
- * <p>Thread-safety: thread-safe (stateless apart from its collaborators).
+ * <p>Thread-safety: thread-safe (stateless apart from its collaborators and its thread-safe log budget).
  */
 public final class ErrorHandling {
     private static final Logger log = LoggerFactory.getLogger(ErrorHandling.class);
     private static final int MAX_POSITIONS = 10;
+    /** Per kind of per-record line; the rest are counted and reported by the next line ({@link LogBudget}). */
+    static final int LINES_PER_MINUTE = 10;
 
     private final DeadLetters deadLetters;
     private final WorkerControl worker;
+    private final LogBudget budget;
 
-    public ErrorHandling(DeadLetters deadLetters, WorkerControl worker) {
+    /**
+     * @param ticker the app's clock, for {@link LogBudget}: of each kind of per-record line (skipped, dead-lettered,
+     *               retried), at most {@value #LINES_PER_MINUTE} a minute
+     */
+    public ErrorHandling(DeadLetters deadLetters, WorkerControl worker, Ticker ticker) {
         this.deadLetters = deadLetters;
         this.worker = worker;
+        this.budget = new LogBudget(ticker, LINES_PER_MINUTE, Duration.ofMinutes(1));
     }
 
     /**
@@ -43,13 +53,20 @@ public final class ErrorHandling {
         String where = "topic=" + r.topic() + " partition=" + r.partition() + " offset=" + r.offset();
         switch (policy.terminal()) {
             case ErrorPolicy.Skip s -> {
-                log.warn("Skipping a record that cannot be decoded ({}): {}", where, error.toString());
+                long left = budget.take("decode-skip");
+                if (left >= 0) {
+                    log.warn("Skipping a record that cannot be decoded ({}): {}{}", where, error.toString(),
+                            LogBudget.leftOut(left));
+                }
                 deliveries.forEach(EventImpl::ack);
             }
             case ErrorPolicy.DeadLetter d -> {
                 if (deadLetters.send(d.topic(), deliveries, r, error, 1)) {
-                    log.warn("Sending a record that cannot be decoded to dead-letter topic {} ({}): {}", d.topic(),
-                            where, error.toString());
+                    long left = budget.take("decode-dead-letter");
+                    if (left >= 0) {
+                        log.warn("Sending a record that cannot be decoded to dead-letter topic {} ({}): {}{}",
+                                d.topic(), where, error.toString(), LogBudget.leftOut(left));
+                    }
                 }
                 deliveries.forEach(EventImpl::ack);
             }
@@ -128,8 +145,11 @@ public final class ErrorHandling {
         }
         if (policy instanceof ErrorPolicy.Retry retry && attempt < retry.attempts()) {
             Duration delay = retry.backoffBefore(attempt + 1);
-            log.warn("Agent {} raised while processing {} (attempt {} of {}); processing it again in {} ms",
-                    agent, where, attempt, retry.attempts(), delay.toMillis(), error);
+            long left = budget.take("agent-retry");
+            if (left >= 0) {
+                log.warn("Agent {} raised while processing {} (attempt {} of {}); processing it again in {} ms{}",
+                        agent, where, attempt, retry.attempts(), delay.toMillis(), LogBudget.leftOut(left), error);
+            }
             return new AgentOutcome.Redeliver(delay);
         }
         ErrorPolicy terminal = policy.terminal();
@@ -140,7 +160,11 @@ public final class ErrorHandling {
         }
         return switch (terminal) {
             case ErrorPolicy.Skip s -> {
-                log.error("Agent {} raised while processing {}; skipped (acked)", agent, where, error);
+                long left = budget.take("agent-skip");
+                if (left >= 0) {
+                    log.error("Agent {} raised while processing {}; skipped (acked){}", agent, where,
+                            LogBudget.leftOut(left), error);
+                }
                 inHand.forEach(EventImpl::ack);
                 yield new AgentOutcome.Restart();
             }
@@ -153,13 +177,17 @@ public final class ErrorHandling {
                     }
                     e.ack();
                 }
+                long left = budget.take("agent-dead-letter");
+                if (left < 0) {
+                    yield new AgentOutcome.Restart();
+                }
                 if (sent == inHand.size()) {
-                    log.error("Agent {} raised while processing {}; sent to dead-letter topic {}", agent, where,
-                            d.topic(), error);
+                    log.error("Agent {} raised while processing {}; sent to dead-letter topic {}{}", agent, where,
+                            d.topic(), LogBudget.leftOut(left), error);
                 } else {
                     log.error(
-                            "Agent {} raised while processing {}; {} of {} sent to dead-letter topic {}, the rest skipped (acked)",
-                            agent, where, sent, inHand.size(), d.topic(), error);
+                            "Agent {} raised while processing {}; {} of {} sent to dead-letter topic {}, the rest skipped (acked){}",
+                            agent, where, sent, inHand.size(), d.topic(), LogBudget.leftOut(left), error);
                 }
                 yield new AgentOutcome.Restart();
             }

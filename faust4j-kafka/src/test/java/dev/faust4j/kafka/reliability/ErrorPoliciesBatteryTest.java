@@ -176,8 +176,9 @@ class ErrorPoliciesBatteryTest {
                     .containsExactlyInAnyOrderElementsOf(poisonAt.keySet());
         } else {
             String skipped = decode ? "Skipping a record that cannot be decoded" : "; skipped (acked)";
+            // one line per skipped record, at most ten a minute (the log budget: a topic of bad records is no flood)
             assertThat(w.output().lines().filter(l -> l.contains(skipped)).count())
-                    .as("poison records the worker says it skipped").isEqualTo(poison.size());
+                    .as("poison records the worker says it skipped").isEqualTo(Math.min(poison.size(), 10));
             assertThat(admin.listTopics().names().get()).as("topics").doesNotContain(dlq);
         }
     }

@@ -10,6 +10,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,6 +53,7 @@ class ExactlyOnceKillTest {
     private static final long DELAY_MICROS = 1_000;
 
     private final List<WorkerProcess> started = new ArrayList<>();
+    private List<String> options = List.of();
     private Admin admin;
     private String appId;
     private String input;
@@ -76,7 +78,7 @@ class ExactlyOnceKillTest {
     /** Instance {@code n} of worker id {@code workerId}: its outputs carry the header {@code workerId#n}. */
     private WorkerProcess start(String workerId, int n) {
         WorkerProcess w = WorkerProcess.start(appId, input, output, workerId + "." + n, DELAY_MICROS,
-                ProcessingGuarantee.EXACTLY_ONCE, workerId);
+                ProcessingGuarantee.EXACTLY_ONCE, workerId, options);
         started.add(w);
         return w;
     }
@@ -105,8 +107,13 @@ class ExactlyOnceKillTest {
         await("two members, each with partitions").atMost(PATIENCE).pollInterval(Duration.ofMillis(100)).until(() -> {
             Map<String, Integer> members = Reliability.members(admin, appId);
             return members.size() == 2 && members.values().stream().allMatch(c -> c > 0)
-                    && members.values().stream().mapToInt(Integer::intValue).sum() == PARTITIONS;
+                    && members.values().stream().mapToInt(Integer::intValue).sum() == PARTITIONS * topics();
         });
+    }
+
+    /** Topics the group reads: the input, and the repartition topic under {@code --group-by}. */
+    private int topics() {
+        return options.contains("--group-by") ? 2 : 1;
     }
 
     private static long fromWorker(List<Out> out, String worker) {
@@ -115,6 +122,22 @@ class ExactlyOnceKillTest {
 
     @Test
     void killedAndZombieWorkersNeverLoseNorDuplicateACommittedOutput() throws Exception {
+        run("b: exactly-once, kill -9 x3 + SIGSTOP zombie", List.of());
+    }
+
+    /**
+     * Battery test i: the same through a {@code groupBy} (a repartition topic between the input and the agent), so
+     * that both legs are in the kills' transactions. The count of the reference waits for tables; full battery only
+     * ({@code faust4j.reliability.full}).
+     */
+    @Test
+    @EnabledIfSystemProperty(named = "faust4j.reliability.full", matches = "true")
+    void aGroupByUnderExactlyOnceThroughKillsAndAZombieWritesEveryInputOnce() throws Exception {
+        run("i: groupBy under exactly-once, kill -9 x3 + SIGSTOP zombie", List.of("--group-by"));
+    }
+
+    private void run(String testName, List<String> workerOptions) throws Exception {
+        options = workerOptions;
         long seed = Long.getLong("faust4j.reliability.seed", 20_261_202L);
         System.out.println("[reliability] exactly-once kill test: seed " + seed
                 + " (replay with -Dfaust4j.reliability.seed=" + seed + ")");
@@ -221,7 +244,7 @@ class ExactlyOnceKillTest {
                 open.size(), perWorker, events,
                 (System.nanoTime() - startNanos) / 1e9);
         // exactly-once allows no duplicate; the zombie's late outputs and open transactions count as violations
-        BatteryTable.add(new BatteryTable.Row("b: exactly-once, kill -9 x3 + SIGSTOP zombie (seed " + seed + ")",
+        BatteryTable.add(new BatteryTable.Row(testName + " (seed " + seed + ")",
                 ids.size(), lost.size(), duplicated.values().stream().mapToInt(c -> c - 1).sum(), 0, extra.size(),
                 (zombieOutputs - zombieOutputsAtReplacement) + open.size(), recovery, WorkerProcess.peakHeapMb(started),
                 exitCodes.toString()));

@@ -105,8 +105,8 @@ public final class PipelineWorker {
                     LockSupport.parkNanos(jittered ? delayNanos * Math.floorMod(kv.value().hashCode(), 5) : delayNanos);
                 }
                 // not joined: the Conductor flushes the producer before committing this record's offset; keyed by
-                // the id (the value), which is also the input's key unless --group-by re-keyed the stream
-                out.send(kv.value(), kv.value(), headers, null);
+                // the input's key (the id), which --group-by replaced by a group: then by the value (the id)
+                out.send(regrouped ? kv.value() : kv.key(), kv.value(), headers, null);
             }
         }).name("copy").concurrency(concurrency);
         app.task(() -> {

@@ -93,12 +93,21 @@ final class Reliability {
      * partitions by murmur2), with the id as value. Returns where each id landed.
      */
     static Map<String, Position> produceIds(String topic, int from, int to) throws Exception {
+        return produceIds(topic, from, to, 0);
+    }
+
+    /**
+     * Like {@link #produceIds(String, int, int)}, with values of {@code valueBytes} characters: the id, a colon, then
+     * padding ({@code 0}: the id alone).
+     */
+    static Map<String, Position> produceIds(String topic, int from, int to, int valueBytes) throws Exception {
         Map<String, Position> out = new LinkedHashMap<>();
+        String padding = valueBytes > 0 ? ":" + "x".repeat(Math.max(0, valueBytes - id(0).length() - 1)) : "";
         try (KafkaProducer<String, String> producer = producer(Map.of())) {
             Map<String, Future<RecordMetadata>> futures = new LinkedHashMap<>();
             for (int i = from; i < to; i++) {
                 String id = id(i);
-                futures.put(id, producer.send(new ProducerRecord<>(topic, id, id)));
+                futures.put(id, producer.send(new ProducerRecord<>(topic, id, id + padding)));
             }
             producer.flush();
             for (Map.Entry<String, Future<RecordMetadata>> e : futures.entrySet()) {
