@@ -154,7 +154,8 @@ class BrokerFailuresTest {
                 dupsOutsideWindow.size(), recovery, WorkerProcess.peakHeapMb(workers), exitCodes.toString()));
 
         for (WorkerProcess w : workers) {
-            long commitWarnings = w.output().lines().filter(l -> l.contains("WARN dev.faust4j.internal.commit")).count();
+            long commitWarnings = w.output().lines().filter(l -> l.contains("WARN dev.faust4j.internal.commit"))
+                    .count();
             assertThat(commitWarnings).as("commit warnings in " + w.name + "'s log (one per failed commit was a flood)")
                     .isLessThanOrEqualTo(2 + 2 * (outage.toSeconds() / 30 + 1));
         }

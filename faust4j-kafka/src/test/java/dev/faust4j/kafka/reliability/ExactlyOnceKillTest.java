@@ -201,8 +201,9 @@ class ExactlyOnceKillTest {
         zombie.resume();
         events.add("SIGCONT " + zombie.name + " at " + committedInputs());
 
-        await("every input committed (lag 0)").atMost(PATIENCE).pollInterval(Duration.ofMillis(250))
-                .until(() -> Reliability.lagZero(admin, appId, input, PARTITIONS));
+        await("every input and repartitioned record committed (lag 0)").atMost(PATIENCE)
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> Reliability.lagZeroEverywhere(admin, appId, input));
         // the fenced zombie stops by itself with a non-zero exit code; if it is still alive it is killed here
         boolean zombieExited = zombie.process.waitFor(PATIENCE.toSeconds() / 3, TimeUnit.SECONDS);
         if (!zombieExited) {

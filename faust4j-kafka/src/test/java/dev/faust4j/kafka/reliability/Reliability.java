@@ -196,6 +196,27 @@ final class Reliability {
         return committed(admin, group, topic).equals(endOffsets(admin, topic, partitions));
     }
 
+    /**
+     * True when the group's lag is 0 on every partition of the input topic and of every other topic it has committed
+     * offsets for (a {@code groupBy}'s repartition topic): nothing read by the group waits to be processed.
+     */
+    static boolean lagZeroEverywhere(Admin admin, String group, String input) throws Exception {
+        java.util.Set<String> topics = new java.util.TreeSet<>();
+        topics.add(input);
+        admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().keySet()
+                .forEach(tp -> topics.add(tp.topic()));
+        for (String topic : topics) {
+            int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+            Map<TopicPartition, Long> committed = committed(admin, group, topic);
+            for (Map.Entry<TopicPartition, Long> end : endOffsets(admin, topic, partitions).entrySet()) {
+                if (end.getValue() > 0 && committed.getOrDefault(end.getKey(), 0L) < end.getValue()) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     /** The group's members and the number of partitions assigned to each (classic or consumer protocol). */
     static Map<String, Integer> members(Admin admin, String group) throws Exception {
         ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
