@@ -32,6 +32,17 @@ public interface Transport extends AutoCloseable {
     }
 
     /**
+     * Creates a reader of chosen partitions outside the consumer group, for restoring and following table
+     * changelogs; the caller closes it. With {@code readCommitted} it sees only committed records (the last stable
+     * offset is its end).
+     *
+     * @throws UnsupportedOperationException when the transport cannot (the default)
+     */
+    default ChangelogReader changelogReader(boolean readCommitted) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no changelog reader");
+    }
+
+    /**
      * Makes sure these topics exist, creating missing ones with the spec's partitions, replication and config
      * (existing topics are never modified). For an existing internal topic (agent topics, repartition topics)
      * a mismatching partition count is an error naming the topic and both counts. Every topic faust4j sends to

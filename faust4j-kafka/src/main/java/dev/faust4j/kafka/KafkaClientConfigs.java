@@ -95,6 +95,28 @@ final class KafkaClientConfigs {
     }
 
     /**
+     * The changelog reader's configuration ({@link KafkaChangelogReader}): the worker consumer's (so TLS, SASL and
+     * tuning apply), without the group (no {@code group.id}, no group or assignor keys: it is assigned partitions,
+     * never commits), its own client id, and the isolation level asked for.
+     */
+    static Map<String, Object> changelogReader(Map<String, Object> consumerConfig, boolean readCommitted) {
+        Map<String, Object> config = new LinkedHashMap<>(consumerConfig);
+        for (String groupKey : List.of(ConsumerConfig.GROUP_ID_CONFIG, ConsumerConfig.GROUP_INSTANCE_ID_CONFIG,
+                ConsumerConfig.GROUP_PROTOCOL_CONFIG, ConsumerConfig.GROUP_REMOTE_ASSIGNOR_CONFIG,
+                ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG)) {
+            config.remove(groupKey);
+        }
+        config.put(CommonClientConfigs.CLIENT_ID_CONFIG,
+                consumerConfig.get(CommonClientConfigs.CLIENT_ID_CONFIG) + "-changelog-"
+                        + CLIENT_SEQUENCE.incrementAndGet());
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, readCommitted ? "read_committed" : "read_uncommitted");
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        return Collections.unmodifiableMap(config);
+    }
+
+    /**
      * The transactional producer's configuration: the producer's, with its transactional id, idempotence and
      * {@code acks=all} (which transactions require), and a 60 s {@code transaction.timeout.ms} unless set (the time
      * after which the broker aborts a transaction whose producer vanished; a restarted worker with the same

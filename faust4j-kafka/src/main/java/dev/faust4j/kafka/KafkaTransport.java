@@ -1,6 +1,7 @@
 package dev.faust4j.kafka;
 
 import dev.faust4j.Settings;
+import dev.faust4j.spi.ChangelogReader;
 import dev.faust4j.spi.TopicSpec;
 import dev.faust4j.spi.Transport;
 import dev.faust4j.spi.TransportConsumer;
@@ -62,6 +63,14 @@ final class KafkaTransport implements Transport {
         ensureOpen();
         return new KafkaConsumerAdapter(new KafkaConsumer<>(consumerConfig), appId,
                 KafkaClientConfigs.apiTimeout(consumerConfig), closeTimeout);
+    }
+
+    @Override
+    public ChangelogReader changelogReader(boolean readCommitted) {
+        ensureOpen();
+        Map<String, Object> config = KafkaClientConfigs.changelogReader(consumerConfig, readCommitted);
+        return new KafkaChangelogReader(new KafkaConsumer<>(config), KafkaClientConfigs.apiTimeout(config),
+                closeTimeout);
     }
 
     @Override

@@ -48,6 +48,24 @@ class KafkaClientConfigsTest {
     }
 
     @Test
+    void changelogReaderConfigIsTheConsumersWithoutTheGroup() {
+        Settings s = settings("kafka://h:1", Map.of("security.protocol", "SASL_SSL", "group.instance.id", "w1",
+                "consumer.session.timeout.ms", "6000"));
+        Map<String, Object> consumer = KafkaClientConfigs.consumer("orders", s);
+        Map<String, Object> reader = KafkaClientConfigs.changelogReader(consumer, true);
+
+        assertThat(reader).doesNotContainKeys("group.id", "group.instance.id", "session.timeout.ms",
+                "partition.assignment.strategy")
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("enable.auto.commit", false)
+                .containsEntry("isolation.level", "read_committed")
+                .containsEntry("bootstrap.servers", "h:1");
+        assertThat(reader.get("client.id").toString()).startsWith(consumer.get("client.id") + "-changelog-");
+        assertThat(KafkaClientConfigs.changelogReader(consumer, false)).containsEntry("isolation.level",
+                "read_uncommitted");
+    }
+
+    @Test
     void consumerConfigFollowsSettings() {
         Settings s = App.builder("orders").broker("kafka://h:1;h2:2").autoOffsetReset("latest").maxPollRecords(7)
                 .build().settings();

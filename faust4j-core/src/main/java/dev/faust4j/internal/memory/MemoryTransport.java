@@ -3,6 +3,7 @@ package dev.faust4j.internal.memory;
 import dev.faust4j.ProcessingGuarantee;
 import dev.faust4j.RecordMetadata;
 import dev.faust4j.Settings;
+import dev.faust4j.spi.ChangelogReader;
 import dev.faust4j.spi.ConsumedRecord;
 import dev.faust4j.spi.GroupMetadata;
 import dev.faust4j.spi.ProducedRecord;
@@ -88,6 +89,11 @@ public final class MemoryTransport implements Transport {
     public TransportConsumer createConsumer() {
         return new MemoryConsumer(broker, groupId, settings.autoOffsetReset().equals("latest"),
                 settings.maxPollRecords(), settings.processingGuarantee() == ProcessingGuarantee.EXACTLY_ONCE);
+    }
+
+    @Override
+    public ChangelogReader changelogReader(boolean readCommitted) {
+        return new MemoryChangelogReader(broker, readCommitted);
     }
 
     @Override
