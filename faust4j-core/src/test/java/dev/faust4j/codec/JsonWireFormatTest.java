@@ -180,6 +180,18 @@ class JsonWireFormatTest {
         assertThatThrownBy(() -> codec.decode(bytes("{\"value\":\"ten\"}"))).isInstanceOf(DecodeException.class);
     }
 
+    /** What orjson (faust-streaming's JSON library) writes: {@code orjson.dumps([1e7, 1e-5, 1e16, 1.5e-6, 0.1])}. */
+    @Test
+    void floatsAreWrittenAsFaustWritesThem() {
+        assertThat(text(Codecs.json(double[].class).encode(new double[] {1e7, 1e-5, 1e16, 1.5e-6, 0.1})))
+                .isEqualTo("[10000000.0,0.00001,1e16,1.5e-6,0.1]");
+        assertThat(text(Codecs.json(Double.class).encode(1796105409.9))).isEqualTo("1796105409.9");
+        assertThat(text(Codecs.json(Withdrawal.class).encode(new Withdrawal("a1", 12_500_000.0))))
+                .startsWith("{\"account_id\":\"a1\",\"amount\":12500000.0,");
+        assertThat(text(Codecs.json(Float.class).encode(1e7f))).isEqualTo("10000000.0");
+        assertThat(Codecs.json(Double.class).decode(bytes("1e16"))).isEqualTo(1e16);
+    }
+
     @Test
     void nanAndInfinityCannotBeEncoded() {
         assertThatThrownBy(() -> Codecs.json(Withdrawal.class).encode(new Withdrawal("a1", Double.NaN)))

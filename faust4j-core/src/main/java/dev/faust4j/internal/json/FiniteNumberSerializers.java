@@ -13,8 +13,10 @@ import tools.jackson.databind.ser.std.StdSerializer;
  *
  * <p>Design note: JSON has no NaN. Jackson would write {@code "NaN"} (a string) and Python's json
  * module would write a bare {@code NaN} (not JSON at all); either way another reader breaks later.
- * Failing the encode names the problem where it was made. Finite values are written exactly as
- * Jackson does (Java's shortest round-trip representation: {@code 10.5}, {@code 0.1}).
+ * Failing the encode names the problem where it was made. Finite values are written as Faust (orjson) writes
+ * them ({@link FaustFloats}): the shortest round-trip digits, positional from 1e-5 to below 1e16
+ * ({@code 10000000.0} where Jackson would write {@code 1.0E7}), so that the bytes match a Python worker's. A
+ * {@code float} is written as its shortest decimal read as a double ({@code 0.1f} as {@code 0.1}).
  */
 final class FiniteNumberSerializers {
 
@@ -30,6 +32,11 @@ final class FiniteNumberSerializers {
         module.addSerializer(float.class, floats);
         module.addSerializer(double[].class, new DoubleArraySerializer());
         module.addSerializer(float[].class, new FloatArraySerializer());
+    }
+
+    /** A float as Faust would write the double it denotes: its shortest decimal, in orjson's layout. */
+    private static String floatText(float f) {
+        return FaustFloats.repr(Double.parseDouble(Float.toString(f)));
     }
 
     private static DatabindException notFinite(JsonGenerator g, double value) {
@@ -48,7 +55,7 @@ final class FiniteNumberSerializers {
             if (!Double.isFinite(d)) {
                 throw notFinite(g, d);
             }
-            g.writeNumber(d);
+            g.writeNumber(FaustFloats.repr(d));
         }
     }
 
@@ -63,7 +70,7 @@ final class FiniteNumberSerializers {
             if (!Float.isFinite(f)) {
                 throw notFinite(g, f);
             }
-            g.writeNumber(f);
+            g.writeNumber(floatText(f));
         }
     }
 
@@ -74,12 +81,14 @@ final class FiniteNumberSerializers {
 
         @Override
         public void serialize(double[] value, JsonGenerator g, SerializationContext ctxt) {
+            g.writeStartArray(value, value.length);
             for (double d : value) {
                 if (!Double.isFinite(d)) {
                     throw notFinite(g, d);
                 }
+                g.writeNumber(FaustFloats.repr(d));
             }
-            g.writeArray(value, 0, value.length);
+            g.writeEndArray();
         }
 
         @Override
@@ -100,7 +109,7 @@ final class FiniteNumberSerializers {
                 if (!Float.isFinite(f)) {
                     throw notFinite(g, f);
                 }
-                g.writeNumber(f);
+                g.writeNumber(floatText(f));
             }
             g.writeEndArray();
         }

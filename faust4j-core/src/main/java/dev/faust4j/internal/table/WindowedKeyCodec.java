@@ -1,5 +1,6 @@
 package dev.faust4j.internal.table;
 
+import dev.faust4j.internal.json.FaustFloats;
 import dev.faust4j.codec.Codec;
 import dev.faust4j.codec.DecodeException;
 
@@ -15,7 +16,7 @@ import java.util.regex.Pattern;
  * codec, so record keys, namespaces and error messages are the same as everywhere else) and placed as is inside
  * the array; no second Jackson configuration and no tree model. The window goes on the wire in Faust's form:
  * {@code start} in float seconds and the nominal end {@code start + size - 0.1}, computed in double precision in
- * that order as Python does, both printed by Python's float {@code repr} ({@link PythonFloats}). Reading inverts
+ * that order as Python does, both printed as Faust (orjson) prints floats ({@link FaustFloats}). Reading inverts
  * it: {@code startMs = round(start * 1000)}, {@code sizeMs = round((end - start + 0.1) * 1000)}, so every key
  * written here or by Faust round-trips to the same bytes. Faust's integer-start quirk ({@code [10,19.9]},
  * faust-tables.md §5.1) is read too, but written back as {@code 10.0}, as Faust itself writes.
@@ -54,7 +55,7 @@ final class WindowedKeyCodec<K> implements Codec<WindowedKey<K>> {
         byte[] key = keyCodec.encode(value.key());
         WindowRange window = value.window();
         double start = wireStart(window);
-        byte[] tail = (",[" + PythonFloats.repr(start) + "," + PythonFloats.repr(wireEnd(window)) + "]]")
+        byte[] tail = (",[" + FaustFloats.repr(start) + "," + FaustFloats.repr(wireEnd(window)) + "]]")
                 .getBytes(StandardCharsets.US_ASCII);
         byte[] out = new byte[1 + key.length + tail.length];
         out[0] = '[';

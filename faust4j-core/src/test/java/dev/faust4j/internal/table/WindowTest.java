@@ -1,5 +1,6 @@
 package dev.faust4j.internal.table;
 
+import dev.faust4j.internal.json.FaustFloats;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -79,14 +80,14 @@ class WindowTest {
         List<String> ranges = new ArrayList<>();
         for (long start = (long) first; start <= (long) timestamp; start += (long) step) {
             double s = start;
-            ranges.add(PythonFloats.repr(s) + "," + PythonFloats.repr(s + size - 0.1));
+            ranges.add(FaustFloats.repr(s) + "," + FaustFloats.repr(s + size - 0.1));
         }
         return ranges;
     }
 
     private static List<String> wire(List<WindowRange> ranges) {
-        return ranges.stream().map(r -> PythonFloats.repr(WindowedKeyCodec.wireStart(r)) + ","
-                + PythonFloats.repr(WindowedKeyCodec.wireEnd(r))).toList();
+        return ranges.stream().map(r -> FaustFloats.repr(WindowedKeyCodec.wireStart(r)) + ","
+                + FaustFloats.repr(WindowedKeyCodec.wireEnd(r))).toList();
     }
 
     @Test

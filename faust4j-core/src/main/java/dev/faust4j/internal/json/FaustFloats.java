@@ -1,39 +1,48 @@
-package dev.faust4j.internal.table;
+package dev.faust4j.internal.json;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
 
 /**
- * Formats a {@code double} exactly as Python's {@code repr(float)} (and so orjson and the stdlib {@code json}
- * module) prints it: {@code 1796105409.9}, {@code 6.0}, {@code 0.0001}, {@code 1e+16}, {@code 1.5e-05}.
+ * Formats a {@code double} exactly as Faust writes it in JSON: faust-streaming serializes with orjson, whose float
+ * output (Ryu's layout) is {@code 1796105409.9}, {@code 6.0}, {@code 0.00001}, {@code 1e16}, {@code 1.5e-6}. It
+ * differs from Python's {@code repr} only in exponent notation ({@code repr} writes {@code 1e+16}, {@code 1e-05}).
  *
  * <p>Design note: changelog keys must be byte-identical to a Python worker's, or compaction keeps two versions of
- * one key and lookups miss (faust-tables.md §6). Java's {@code Double.toString} switches to exponent notation at
- * 10<sup>7</sup> ({@code 1.7961054099E9}), so it cannot be used. Both languages produce the shortest decimal that
- * reads back as the same double (Java since JDK 19); only the layout differs, plus one corner: when a single digit
- * suffices, Java still picks the closest two-digit decimal ({@code 4.9E-324} where Python prints {@code 5e-324}),
- * so two-digit results are checked for a one-digit alternative. Python's layout rule ({@code float_repr_style
- * 'short'}, format code {@code 'r'}): with the value written as {@code 0.DIGITS * 10^decpt}, positional notation
- * when {@code -4 < decpt <= 16} (always with a fraction, at least {@code .0}), otherwise
- * {@code D[.DDD]e[+-]XX} with at least two exponent digits.
+ * one key and lookups miss (faust-tables.md §6), and record values should be too. Java's {@code Double.toString}
+ * switches to exponent notation at 10<sup>7</sup> ({@code 1.7961054099E9}), so it cannot be used. Both produce the
+ * shortest decimal that reads back as the same double (Java since JDK 19); only the layout differs, plus one corner:
+ * when a single digit suffices, Java still picks the closest two-digit decimal ({@code 4.9E-324} where orjson prints
+ * {@code 5e-324}), so two-digit results are checked for a one-digit alternative. Layout: with the value written as
+ * {@code 0.DIGITS * 10^decpt}, positional notation when {@code -5 < decpt <= 16} (always with a fraction, at least
+ * {@code .0}), otherwise {@code D[.DDD]e[-]X} (no plus sign, no padding).
  *
  * <p>Thread-safety: stateless.
  */
-final class PythonFloats {
+public final class FaustFloats {
 
-    private PythonFloats() {
+    private FaustFloats() {
     }
 
     /**
-     * Python's {@code repr} of {@code value}.
+     * How Faust (orjson) writes {@code value} in JSON.
      *
      * @throws IllegalArgumentException for NaN and the infinities, which JSON cannot carry
      */
-    static String repr(double value) {
+    public static String repr(double value) {
         if (!Double.isFinite(value)) {
             throw new IllegalArgumentException("cannot write " + value + " as JSON: it has no NaN or Infinity");
         }
+        double abs = Math.abs(value);
+        if (abs >= 1e-3 && abs < 1e7) {
+            return Double.toString(value); // the common case: Java's layout is positional here, the same as orjson's
+        }
+        return general(value);
+    }
+
+    /** {@link #repr} without the fast path (package-private for the test that checks the two agree). */
+    static String general(double value) {
         if (value == 0.0) {
             return Double.doubleToRawLongBits(value) == 0 ? "0.0" : "-0.0";
         }
@@ -44,7 +53,7 @@ final class PythonFloats {
         if (value < 0) {
             out.append('-');
         }
-        if (decpt > -4 && decpt <= 16) {
+        if (decpt > -5 && decpt <= 16) {
             if (decpt <= 0) {
                 out.append("0.").append("0".repeat(-decpt)).append(digits);
             } else if (decpt >= digits.length()) {
@@ -58,12 +67,7 @@ final class PythonFloats {
                 out.append('.').append(digits, 1, digits.length());
             }
             int exponent = decpt - 1;
-            out.append('e').append(exponent < 0 ? '-' : '+');
-            int magnitude = Math.abs(exponent);
-            if (magnitude < 10) {
-                out.append('0');
-            }
-            out.append(magnitude);
+            out.append('e').append(exponent);
         }
         return out.toString();
     }
@@ -74,7 +78,7 @@ final class PythonFloats {
         if (java.precision() != 2) {
             return java;
         }
-        // Java picks among two-digit decimals when one digit would do; Python prints the closest one-digit one.
+        // Java picks among two-digit decimals when one digit would do; orjson prints the closest one-digit one.
         BigDecimal exact = new BigDecimal(positive);
         BigDecimal best = null;
         for (RoundingMode mode : new RoundingMode[] {RoundingMode.FLOOR, RoundingMode.CEILING}) {
