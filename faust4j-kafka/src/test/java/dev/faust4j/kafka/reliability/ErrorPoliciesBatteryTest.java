@@ -166,6 +166,7 @@ class ErrorPoliciesBatteryTest {
                 "w1: " + exit));
 
         assertThat(exit).as("exit status after SIGTERM; log:\n" + w.output()).isZero();
+        assertHygiene(w);
         assertThat(out.stream().filter(r -> !good.containsKey(r.value()) || !r.value().equals(r.key()))
                 .map(r -> r.key() + "=" + r.value()).toList()).as("outputs that are not good inputs").isEmpty();
         assertThat(out).as("every good id once").hasSize(good.size());
@@ -181,6 +182,16 @@ class ErrorPoliciesBatteryTest {
                     .as("poison records the worker says it skipped").isEqualTo(Math.min(poison.size(), 10));
             assertThat(admin.listTopics().names().get()).as("topics").doesNotContain(dlq);
         }
+    }
+
+    /**
+     * reliability.md S3 and S9 after poison records: the worker's flight recording saw no Java deserialization, and
+     * no log line is longer than 2 KB (payloads are never logged, error messages are bounded).
+     */
+    private static void assertHygiene(WorkerProcess w) {
+        assertThat(w.deserializations()).as("Java deserializations in " + w.name + "'s flight recording (S3)")
+                .isZero();
+        assertThat(w.longestLogLine()).as("the longest line of " + w.name + "'s log (S9)").isLessThanOrEqualTo(2048);
     }
 
     /**
@@ -216,6 +227,7 @@ class ErrorPoliciesBatteryTest {
                 null, WorkerProcess.peakHeapMb(workers), "w1: " + exit));
 
         assertThat(exit).as("exit status under the fail policy; log:\n" + log).isEqualTo(1);
+        assertHygiene(w);
         assertThat(stoppedAt.offset()).as("the worker stopped at the first poison record of partition "
                 + stoppedAt.partition()).isEqualTo(firstPoison.get(stoppedAt.partition()));
         assertThat(committedAtStop).as("committed offset of the partition it stopped on (committed " + committed

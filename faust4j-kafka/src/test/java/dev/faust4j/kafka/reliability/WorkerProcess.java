@@ -73,8 +73,13 @@ final class WorkerProcess {
             Path log = LOG_DIR.resolve(appId + "-" + name + ".log");
             String java = ProcessHandle.current().info().command()
                     .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            // reliability.md S3: a flight recording of every Java deserialization (there must be none), kept when the
+            // worker exits (not when it is killed)
+            Path jfr = LOG_DIR.resolve(appId + "-" + name + ".jfr").toAbsolutePath();
             List<String> command = new ArrayList<>(List.of(java,
-                    "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+                    "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                    "-XX:StartFlightRecording=filename=" + jfr + ",settings=none,dumponexit=true,"
+                            + "+jdk.Deserialization#enabled=true"));
             args.stream().filter(o -> o.startsWith("-X")).forEach(command::add);
             command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass.getName()));
             args.stream().filter(o -> !o.startsWith("-X")).forEach(command::add);
@@ -96,6 +101,39 @@ final class WorkerProcess {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The Java deserializations the worker's flight recording saw (reliability.md S3: there must be none); -1 when
+     * there is no recording (a killed worker does not write it).
+     */
+    long deserializations() {
+        Path jfr = log.resolveSibling(log.getFileName().toString().replaceFirst("\\.log$", ".jfr"));
+        if (!Files.exists(jfr)) {
+            return -1;
+        }
+        // the JDK's own jfr tool, as reliability.md S3 says: `jfr print --events jdk.Deserialization` prints nothing
+        Path java = Path.of(ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        try {
+            Process p = new ProcessBuilder(java.resolveSibling("jfr").toString(), "print", "--events",
+                    "jdk.Deserialization", jfr.toString()).redirectErrorStream(true).start();
+            String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new AssertionError("jfr print failed on " + jfr + ":\n" + printed);
+            }
+            return printed.lines().filter(l -> l.startsWith("jdk.Deserialization")).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + jfr, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The length of the longest line of the worker's log (reliability.md S9: at most 2 KB). */
+    int longestLogLine() {
+        return output().lines().mapToInt(String::length).max().orElse(0);
     }
 
     /** The highest heap in use the worker reported ({@link HeapReporter}), in MiB; -1 when it reported none. */
