@@ -67,6 +67,22 @@ public final class App implements AutoCloseable {
         return runtime.topic(name, keyType, valueType);
     }
 
+    /**
+     * A table with keys and values of these types, encoded as Faust encodes tables (JSON): see {@link Table}.
+     * Declare it before the app starts; its changelog topic has the app's {@code topicPartitions}.
+     *
+     * @throws IllegalArgumentException when a table of this name exists already
+     */
+    public <K, V> Table<K, V> table(String name, Class<K> keyType, Class<V> valueType) {
+        return runtime.table(name, dev.faust4j.codec.Codecs.json(keyType), dev.faust4j.codec.Codecs.json(valueType));
+    }
+
+    /** A table whose changelog keys and values use these codecs: see {@link Table}. */
+    public <K, V> Table<K, V> table(String name, dev.faust4j.codec.Codec<K> keyCodec,
+                                    dev.faust4j.codec.Codec<V> valueCodec) {
+        return runtime.table(name, keyCodec, valueCodec);
+    }
+
     /** A topic described in full (several names, codecs, partitions, internal, decode error policy). */
     public <K, V> Topic<K, V> topic(TopicOptions<K, V> options) {
         return runtime.topic(options);

@@ -1,5 +1,11 @@
 package dev.faust4j.internal.app;
 
+import dev.faust4j.Table;
+import dev.faust4j.codec.Codec;
+import dev.faust4j.internal.conductor.PartitionState;
+import dev.faust4j.internal.table.Tables;
+import dev.faust4j.spi.TopicPartition;
+import java.util.Collection;
 import dev.faust4j.Agent;
 import dev.faust4j.AgentFunction;
 import dev.faust4j.Channel;
@@ -73,6 +79,7 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
     private final @Nullable Transactions transactions;
     private final DeadLetters deadLetters;
     private final ErrorHandling handling;
+    private final Tables tables;
     private final Conductor conductor;
     private final Streams streams;
     private final TopicServices topicServices;
@@ -95,10 +102,24 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
                 resender, tx != null);
         this.deadLetters = new DeadLetters(sender, topic -> transport.get().declareTopics(List.of(defaultSpec(topic))));
         this.handling = new ErrorHandling(deadLetters, this, settings.ticker());
+        this.tables = new Tables(id, settings.topicPartitions(), settings.topicReplicationFactor(), tx != null,
+                settings.ticker(), transport::get, this::sendChangelog,
+                () -> lifecycle.state() != Lifecycle.State.CREATED);
+        Tables t = tables;
         this.conductor = new Conductor(new Conductor.Config(id, settings.ticker(), settings.commitInterval(),
                 settings.commitEvery(), settings.shutdownGracePeriod(), settings.maxRecordBytes(),
                 () -> transport.get().createConsumer(), sender::flush, resender::inOutage, this::closeSubscriptions,
-                t -> fail("conductor failure: " + t), transactions), handling);
+                e -> fail("conductor failure: " + e), transactions, new PartitionState() {
+                    @Override
+                    public void assigned(Collection<TopicPartition> partitions) {
+                        t.assigned(partitions);
+                    }
+
+                    @Override
+                    public void released(Collection<TopicPartition> partitions) {
+                        t.released(partitions);
+                    }
+                }), handling);
         this.streams = new Streams(settings.ticker(), sender, workers::start, handling, settings.topicPartitions(),
                 settings.agentErrorPolicy());
         this.topicServices = new TopicServices(settings.topicPartitions(), settings.topicReplicationFactor(),
@@ -130,6 +151,12 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
         TopicImpl<K, V> t = new TopicImpl<>(options, topicServices, false);
         registry.register(t);
         return t;
+    }
+
+    public <K, V> Table<K, V> table(String name, Codec<K> keyCodec, Codec<V> valueCodec) {
+        Objects.requireNonNull(keyCodec, "keyCodec");
+        Objects.requireNonNull(valueCodec, "valueCodec");
+        return tables.table(name, keyCodec, valueCodec);
     }
 
     public <V> Channel<V> channel(Class<V> valueType, int maxsize) {
@@ -209,6 +236,12 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
         return new TopicSpec(topic, settings.topicPartitions(), settings.topicReplicationFactor(), false, Map.of());
     }
 
+    /** A table's changelog record: tied to the record in hand, whose ack and policy take its outcome. */
+    @SuppressWarnings("FutureReturnValueIgnored") // the outcome reaches the record in hand through the tie
+    private void sendChangelog(ProducedRecord record) {
+        sender.send(record);
+    }
+
     // ---- lifecycle ----
 
     @Override
@@ -225,6 +258,7 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
                         settings.agentErrorPolicy())) {
                     transport.get().declareTopics(List.of(defaultSpec(dlq)));
                 }
+                tables.declare();
             } catch (RuntimeException e) {
                 // Nothing runs yet. Stop here, exit code 1, and close the transport at once: its clients would
                 // otherwise keep retrying (and logging) in the background, e.g. a failed authentication (SECURITY.md).

@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +58,9 @@ public final class ExactlyOnceCommitter implements CommitProtocol {
     private final Holdback holdback;
     private final Runnable dropStale;
     private final Duration grace;
+    /** Per-partition state (tables): dropped and restored from committed data when partitions rewind. */
+    private final Consumer<Collection<TopicPartition>> stateReleased;
+    private final Consumer<Collection<TopicPartition>> stateAssigned;
     private volatile boolean requested;
     private volatile @Nullable String abortRequested;
     private boolean stopped;
@@ -77,7 +81,11 @@ public final class ExactlyOnceCommitter implements CommitProtocol {
      */
     public ExactlyOnceCommitter(String appId, TransportConsumer consumer, Assignment assignment, Ticker ticker,
                                 Duration interval, int every, Transactions transactions, Consumer<Boolean> hold,
-                                Holdback holdback, Runnable dropStale, Duration grace) {
+                                Holdback holdback, Runnable dropStale, Duration grace,
+                                Consumer<Collection<TopicPartition>> stateReleased,
+                                Consumer<Collection<TopicPartition>> stateAssigned) {
+        this.stateReleased = stateReleased;
+        this.stateAssigned = stateAssigned;
         this.appId = appId;
         this.consumer = consumer;
         this.assignment = assignment;
@@ -274,6 +282,7 @@ public final class ExactlyOnceCommitter implements CommitProtocol {
                     + "records again (a send that can never succeed, such as a record larger than max.request.size, "
                     + "fails every transaction it is in)");
         }
+        List<TopicPartition> rewound = new ArrayList<>();
         for (PartitionTracker t : all) {
             if (leaving.contains(t)) {
                 continue; // the caller forgets it; the next owner starts from its committed offset
@@ -283,7 +292,11 @@ public final class ExactlyOnceCommitter implements CommitProtocol {
                 consumer.seek(t.partition(), committed);
             }
             assignment.assign(t.partition(), committed >= 0 ? committed : consumer.position(t.partition()));
+            rewound.add(t.partition());
         }
+        // the tables' partitions hold the aborted transaction's updates: restore them from what was committed
+        stateReleased.accept(rewound);
+        stateAssigned.accept(rewound);
         draining = false;
         hold.accept(false);
     }

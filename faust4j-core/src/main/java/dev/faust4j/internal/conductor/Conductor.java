@@ -12,6 +12,7 @@ import dev.faust4j.internal.failure.ErrorHandling;
 import dev.faust4j.internal.flow.FlowControl;
 import dev.faust4j.internal.topic.TopicImpl;
 import dev.faust4j.spi.PartitionRecords;
+import dev.faust4j.spi.TopicPartition;
 import dev.faust4j.spi.TransportConsumer;
 import dev.faust4j.time.Ticker;
 import org.jspecify.annotations.Nullable;
@@ -20,6 +21,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
@@ -50,7 +52,7 @@ public final class Conductor {
     public record Config(String appId, Ticker ticker, Duration commitInterval, int commitEvery, Duration grace,
                          int maxRecordBytes, Supplier<TransportConsumer> consumer, Runnable flushProducer,
                          BooleanSupplier sendOutage, Runnable closeSubscriptions, Consumer<Throwable> onFailure,
-                         @Nullable Transactions transactions) {}
+                         @Nullable Transactions transactions, PartitionState partitionState) {}
 
     private final Config config;
     private final Router router;
@@ -140,9 +142,11 @@ public final class Conductor {
                         config.flushProducer(), this::wakeup, dropStale, config.grace())
                 : new ExactlyOnceCommitter(config.appId(), consumer, assignment, config.ticker(),
                         config.commitInterval(), config.commitEvery(), config.transactions(), flow::hold, held,
-                        dropStale, config.grace());
+                        dropStale, config.grace(), config.partitionState()::released,
+                        config.partitionState()::assigned);
         committer = commits;
-        Rebalancer rebalancer = new Rebalancer(config.appId(), consumer, assignment, flow, commits);
+        Rebalancer rebalancer = new Rebalancer(config.appId(), consumer, assignment, flow, commits,
+                config.partitionState());
         Delivery delivery = new Delivery(router, assignment, flow);
         try {
             while (!stopRequested) {

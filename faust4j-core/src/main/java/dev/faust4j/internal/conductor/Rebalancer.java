@@ -17,7 +17,8 @@ import java.util.List;
 /**
  * Partition assignment changes, on the poll thread from inside {@code poll}.
  *
- * <p>Design. Assigned: start tracking at the consumer's position and re-apply pauses. Revoked: the commit protocol
+ * <p>Design. Assigned: start tracking at the consumer's position, let the partition state (tables) restore
+ * itself, and re-apply pauses. Revoked: the commit protocol
  * releases them (readers drop their buffered events, the events in readers' hands get the grace period, what was
  * processed is committed, see {@link CommitProtocol#release}), then they are forgotten. Lost: the same without
  * committing (someone else owns them already). The same release runs for every partition when the worker stops.
@@ -32,9 +33,11 @@ final class Rebalancer implements RebalanceListener {
     private final Assignment assignment;
     private final FlowControl flow;
     private final CommitProtocol committer;
+    private final PartitionState state;
 
     Rebalancer(String appId, TransportConsumer consumer, Assignment assignment, FlowControl flow,
-               CommitProtocol committer) {
+               CommitProtocol committer, PartitionState state) {
+        this.state = state;
         this.appId = appId;
         this.consumer = consumer;
         this.assignment = assignment;
@@ -48,6 +51,7 @@ final class Rebalancer implements RebalanceListener {
             assignment.assign(tp, consumer.position(tp));
         }
         log.info("app {} assigned {}", appId, partitions);
+        state.assigned(partitions); // tables restored before any record of these partitions is delivered
         flow.apply();
     }
 
@@ -75,5 +79,6 @@ final class Rebalancer implements RebalanceListener {
             gone.add(t.partition());
         }
         flow.forget(gone);
+        state.released(gone);
     }
 }

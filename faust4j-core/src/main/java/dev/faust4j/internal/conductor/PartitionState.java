@@ -1,0 +1,30 @@
+package dev.faust4j.internal.conductor;
+
+import dev.faust4j.spi.TopicPartition;
+
+import java.util.Collection;
+
+/**
+ * State kept per partition (tables): told on the poll thread when partitions are assigned (before any of their
+ * records is delivered: it may block to restore them) and when they are released (after their last commit).
+ *
+ * <p>Thread-safety: called on the poll thread only.
+ */
+public interface PartitionState {
+    /** Nothing kept. */
+    PartitionState NONE = new PartitionState() {
+        @Override
+        public void assigned(Collection<TopicPartition> partitions) {
+        }
+
+        @Override
+        public void released(Collection<TopicPartition> partitions) {
+        }
+    };
+
+    /** These partitions are now this worker's: restore their state before their records are delivered. */
+    void assigned(Collection<TopicPartition> partitions);
+
+    /** These partitions are no longer this worker's (or are rewound): drop their state. */
+    void released(Collection<TopicPartition> partitions);
+}

@@ -1,0 +1,53 @@
+package dev.faust4j.internal.table;
+
+import dev.faust4j.spi.ConsumedRecord;
+
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One partition of one table, held in memory: the decoded keys and values, and the changelog offset it has
+ * applied up to.
+ *
+ * <p>Design. Agents read and write it through {@link #map} (a {@link ConcurrentHashMap}, so a write of one key
+ * is one atomic {@code compute}); the restore applies changelog records to it before any agent sees a record of its
+ * partition ({@link ChangelogRestorer.Target}), with a tombstone deleting the key. An undecodable changelog record
+ * fails the restore with its position (never skipped: that would silently lose state).
+ *
+ * <p>Thread-safety: thread-safe.
+ */
+final class PartitionStore<K, V> implements ChangelogRestorer.Target {
+    final ConcurrentHashMap<K, V> map = new ConcurrentHashMap<>();
+    private final ChangelogCodec<K, V> codec;
+    private volatile long next;
+
+    PartitionStore(ChangelogCodec<K, V> codec) {
+        this.codec = codec;
+    }
+
+    @Override
+    public long nextOffset() {
+        return next;
+    }
+
+    @Override
+    public void apply(List<ConsumedRecord> records, long nextOffset) {
+        for (ConsumedRecord r : records) {
+            K key;
+            V value;
+            try {
+                key = codec.decodeKey(r.key());
+                value = codec.decodeValue(r.value());
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("cannot restore the changelog record at topic=" + r.topic()
+                        + " partition=" + r.partition() + " offset=" + r.offset() + ": " + e.getMessage(), e);
+            }
+            if (value == null) {
+                map.remove(key);
+            } else {
+                map.put(key, value);
+            }
+        }
+        next = nextOffset;
+    }
+}

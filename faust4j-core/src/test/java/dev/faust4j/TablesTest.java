@@ -1,0 +1,213 @@
+package dev.faust4j;
+
+import dev.faust4j.codec.Codecs;
+import dev.faust4j.internal.memory.Murmur2;
+import dev.faust4j.spi.ConsumedRecord;
+import dev.faust4j.testing.TransportFixture;
+import dev.faust4j.testing.Transports;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.IntStream;
+
+import static dev.faust4j.testing.Checks.TIMEOUT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tables (issue 10) on every transport: a count kept across restarts (the README's counter), Faust's changelog
+ * bytes, defaults that are never stored, deletions as tombstones, updates refused outside an agent or for another
+ * key than the record's, and exact counts under exactly-once.
+ */
+class TablesTest {
+
+    private static final String ALL = "dev.faust4j.testing.Transports#all";
+    private static final int PARTITIONS = 2;
+
+    private static App.Builder builder(TransportFixture transport, String id) {
+        return App.builder(id).broker(transport.brokerUrl(id)).commitInterval(Duration.ofMillis(50))
+                .topicPartitions(PARTITIONS).shutdownGracePeriod(Duration.ofSeconds(10));
+    }
+
+    private static Topic<String, String> topic(App app, String name) {
+        return app.topic(TopicOptions.builder(Codecs.string(), Codecs.string()).names(name).partitions(PARTITIONS)
+                .build());
+    }
+
+    /** A started app and its table. */
+    private record Counter(App app, Table<String, Long> counts) implements AutoCloseable {
+        @Override
+        public void close() {
+            app.close();
+        }
+    }
+
+    /** Starts an app that counts the records of each key of {@code input} in table {@code counts}. */
+    private static Counter counter(TransportFixture transport, String id, ProcessingGuarantee guarantee,
+                                   List<String> errors) {
+        App app = builder(transport, id).processingGuarantee(guarantee).build();
+        Table<String, Long> counts = app.table("counts", String.class, Long.class).withDefault(() -> 0L);
+        Topic<String, String> in = topic(app, id + "-in");
+        app.agent(in, stream -> {
+            for (KeyValue<String, String> kv : stream.items()) {
+                counts.update(kv.key(), n -> n + 1);
+                try {
+                    counts.put("someone-else", 1L);
+                } catch (IllegalStateException e) {
+                    errors.add(e.getMessage());
+                }
+            }
+        }).name("count");
+        app.start();
+        return new Counter(app, counts);
+    }
+
+    private static void send(TransportFixture transport, String id, String... keys) {
+        for (String k : keys) {
+            byte[] key = k.getBytes(StandardCharsets.UTF_8);
+            transport.appendRaw(transport.brokerUrl(id), id + "-in", PARTITIONS, Murmur2.partition(key, PARTITIONS),
+                    key, "x".getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(ALL)
+    void aCountSurvivesARestartAndItsChangelogIsFaustsBytes(TransportFixture transport) {
+        String id = Transports.uniqueId("table-count");
+        List<String> errors = new CopyOnWriteArrayList<>();
+        try (Counter c = counter(transport, id, ProcessingGuarantee.AT_LEAST_ONCE, errors)) {
+            send(transport, id, "/home", "/home", "/about", "/home");
+            await().atMost(TIMEOUT).until(() -> c.counts().local().equals(Map.of("/home", 3L, "/about", 1L)));
+            assertThat(c.counts().get("/missing")).as("the default").isZero();
+            assertThat(c.counts().containsKey("/missing")).as("a default is never stored").isFalse();
+        }
+        try (Counter again = counter(transport, id, ProcessingGuarantee.AT_LEAST_ONCE, errors)) {
+            await().atMost(TIMEOUT).until(() -> again.counts().local().equals(Map.of("/home", 3L, "/about", 1L)));
+            send(transport, id, "/home");
+            await().atMost(TIMEOUT).until(() -> again.counts().get("/home") == 4L);
+        }
+        List<ConsumedRecord> changelog = transport.records(transport.brokerUrl(id), id + "-counts-changelog");
+        ConsumedRecord last = changelog.stream().filter(r -> utf8(r.key()).equals("\"/home\""))
+                .reduce((a, b) -> b.offset() > a.offset() ? b : a).orElseThrow();
+        assertThat(utf8(last.value())).as("Faust's wire format: JSON key and value").isEqualTo("4");
+        assertThat(changelog).as("one changelog record per update, none for reads of the default").hasSize(5);
+        assertThat(errors).as("updates of another key than the record's").isNotEmpty()
+                .allSatisfy(m -> assertThat(m).contains("table counts").contains("someone-else")
+                        .contains("groupBy"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(ALL)
+    void aDeleteIsATombstoneAndStaysDeletedAfterARestart(TransportFixture transport) {
+        String id = Transports.uniqueId("table-delete");
+        for (int run = 0; run < 2; run++) {
+            try (App app = builder(transport, id).build()) {
+                Table<String, String> last = app.table("last", String.class, String.class);
+                Topic<String, String> in = topic(app, id + "-in");
+                app.agent(in, stream -> {
+                    for (KeyValue<String, String> kv : stream.items()) {
+                        if (kv.value().equals("delete")) {
+                            last.delete(kv.key());
+                        } else {
+                            last.put(kv.key(), kv.value());
+                        }
+                    }
+                }).name("last");
+                app.start();
+                if (run == 0) {
+                    in.send("a", "1").join();
+                    in.send("b", "2").join();
+                    in.send("a", "delete").join();
+                    await().atMost(TIMEOUT).until(() -> last.local().equals(Map.of("b", "2")));
+                } else {
+                    await().atMost(TIMEOUT).until(() -> last.local().equals(Map.of("b", "2")));
+                    assertThat(last.get("a")).as("deleted, no default").isNull();
+                }
+            }
+        }
+        List<ConsumedRecord> changelog = transport.records(transport.brokerUrl(id), id + "-last-changelog");
+        assertThat(changelog).filteredOn(r -> utf8(r.key()).equals("\"a\"")).last()
+                .satisfies(r -> assertThat(r.value()).as("a tombstone").isNull());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(ALL)
+    void updatesOutsideAnAgentAreRefusedAndReadsWork(TransportFixture transport) {
+        String id = Transports.uniqueId("table-outside");
+        try (App app = builder(transport, id).build()) {
+            Table<String, Long> t = app.table("t", String.class, Long.class);
+            app.start();
+            assertThatThrownBy(() -> t.put("k", 1L)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("table t").hasMessageContaining("only possible in an agent");
+            assertThat(t.get("k")).isNull();
+            assertThat(t.getOrDefault("k", 7L)).isEqualTo(7L);
+            assertThatThrownBy(() -> t.withDefault(() -> 0L)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("has started");
+            assertThatThrownBy(() -> app.table("late", String.class, Long.class))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("has started");
+        }
+        try (App app = builder(transport, id + "-dup").build()) {
+            app.table("t", String.class, Long.class);
+            assertThatThrownBy(() -> app.table("t", String.class, Long.class))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("exists already");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(ALL)
+    void underExactlyOnceACountIsExactAcrossARestart(TransportFixture transport) {
+        String id = Transports.uniqueId("table-eos");
+        List<String> errors = new CopyOnWriteArrayList<>();
+        String[] keys = IntStream.range(0, 60).mapToObj(i -> "k" + (i % 6)).toArray(String[]::new);
+        try (Counter c = counter(transport, id, ProcessingGuarantee.EXACTLY_ONCE, errors)) {
+            send(transport, id, keys);
+            await().atMost(TIMEOUT).until(() -> c.counts().local().values().stream().mapToLong(Long::longValue)
+                    .sum() == 60);
+        }
+        try (Counter again = counter(transport, id, ProcessingGuarantee.EXACTLY_ONCE, errors)) {
+            await().atMost(TIMEOUT).until(() -> again.counts().local().size() == 6);
+            assertThat(again.counts().local()).allSatisfy((k, n) -> assertThat(n).as(k).isEqualTo(10L));
+        }
+        assertThat(transport.committedRecords(transport.brokerUrl(id), id + "-counts-changelog"))
+                .as("committed changelog records: one per update").hasSize(60);
+    }
+
+    /**
+     * An agent that fails after updating the table makes the transaction abort and the partition rewind: the table
+     * partition is restored from the committed changelog, so the update is not counted twice.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(ALL)
+    void underExactlyOnceAnAbortedUpdateIsRolledBack(TransportFixture transport) {
+        String id = Transports.uniqueId("table-abort");
+        java.util.concurrent.atomic.AtomicInteger boomAttempts = new java.util.concurrent.atomic.AtomicInteger();
+        try (App app = builder(transport, id).processingGuarantee(ProcessingGuarantee.EXACTLY_ONCE)
+                .agentErrorPolicy(ErrorPolicy.retry(3, Duration.ZERO, ErrorPolicy.fail())).build()) {
+            Table<String, Long> counts = app.table("counts", String.class, Long.class).withDefault(() -> 0L);
+            app.agent(topic(app, id + "-in"), stream -> {
+                for (KeyValue<String, String> kv : stream.items()) {
+                    counts.update(kv.key(), n -> n + 1);
+                    if (kv.key().equals("boom") && boomAttempts.getAndIncrement() == 0) {
+                        throw new IllegalStateException("boom, after the table update");
+                    }
+                }
+            }).name("count");
+            app.start();
+            send(transport, id, "a", "b", "boom", "a", "c");
+            await().atMost(TIMEOUT).until(() -> boomAttempts.get() >= 2
+                    && counts.local().values().stream().mapToLong(Long::longValue).sum() == 5);
+            assertThat(counts.local()).containsExactlyInAnyOrderEntriesOf(
+                    Map.of("a", 2L, "b", 1L, "boom", 1L, "c", 1L));
+        }
+    }
+
+    private static String utf8(byte[] bytes) {
+        return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
+    }
+}
