@@ -8,8 +8,6 @@ import dev.faust4j.spi.ProducedRecord;
 import dev.faust4j.spi.TopicPartition;
 import dev.faust4j.spi.TransactionalProducer;
 import dev.faust4j.spi.Transport;
-import dev.faust4j.spi.TransportContext;
-import dev.faust4j.spi.TransportFactory;
 import dev.faust4j.testing.TransportFixture;
 import dev.faust4j.testing.Transports;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 
 import static dev.faust4j.testing.Checks.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,7 +42,8 @@ class ChangelogReaderTest {
             fixture.appendRaw(url, topic, 2, 1, bytes("k" + i), bytes("v" + i));
         }
         TopicPartition tp = new TopicPartition(topic, 1);
-        try (Transport transport = transport(url, id); ChangelogReader reader = transport.changelogReader(false)) {
+        try (Transport transport = Transports.open(url, id);
+             ChangelogReader reader = transport.changelogReader(false)) {
             reader.assign(List.of(tp));
             assertThat(reader.assignment()).containsExactly(tp);
             assertThat(reader.beginningOffsets(List.of(tp))).containsEntry(tp, 0L);
@@ -68,7 +66,7 @@ class ChangelogReaderTest {
         String topic = id + "-changelog";
         fixture.appendRaw(url, topic, 1, 0, bytes("k0"), bytes("committed"));
         TopicPartition tp = new TopicPartition(topic, 0);
-        try (Transport transport = transport(url, id);
+        try (Transport transport = Transports.open(url, id);
              ChangelogReader reader = transport.changelogReader(true)) {
             TransactionalProducer producer = transport.transactionalProducer(id + "-writer");
             producer.send(new ProducedRecord(topic, 0, null, bytes("k1"), bytes("open"), List.of())).join();
@@ -100,7 +98,8 @@ class ChangelogReaderTest {
         String topic = id + "-changelog";
         fixture.appendRaw(url, topic, 1, 0, bytes("k"), bytes("v"));
         TopicPartition tp = new TopicPartition(topic, 0);
-        try (Transport transport = transport(url, id); ChangelogReader reader = transport.changelogReader(false)) {
+        try (Transport transport = Transports.open(url, id);
+             ChangelogReader reader = transport.changelogReader(false)) {
             reader.assign(List.of(tp));
             assertThatThrownBy(() -> reader.seek(tp, -1)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("offset must be >= 0");
@@ -138,16 +137,5 @@ class ChangelogReaderTest {
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static Transport transport(String url, String id) {
-        Settings settings = App.builder(id).broker(url).build().settings();
-        String scheme = url.substring(0, url.indexOf(':'));
-        for (TransportFactory f : ServiceLoader.load(TransportFactory.class)) {
-            if (f.scheme().equals(scheme)) {
-                return f.create(new TransportContext(id, settings));
-            }
-        }
-        throw new IllegalStateException("no transport for " + url);
     }
 }

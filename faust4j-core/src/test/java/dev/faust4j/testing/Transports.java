@@ -1,5 +1,11 @@
 package dev.faust4j.testing;
 
+import dev.faust4j.App;
+import dev.faust4j.Settings;
+import dev.faust4j.spi.Transport;
+import dev.faust4j.spi.TransportContext;
+import dev.faust4j.spi.TransportFactory;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
@@ -29,6 +35,21 @@ public final class Transports {
             throw new IllegalStateException("no transport fixture matches faust4j.test.transports=" + only);
         }
         return out;
+    }
+
+    /**
+     * A transport of its own for the broker at {@code url} (found by URL scheme, as an app finds it), for tests of the
+     * transport SPI itself; the caller closes it.
+     */
+    public static Transport open(String url, String appId) {
+        Settings settings = App.builder(appId).broker(url).build().settings();
+        String scheme = url.substring(0, url.indexOf(':'));
+        for (TransportFactory f : ServiceLoader.load(TransportFactory.class)) {
+            if (f.scheme().equals(scheme)) {
+                return f.create(new TransportContext(appId, settings));
+            }
+        }
+        throw new IllegalStateException("no transport for " + url);
     }
 
     public static String uniqueId(String prefix) {

@@ -261,6 +261,16 @@ final class MemoryBroker {
         }
     }
 
+    /** Wakes every reader waiting for data (a consumer's or reader's wakeup or close). */
+    void signalAll() {
+        lock.lock();
+        try {
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     long endOffset(TopicPartition tp) {
         Log[] logs = topic(tp.topic());
         return logs == null ? 0 : logs[tp.partition()].size;

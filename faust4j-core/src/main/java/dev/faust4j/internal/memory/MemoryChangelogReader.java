@@ -181,12 +181,7 @@ final class MemoryChangelogReader implements ChangelogReader {
     @Override
     public void wakeup() {
         wakeup = true;
-        broker.lock.lock();
-        try {
-            broker.changed.signalAll();
-        } finally {
-            broker.lock.unlock();
-        }
+        broker.signalAll();
     }
 
     @Override

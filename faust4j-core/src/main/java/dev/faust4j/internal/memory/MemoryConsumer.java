@@ -314,12 +314,7 @@ final class MemoryConsumer implements dev.faust4j.spi.TransportConsumer, MemoryB
     @Override
     public void wakeup() {
         wakeup = true;
-        broker.lock.lock();
-        try {
-            broker.changed.signalAll();
-        } finally {
-            broker.lock.unlock();
-        }
+        broker.signalAll();
     }
 
     @Override

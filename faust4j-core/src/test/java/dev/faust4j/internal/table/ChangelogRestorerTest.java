@@ -1,15 +1,11 @@
 package dev.faust4j.internal.table;
 
-import dev.faust4j.App;
-import dev.faust4j.Settings;
 import dev.faust4j.spi.ChangelogReader;
 import dev.faust4j.spi.ConsumedRecord;
 import dev.faust4j.spi.ProducedRecord;
 import dev.faust4j.spi.TopicPartition;
 import dev.faust4j.spi.TransactionalProducer;
 import dev.faust4j.spi.Transport;
-import dev.faust4j.spi.TransportContext;
-import dev.faust4j.spi.TransportFactory;
 import dev.faust4j.testing.TransportFixture;
 import dev.faust4j.testing.Transports;
 import dev.faust4j.time.Ticker;
@@ -20,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -79,7 +74,8 @@ class ChangelogRestorerTest {
             fixture.appendRaw(url, changelog, 2, 1, bytes("k" + (i % 3)), bytes(Integer.toString(i)));
         }
         TopicPartition tp = new TopicPartition(changelog, 1);
-        try (Transport transport = transport(url, id); ChangelogReader reader = transport.changelogReader(false)) {
+        try (Transport transport = Transports.open(url, id);
+             ChangelogReader reader = transport.changelogReader(false)) {
             ChangelogRestorer restorer = new ChangelogRestorer(reader, Ticker.system(), id);
             Store fresh = new Store(0);
             List<ChangelogRestorer.Restored> done = restorer.restore(Map.of(tp, fresh), () -> false);
@@ -108,7 +104,7 @@ class ChangelogRestorerTest {
         fixture.appendRaw(url, changelog, 1, 0, bytes("a"), bytes("1"));
         fixture.appendRaw(url, changelog, 1, 0, bytes("b"), bytes("2"));
         TopicPartition tp = new TopicPartition(changelog, 0);
-        try (Transport transport = transport(url, id); ChangelogReader reader = transport.changelogReader(true)) {
+        try (Transport transport = Transports.open(url, id); ChangelogReader reader = transport.changelogReader(true)) {
             TransactionalProducer producer = transport.transactionalProducer(id + "-writer");
             producer.send(new ProducedRecord(changelog, 0, null, bytes("a"), null, List.of())).join(); // a deletion
             producer.commitTransaction(Map.of(), new dev.faust4j.spi.GroupMetadata(id, -1, "", null));
@@ -136,7 +132,8 @@ class ChangelogRestorerTest {
         String changelog = id + "-t-changelog";
         fixture.appendRaw(url, changelog, 1, 0, bytes("a"), bytes("1"));
         TopicPartition tp = new TopicPartition(changelog, 0);
-        try (Transport transport = transport(url, id); ChangelogReader reader = transport.changelogReader(false)) {
+        try (Transport transport = Transports.open(url, id);
+             ChangelogReader reader = transport.changelogReader(false)) {
             ChangelogRestorer restorer = new ChangelogRestorer(reader, Ticker.system(), id);
             assertThatThrownBy(() -> restorer.restore(Map.of(tp, new Store(50)), () -> false))
                     .isInstanceOf(ChangelogRestorer.InconsistentOffsetException.class)
@@ -155,7 +152,8 @@ class ChangelogRestorerTest {
             fixture.appendRaw(url, changelog, 1, 0, bytes("k" + i), bytes("v"));
         }
         TopicPartition tp = new TopicPartition(changelog, 0);
-        try (Transport transport = transport(url, id); ChangelogReader reader = transport.changelogReader(false)) {
+        try (Transport transport = Transports.open(url, id);
+             ChangelogReader reader = transport.changelogReader(false)) {
             Store store = new Store(0);
             AtomicInteger checks = new AtomicInteger();
             List<ChangelogRestorer.Restored> done = new ChangelogRestorer(reader, Ticker.system(), id)
@@ -167,16 +165,5 @@ class ChangelogRestorerTest {
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static Transport transport(String url, String id) {
-        Settings settings = App.builder(id).broker(url).build().settings();
-        String scheme = url.substring(0, url.indexOf(':'));
-        for (TransportFactory f : ServiceLoader.load(TransportFactory.class)) {
-            if (f.scheme().equals(scheme)) {
-                return f.create(new TransportContext(id, settings));
-            }
-        }
-        throw new IllegalStateException("no transport for " + url);
     }
 }

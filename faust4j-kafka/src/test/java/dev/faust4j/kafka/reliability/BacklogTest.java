@@ -45,11 +45,10 @@ class BacklogTest {
     @BeforeEach
     void setUp() throws Exception {
         admin = Reliability.admin();
-        appId = Reliability.unique("backlog");
-        input = appId + "-in";
-        output = appId + "-out";
-        Reliability.createTopic(admin, input, PARTITIONS, Map.of());
-        Reliability.createTopic(admin, output, PARTITIONS, Map.of());
+        Reliability.Pipeline p = Reliability.pipeline(admin, "backlog", PARTITIONS);
+        appId = p.appId();
+        input = p.input();
+        output = p.output();
     }
 
     @AfterEach

@@ -52,11 +52,10 @@ class BrokerFailuresTest {
     @BeforeEach
     void setUp() throws Exception {
         admin = Reliability.admin();
-        appId = Reliability.unique("outage");
-        input = appId + "-in";
-        output = appId + "-out";
-        Reliability.createTopic(admin, input, PARTITIONS, Map.of());
-        Reliability.createTopic(admin, output, PARTITIONS, Map.of());
+        Reliability.Pipeline p = Reliability.pipeline(admin, "outage", PARTITIONS);
+        appId = p.appId();
+        input = p.input();
+        output = p.output();
     }
 
     @AfterEach

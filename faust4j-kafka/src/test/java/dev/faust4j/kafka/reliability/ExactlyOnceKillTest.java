@@ -62,11 +62,10 @@ class ExactlyOnceKillTest {
     @BeforeEach
     void setUp() throws Exception {
         admin = Reliability.admin();
-        appId = Reliability.unique("eos");
-        input = appId + "-in";
-        output = appId + "-out";
-        Reliability.createTopic(admin, input, PARTITIONS, Map.of());
-        Reliability.createTopic(admin, output, PARTITIONS, Map.of());
+        Reliability.Pipeline p = Reliability.pipeline(admin, "eos", PARTITIONS);
+        appId = p.appId();
+        input = p.input();
+        output = p.output();
     }
 
     @AfterEach

@@ -67,6 +67,19 @@ final class Reliability {
                         && endOffsets(admin, name, partitions).size() == partitions);
     }
 
+    /** A battery run's app id and its input and output topics. */
+    record Pipeline(String appId, String input, String output) {
+    }
+
+    /** A fresh app id {@code prefix-xxxxxxxx} with its input and output topics created, each of these partitions. */
+    static Pipeline pipeline(Admin admin, String prefix, int partitions) throws Exception {
+        String appId = unique(prefix);
+        Pipeline p = new Pipeline(appId, appId + "-in", appId + "-out");
+        createTopic(admin, p.input(), partitions, Map.of());
+        createTopic(admin, p.output(), partitions, Map.of());
+        return p;
+    }
+
     static String id(int n) {
         return String.format("id-%06d", n);
     }

@@ -53,11 +53,10 @@ class WorkerProcessesTest {
     @BeforeEach
     void setUp() throws Exception {
         admin = Reliability.admin();
-        appId = Reliability.unique("pipeline");
-        input = appId + "-in";
-        output = appId + "-out";
-        Reliability.createTopic(admin, input, PARTITIONS, Map.of());
-        Reliability.createTopic(admin, output, PARTITIONS, Map.of());
+        Reliability.Pipeline p = Reliability.pipeline(admin, "pipeline", PARTITIONS);
+        appId = p.appId();
+        input = p.input();
+        output = p.output();
     }
 
     @AfterEach
