@@ -4,8 +4,6 @@ import dev.faust4j.Table;
 import dev.faust4j.codec.Codec;
 import dev.faust4j.internal.conductor.PartitionState;
 import dev.faust4j.internal.table.Tables;
-import dev.faust4j.spi.TopicPartition;
-import java.util.Collection;
 import dev.faust4j.Agent;
 import dev.faust4j.AgentFunction;
 import dev.faust4j.Channel;
@@ -46,7 +44,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
@@ -95,7 +92,8 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
         this.timers = new Timers(id, settings.ticker(), lifecycle::stopping);
         this.resender = new Resender(settings.ticker(), settings.sendRetryTimeout(), id);
         this.transactions = settings.processingGuarantee() == ProcessingGuarantee.EXACTLY_ONCE
-                ? new Transactions(() -> transport.get().transactionalProducer(transactionalId(settings)))
+                ? new Transactions(() -> transport.get()
+                        .transactionalProducer(Transactions.transactionalId(settings.id(), settings.workerId())))
                 : null;
         Transactions tx = transactions;
         this.sender = new Sender(tx != null ? () -> tx : () -> transport.get().producer(), lifecycle::stopped,
@@ -103,23 +101,14 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
         this.deadLetters = new DeadLetters(sender, topic -> transport.get().declareTopics(List.of(defaultSpec(topic))));
         this.handling = new ErrorHandling(deadLetters, this, settings.ticker());
         this.tables = new Tables(id, settings.topicPartitions(), settings.topicReplicationFactor(), tx != null,
-                settings.ticker(), transport::get, this::sendChangelog,
+                settings.ticker(), transport::get, sender::send,
                 () -> lifecycle.state() != Lifecycle.State.CREATED);
         Tables t = tables;
         this.conductor = new Conductor(new Conductor.Config(id, settings.ticker(), settings.commitInterval(),
                 settings.commitEvery(), settings.shutdownGracePeriod(), settings.maxRecordBytes(),
                 () -> transport.get().createConsumer(), sender::flush, resender::inOutage, this::closeSubscriptions,
-                e -> fail("conductor failure: " + e), transactions, new PartitionState() {
-                    @Override
-                    public void assigned(Collection<TopicPartition> partitions) {
-                        t.assigned(partitions);
-                    }
-
-                    @Override
-                    public void released(Collection<TopicPartition> partitions) {
-                        t.released(partitions);
-                    }
-                }), handling);
+                e -> fail("conductor failure: " + e), transactions, PartitionState.of(t::assigned, t::released)),
+                handling);
         this.streams = new Streams(settings.ticker(), sender, workers::start, handling, settings.topicPartitions(),
                 settings.agentErrorPolicy());
         this.topicServices = new TopicServices(settings.topicPartitions(), settings.topicReplicationFactor(),
@@ -234,12 +223,6 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
 
     private TopicSpec defaultSpec(String topic) {
         return new TopicSpec(topic, settings.topicPartitions(), settings.topicReplicationFactor(), false, Map.of());
-    }
-
-    /** A table's changelog record: tied to the record in hand, whose ack and policy take its outcome. */
-    @SuppressWarnings("FutureReturnValueIgnored") // the outcome reaches the record in hand through the tie
-    private void sendChangelog(ProducedRecord record) {
-        sender.send(record);
     }
 
     // ---- lifecycle ----
@@ -387,15 +370,6 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
             }
             t.close();
         }
-    }
-
-    /**
-     * The transactional id: the app id and the worker id, so that a restarted worker fences its predecessor at once;
-     * without a worker id a random one (the group's generation still fences a predecessor's commits).
-     */
-    private static String transactionalId(Settings settings) {
-        String worker = settings.workerId().isEmpty() ? UUID.randomUUID().toString() : settings.workerId();
-        return settings.id() + "-" + worker;
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.faust4j.internal.conductor;
 import dev.faust4j.spi.TopicPartition;
 
 import java.util.Collection;
+import java.util.function.Consumer;
 
 /**
  * State kept per partition (tables): told on the poll thread when partitions are assigned (before any of their
@@ -21,6 +22,22 @@ public interface PartitionState {
         public void released(Collection<TopicPartition> partitions) {
         }
     };
+
+    /** A partition state made of these two callbacks. */
+    static PartitionState of(Consumer<Collection<TopicPartition>> assigned,
+                             Consumer<Collection<TopicPartition>> released) {
+        return new PartitionState() {
+            @Override
+            public void assigned(Collection<TopicPartition> partitions) {
+                assigned.accept(partitions);
+            }
+
+            @Override
+            public void released(Collection<TopicPartition> partitions) {
+                released.accept(partitions);
+            }
+        };
+    }
 
     /** These partitions are now this worker's: restore their state before their records are delivered. */
     void assigned(Collection<TopicPartition> partitions);

@@ -173,4 +173,13 @@ public final class Transactions implements TransportProducer {
             p.close();
         }
     }
+
+    /**
+     * The transactional id of a worker: the app id and the worker id, so that a restarted worker fences its
+     * predecessor at once; without a worker id ({@code ""}) a random one (the group's generation still fences a
+     * predecessor's commits).
+     */
+    public static String transactionalId(String appId, String workerId) {
+        return appId + "-" + (workerId.isEmpty() ? java.util.UUID.randomUUID().toString() : workerId);
+    }
 }

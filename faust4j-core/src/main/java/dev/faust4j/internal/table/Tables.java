@@ -19,7 +19,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
+import java.util.concurrent.Future;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -44,7 +45,7 @@ public final class Tables {
     private final boolean readCommitted;
     private final Ticker ticker;
     private final Supplier<Transport> transport;
-    private final Consumer<ProducedRecord> send;
+    private final Function<ProducedRecord, ? extends Future<?>> send;
     private final BooleanSupplier started;
     private final Map<String, TablePartitions<?, ?>> tables = new LinkedHashMap<>();
     /** Partition number: how many assigned source partitions have it. Poll thread only. */
@@ -56,7 +57,8 @@ public final class Tables {
      * @param started true once the app started (tables are declared before)
      */
     public Tables(String appId, int partitions, short replicationFactor, boolean readCommitted, Ticker ticker,
-                  Supplier<Transport> transport, Consumer<ProducedRecord> send, BooleanSupplier started) {
+                  Supplier<Transport> transport, Function<ProducedRecord, ? extends Future<?>> send,
+                  BooleanSupplier started) {
         this.appId = appId;
         this.partitions = partitions;
         this.replicationFactor = replicationFactor;
@@ -80,7 +82,7 @@ public final class Tables {
             throw new IllegalArgumentException("a table named " + name + " exists already in app " + appId);
         }
         TablePartitions<K, V> parts = new TablePartitions<>(name, appId + "-" + name + "-changelog",
-                ChangelogCodec.of(keys, values), partitions, started, this::partitionCount, send);
+                ChangelogCodec.of(keys, values), partitions, started, this::partitionCount, this::send);
         tables.put(name, parts);
         return new TableImpl<>(parts);
     }
@@ -152,6 +154,11 @@ public final class Tables {
         PartitionStore<K, V> store = new PartitionStore<>(t.codec);
         targets.put(new TopicPartition(t.changelog, partition), store);
         return () -> t.publish(partition, store);
+    }
+
+    /** A changelog record: tied to the record in hand, whose ack and error policy take its outcome. */
+    private void send(ProducedRecord record) {
+        var unused = send.apply(record); // the outcome reaches the record in hand through the tie
     }
 
     private int partitionCount(String sourceTopic) {
