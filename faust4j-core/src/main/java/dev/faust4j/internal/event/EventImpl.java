@@ -274,8 +274,17 @@ public final class EventImpl<K, V> implements Event<K, V> {
         return ((long) STATE.getVolatile(this) & FAILED) != 0;
     }
 
-    /** Tells a failed send's record to its reader's policy (see {@link Route#sendFailed}). */
+    /**
+     * Tells a failed send's record to its reader's policy (see {@link Route#sendFailed}), unless this event's
+     * partition was revoked or rewound meanwhile (an exactly-once abort fails the sends still in flight): then the
+     * record is processed again from its committed offset, here or by the partition's next owner, and no policy
+     * applies; the delivery finishes without ack.
+     */
     public void sendFailed(ProducedRecord record, Throwable error, int attempt) {
+        if (stale()) {
+            sendAbandoned();
+            return;
+        }
         route.sendFailed(this, record, error, attempt);
     }
 

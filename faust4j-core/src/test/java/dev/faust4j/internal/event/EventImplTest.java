@@ -439,6 +439,25 @@ class EventImplTest {
         assertThat(route.attempts).containsExactly(3);
     }
 
+    /**
+     * Found by TablesTest on Kafka: an exactly-once abort fails the sends still in flight (TransactionAbortedException)
+     * after it rewound their partitions; those events are processed again from the committed offset, so no policy
+     * may apply (a fail policy stopped the worker).
+     */
+    @Test
+    void aSendFailureOfAnEventWhosePartitionWasRevokedOrRewoundGoesToNoPolicy() {
+        RecordingRoute route = new RecordingRoute(null);
+        Message m = message(1);
+        EventImpl<Object, Object> e = new EventImpl<>(m, route, "k", "v");
+        assertThat(e.sendStarted()).isTrue();
+        tracker.revoke();
+        e.sendFailed(null, new RuntimeException("Failing batch since transaction was aborted"), 1);
+        assertThat(route.sendFailures).as("policies applied").isEmpty();
+        assertThat(e.isFailed()).as("never committed by this worker").isTrue();
+        assertThat(e.ack()).isFalse();
+        assertThat(acks.sum()).isZero();
+    }
+
     @Test
     void keepsTheReadersFields() {
         EventImpl<String, String> e = event(message(1));
