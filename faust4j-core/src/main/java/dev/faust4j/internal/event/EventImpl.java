@@ -275,10 +275,8 @@ public final class EventImpl<K, V> implements Event<K, V> {
     }
 
     /**
-     * Tells a failed send's record to its reader's policy (see {@link Route#sendFailed}), unless this event's
-     * partition was revoked or rewound meanwhile (an exactly-once abort fails the sends still in flight): then the
-     * record is processed again from its committed offset, here or by the partition's next owner, and no policy
-     * applies; the delivery finishes without ack.
+     * Tells a failed send's record to its reader's policy ({@link Route#sendFailed}); none applies once the partition
+     * was revoked or rewound (an exactly-once abort fails sends in flight): the record is processed again anyway.
      */
     public void sendFailed(ProducedRecord record, Throwable error, int attempt) {
         if (stale()) {
