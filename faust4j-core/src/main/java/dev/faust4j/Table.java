@@ -2,6 +2,7 @@ package dev.faust4j;
 
 import org.jspecify.annotations.Nullable;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -37,8 +38,12 @@ import java.util.function.UnaryOperator;
  * round. The default value of a missing key is returned by reads, never stored, and writes no changelog record.
  * Values are held as given: do not mutate a value in place, {@link #put} or {@link #update} a new one.
  *
+ * <p><b>Windows.</b> {@link #tumbling}, {@link #hopping} and {@link #sliding} turn the table into a
+ * {@link WindowedTable}: values per key and event-time window, with expiry, a grace period for late records and a
+ * window-close callback.
+ *
  * <p>This release keeps table partitions in memory and restores them from the changelog's beginning on every
- * assignment; RocksDB stores, standby replicas and windowed tables follow.
+ * assignment; RocksDB stores and standby replicas follow.
  *
  * <p><b>Thread-safety:</b> thread-safe. Updates of one key are applied and sent in one step, so the changelog's
  * last record for a key is the store's value even when several agent instances write.
@@ -95,4 +100,29 @@ public interface Table<K, V> {
 
     /** A copy of every key and value this worker holds (the partitions assigned to it). */
     Map<K, V> local();
+
+    /**
+     * Makes this a table of tumbling windows of {@code size} (Faust's {@code table.tumbling(size)}): one window per
+     * record, {@code [floor(t / size) * size, + size)}. Declare before the app starts; the plain operations of this
+     * {@code Table} are refused from then on.
+     *
+     * @throws IllegalArgumentException when {@code size} is not a positive whole number of milliseconds
+     */
+    WindowedTable<K, V> tumbling(Duration size);
+
+    /**
+     * Makes this a table of hopping windows of {@code size}, one starting every {@code step} (Faust's
+     * {@code table.hopping(size, step)}): a record updates the {@code size / step} windows that contain it. Declare
+     * before the app starts.
+     *
+     * @throws IllegalArgumentException when {@code size} or {@code step} is not a positive whole number of
+     *                                  milliseconds, or {@code step} exceeds {@code size}
+     */
+    WindowedTable<K, V> hopping(Duration size, Duration step);
+
+    /**
+     * Makes this a table of sliding windows: one window per record, from {@code before} its event time to
+     * {@code after} it, both included (Faust's {@code Sliding}). Declare before the app starts.
+     */
+    WindowedTable<K, V> sliding(Duration before, Duration after);
 }

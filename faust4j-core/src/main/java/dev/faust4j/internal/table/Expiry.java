@@ -1,5 +1,6 @@
 package dev.faust4j.internal.table;
 
+import dev.faust4j.WindowRange;
 import java.time.Duration;
 
 /**

@@ -20,6 +20,7 @@ final class PartitionStore<K, V> implements ChangelogRestorer.Target {
     final ConcurrentHashMap<K, V> map = new ConcurrentHashMap<>();
     private final ChangelogCodec<K, V> codec;
     private volatile long next;
+    private volatile long maxTimestamp = -1;
 
     PartitionStore(ChangelogCodec<K, V> codec) {
         this.codec = codec;
@@ -30,9 +31,16 @@ final class PartitionStore<K, V> implements ChangelogRestorer.Target {
         return next;
     }
 
+    /** The largest timestamp of the changelog records restored, or -1 (a windowed table's stream time). */
+    long maxTimestamp() {
+        return maxTimestamp;
+    }
+
     @Override
     public void apply(List<ConsumedRecord> records, long nextOffset) {
+        long maxTs = maxTimestamp;
         for (ConsumedRecord r : records) {
+            maxTs = Math.max(maxTs, r.timestamp());
             K key;
             V value;
             try {
@@ -48,6 +56,7 @@ final class PartitionStore<K, V> implements ChangelogRestorer.Target {
                 map.put(key, value);
             }
         }
+        maxTimestamp = maxTs;
         next = nextOffset;
     }
 }

@@ -1,11 +1,12 @@
 package dev.faust4j.internal.table;
 
 import dev.faust4j.Table;
+import dev.faust4j.WindowedTable;
 import dev.faust4j.internal.event.EventImpl;
-import dev.faust4j.internal.event.InHand;
 import dev.faust4j.spi.ProducedRecord;
 import org.jspecify.annotations.Nullable;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,10 +32,18 @@ final class TableImpl<K, V> implements Table<K, V> {
     private final String changelog;
     private final ChangelogCodec<K, V> codec;
     private final TablePartitions<K, V> parts;
+    private final Windowing windowing;
     private volatile @Nullable Supplier<? extends V> defaultValue;
+    private volatile @Nullable WindowedTable<K, V> windowed;
 
-    TableImpl(TablePartitions<K, V> parts) {
+    /** Turns a plain table into a windowed one (declared again under the same name, with windowed keys). */
+    interface Windowing {
+        <K, V> WindowedTable<K, V> windowed(TableImpl<K, V> table, Window window);
+    }
+
+    TableImpl(TablePartitions<K, V> parts, Windowing windowing) {
         this.parts = parts;
+        this.windowing = windowing;
         this.name = parts.name;
         this.changelog = parts.changelog;
         this.codec = parts.codec;
@@ -93,6 +102,7 @@ final class TableImpl<K, V> implements Table<K, V> {
 
     @Override
     public Map<K, V> local() {
+        requirePlain("read");
         Map<K, V> out = new HashMap<>();
         for (PartitionStore<K, V> s : parts.all()) {
             out.putAll(s.map);
@@ -101,14 +111,8 @@ final class TableImpl<K, V> implements Table<K, V> {
     }
 
     private @Nullable V write(K key, String operation, UnaryOperator<@Nullable V> next) {
-        Objects.requireNonNull(key, "key");
-        EventImpl<?, ?> event = eventInHand(operation);
-        if (!Objects.equals(key, event.key())) {
-            throw new IllegalStateException("table " + name + ": cannot " + operation + " key " + key
-                    + " while processing the record with key " + event.key() + " (" + event.position() + "): a table"
-                    + " is updated for the key of the record in hand, so that the key's state lives in the partition"
-                    + " that owns the key; group the stream by the table key first (groupBy)");
-        }
+        requirePlain(operation);
+        EventImpl<?, ?> event = RecordInHand.forUpdate(name, operation, key);
         int partition = event.partition();
         parts.checkCopartitioned(event.topic());
         PartitionStore<K, V> store = parts.store(partition);
@@ -126,32 +130,11 @@ final class TableImpl<K, V> implements Table<K, V> {
         return value;
     }
 
-    private EventImpl<?, ?> eventInHand(String operation) {
-        InHand inHand = InHand.ofThisThread();
-        EventImpl<?, ?> event = inHand == null ? null : inHand.current();
-        if (event == null && inHand != null && !inHand.batch().isEmpty()) {
-            List<? extends EventImpl<?, ?>> batch = inHand.batch();
-            event = batch.getLast();
-            for (EventImpl<?, ?> e : batch) {
-                if (e.partition() != event.partition() || !e.topic().equals(event.topic())) {
-                    throw new IllegalStateException("table " + name + ": cannot " + operation + " while a take batch"
-                            + " of several partitions is in hand; update the table per record");
-                }
-            }
-        }
-        if (event == null || event.record() == null) {
-            throw new IllegalStateException("table " + name + ": " + operation + " is only possible in an agent"
-                    + " while it processes a record of a topic (the changelog partition is the record's); reads"
-                    + " work anywhere");
-        }
-        return event;
-    }
-
     private @Nullable V stored(K key) {
         Objects.requireNonNull(key, "key");
-        InHand inHand = InHand.ofThisThread();
-        EventImpl<?, ?> event = inHand == null ? null : inHand.current();
-        if (event != null && event.record() != null) {
+        requirePlain("read");
+        EventImpl<?, ?> event = RecordInHand.current();
+        if (event != null) {
             PartitionStore<K, V> store = parts.storeOrNull(event.partition());
             if (store != null) {
                 return store.map.get(key);
@@ -164,6 +147,47 @@ final class TableImpl<K, V> implements Table<K, V> {
             }
         }
         return null;
+    }
+
+    @Override
+    public WindowedTable<K, V> tumbling(Duration size) {
+        return windowed(Window.tumbling(size));
+    }
+
+    @Override
+    public WindowedTable<K, V> hopping(Duration size, Duration step) {
+        return windowed(Window.hopping(size, step));
+    }
+
+    @Override
+    public WindowedTable<K, V> sliding(Duration before, Duration after) {
+        return windowed(Window.sliding(before, after));
+    }
+
+    private WindowedTable<K, V> windowed(Window window) {
+        parts.requireNotStarted("make table " + name + " windowed");
+        if (windowed != null) {
+            throw new IllegalStateException("table " + name + " is windowed already");
+        }
+        WindowedTable<K, V> w = windowing.windowed(this, window);
+        windowed = w;
+        return w;
+    }
+
+    private void requirePlain(String operation) {
+        if (windowed != null) {
+            throw new IllegalStateException("table " + name + " is windowed: " + operation + " through the"
+                    + " WindowedTable that tumbling, hopping or sliding returned");
+        }
+    }
+
+    @Nullable
+    Supplier<? extends V> defaultValue() {
+        return defaultValue;
+    }
+
+    ChangelogCodec<K, V> codec() {
+        return codec;
     }
 
     private @Nullable V defaultOrNull() {

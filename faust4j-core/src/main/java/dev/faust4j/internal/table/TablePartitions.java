@@ -10,6 +10,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 
 /**
@@ -31,6 +32,20 @@ final class TablePartitions<K, V> {
     private final ToIntFunction<String> sourcePartitions;
     private final Consumer<ProducedRecord> send;
     private final Map<Integer, PartitionStore<K, V>> stores = new ConcurrentHashMap<>();
+    private volatile Supplier<Map<String, String>> topicConfigs = () -> Map.of("cleanup.policy", "compact");
+    private volatile Listener<K, V> listener = new Listener<>() {
+    };
+
+    /** Told about partitions as they are published and dropped (a windowed table keeps an index of its windows). */
+    interface Listener<K, V> {
+        /** A restored partition is about to be published: not yet visible to agents. Poll thread. */
+        default void publishing(int partition, PartitionStore<K, V> store) {
+        }
+
+        /** A partition was dropped. Poll thread. */
+        default void dropped(int partition) {
+        }
+    }
 
     TablePartitions(String name, String changelog, ChangelogCodec<K, V> codec, int partitions,
                     BooleanSupplier started, ToIntFunction<String> sourcePartitions, Consumer<ProducedRecord> send) {
@@ -50,12 +65,25 @@ final class TablePartitions<K, V> {
         }
     }
 
+    void listen(Listener<K, V> listener, Supplier<Map<String, String>> topicConfigs) {
+        this.listener = listener;
+        this.topicConfigs = topicConfigs;
+    }
+
+    /** The changelog topic's configuration, read when it is declared (at start). */
+    Map<String, String> topicConfigs() {
+        return topicConfigs.get();
+    }
+
     void publish(int partition, PartitionStore<K, V> store) {
+        listener.publishing(partition, store);
         stores.put(partition, store);
     }
 
     void drop(int partition) {
-        stores.remove(partition);
+        if (stores.remove(partition) != null) {
+            listener.dropped(partition);
+        }
     }
 
     @Nullable

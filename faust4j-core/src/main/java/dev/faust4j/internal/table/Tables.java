@@ -1,6 +1,7 @@
 package dev.faust4j.internal.table;
 
 import dev.faust4j.Table;
+import dev.faust4j.WindowedTable;
 import dev.faust4j.codec.Codec;
 import dev.faust4j.spi.ChangelogReader;
 import dev.faust4j.spi.ProducedRecord;
@@ -21,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.concurrent.Future;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -47,6 +49,7 @@ public final class Tables {
     private final Supplier<Transport> transport;
     private final Function<ProducedRecord, ? extends Future<?>> send;
     private final BooleanSupplier started;
+    private final LongSupplier wallClock;
     private final Map<String, TablePartitions<?, ?>> tables = new LinkedHashMap<>();
     /** Partition number: how many assigned source partitions have it. Poll thread only. */
     private final Map<Integer, Integer> held = new HashMap<>();
@@ -59,6 +62,16 @@ public final class Tables {
     public Tables(String appId, int partitions, short replicationFactor, boolean readCommitted, Ticker ticker,
                   Supplier<Transport> transport, Function<ProducedRecord, ? extends Future<?>> send,
                   BooleanSupplier started) {
+        this(appId, partitions, replicationFactor, readCommitted, ticker, transport, send, started,
+                System::currentTimeMillis);
+    }
+
+    /**
+     * @param wallClock epoch milliseconds, for windowed tables relative to now
+     */
+    public Tables(String appId, int partitions, short replicationFactor, boolean readCommitted, Ticker ticker,
+                  Supplier<Transport> transport, Function<ProducedRecord, ? extends Future<?>> send,
+                  BooleanSupplier started, LongSupplier wallClock) {
         this.appId = appId;
         this.partitions = partitions;
         this.replicationFactor = replicationFactor;
@@ -67,6 +80,7 @@ public final class Tables {
         this.transport = transport;
         this.send = send;
         this.started = started;
+        this.wallClock = wallClock;
     }
 
     /** Declares a table (before start). */
@@ -81,10 +95,23 @@ public final class Tables {
         if (tables.containsKey(name)) {
             throw new IllegalArgumentException("a table named " + name + " exists already in app " + appId);
         }
-        TablePartitions<K, V> parts = new TablePartitions<>(name, appId + "-" + name + "-changelog",
-                ChangelogCodec.of(keys, values), partitions, started, this::partitionCount, this::send);
+        TablePartitions<K, V> parts = partitions(name, ChangelogCodec.of(keys, values));
         tables.put(name, parts);
-        return new TableImpl<>(parts);
+        return new TableImpl<>(parts, this::windowed);
+    }
+
+    private <K, V> TablePartitions<K, V> partitions(String name, ChangelogCodec<K, V> codec) {
+        return new TablePartitions<>(name, appId + "-" + name + "-changelog", codec, partitions, started,
+                this::partitionCount, this::send);
+    }
+
+    /** A plain table becomes windowed: declared again under its name, with windowed keys. */
+    private <K, V> WindowedTable<K, V> windowed(TableImpl<K, V> table, Window window) {
+        ChangelogCodec<K, V> plain = table.codec();
+        TablePartitions<WindowedKey<K>, V> parts = partitions(table.name(),
+                ChangelogCodec.windowed(plain.keyCodec(), plain.valueCodec()));
+        tables.put(table.name(), parts);
+        return new WindowedTableImpl<>(table, parts, window, wallClock);
     }
 
     /** Creates the changelog topics (compacted, the app's partition count). */
@@ -94,8 +121,7 @@ public final class Tables {
         }
         List<TopicSpec> specs = new ArrayList<>();
         for (TablePartitions<?, ?> t : tables.values()) {
-            specs.add(new TopicSpec(t.changelog, partitions, replicationFactor, true,
-                    Map.of("cleanup.policy", "compact")));
+            specs.add(new TopicSpec(t.changelog, partitions, replicationFactor, true, t.topicConfigs()));
         }
         transport.get().declareTopics(specs);
     }

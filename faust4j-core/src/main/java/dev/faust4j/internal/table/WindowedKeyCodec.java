@@ -1,5 +1,6 @@
 package dev.faust4j.internal.table;
 
+import dev.faust4j.WindowRange;
 import dev.faust4j.internal.json.FaustFloats;
 import dev.faust4j.codec.Codec;
 import dev.faust4j.codec.DecodeException;
