@@ -83,6 +83,31 @@ public final class App implements AutoCloseable {
         return runtime.table(name, keyCodec, valueCodec);
     }
 
+    /**
+     * A global table (Faust's {@code app.GlobalTable}): every worker holds every partition of it, restored before
+     * the app reads its first record and kept up to date by following the changelog, so any key can be read on any
+     * worker (reference data, say). It is written like a {@link Table}, by the agent processing a record of the
+     * key, on the worker that owns that record's partition; the other workers see the write once they have read it
+     * from the changelog (typically milliseconds later). It cannot be windowed.
+     *
+     * @throws IllegalArgumentException when a table of this name exists already
+     */
+    public <K, V> Table<K, V> globalTable(String name, Class<K> keyType, Class<V> valueType) {
+        return runtime.globalTable(name, dev.faust4j.codec.Codecs.json(keyType),
+                dev.faust4j.codec.Codecs.json(valueType));
+    }
+
+    /**
+     * A table of sets with keys and members of these types, encoded as JSON in Faust's set-table format: see
+     * {@link SetTable}. Declare it before the app starts.
+     *
+     * @throws IllegalArgumentException when a table of this name exists already
+     */
+    public <K, E> SetTable<K, E> setTable(String name, Class<K> keyType, Class<E> memberType) {
+        return runtime.setTable(name, dev.faust4j.codec.Codecs.json(keyType),
+                dev.faust4j.codec.Codecs.json(memberType));
+    }
+
     /** A topic described in full (several names, codecs, partitions, internal, decode error policy). */
     public <K, V> Topic<K, V> topic(TopicOptions<K, V> options) {
         return runtime.topic(options);

@@ -1,5 +1,6 @@
 package dev.faust4j.internal.app;
 
+import dev.faust4j.SetTable;
 import dev.faust4j.Table;
 import dev.faust4j.codec.Codec;
 import dev.faust4j.internal.conductor.PartitionState;
@@ -131,6 +132,18 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
 
     // ---- declarations ----
 
+    public <K, V> Table<K, V> globalTable(String name, Codec<K> keyCodec, Codec<V> valueCodec) {
+        Objects.requireNonNull(keyCodec, "keyCodec");
+        Objects.requireNonNull(valueCodec, "valueCodec");
+        return tables.globalTable(name, keyCodec, valueCodec);
+    }
+
+    public <K, E> SetTable<K, E> setTable(String name, Codec<K> keyCodec, Codec<E> memberCodec) {
+        Objects.requireNonNull(keyCodec, "keyCodec");
+        Objects.requireNonNull(memberCodec, "memberCodec");
+        return tables.setTable(name, keyCodec, memberCodec);
+    }
+
     public <K, V> Topic<K, V> topic(String name, Class<K> keyType, Class<V> valueType) {
         return topic(TopicOptions.builder(Codecs.forType(settings.keySerializer(), keyType),
                 Codecs.forType(settings.valueSerializer(), valueType)).names(name).build());
@@ -242,6 +255,7 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
                     transport.get().declareTopics(List.of(defaultSpec(dlq)));
                 }
                 tables.declare();
+                tables.startGlobal(); // global tables are whole before any record is read
             } catch (RuntimeException e) {
                 // Nothing runs yet. Stop here, exit code 1, and close the transport at once: its clients would
                 // otherwise keep retrying (and logging) in the background, e.g. a failed authentication (SECURITY.md).
@@ -348,6 +362,7 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            tables.close(); // stops following the global tables before their reader's transport closes
             closeTransport();
             lifecycle.moveTo(Lifecycle.State.STOPPED);
             // logged before the latch opens: a main thread waiting on it may call System.exit right away

@@ -2,6 +2,8 @@ package dev.faust4j.internal.table;
 
 import dev.faust4j.spi.ConsumedRecord;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -18,12 +20,40 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class PartitionStore<K, V> implements ChangelogRestorer.Target {
     final ConcurrentHashMap<K, V> map = new ConcurrentHashMap<>();
-    private final ChangelogCodec<K, V> codec;
+    private final Applier<K, V> applier;
     private volatile long next;
     private volatile long maxTimestamp = -1;
 
+    /** How one changelog record changes the map when restored. */
+    @FunctionalInterface
+    interface Applier<K, V> {
+        /**
+         * Applies the record with these key and value bytes (null value: a tombstone).
+         *
+         * @throws RuntimeException when the record cannot be decoded (the restore then fails with its position)
+         */
+        void apply(ConcurrentHashMap<K, V> map, byte[] key, byte @Nullable [] value);
+    }
+
+    /** A plain table's records: each sets its key's value, a tombstone deletes it. */
+    static <K, V> Applier<K, V> replacing(ChangelogCodec<K, V> codec) {
+        return (map, keyBytes, valueBytes) -> {
+            K key = codec.decodeKey(keyBytes);
+            V value = codec.decodeValue(valueBytes);
+            if (value == null) {
+                map.remove(key);
+            } else {
+                map.put(key, value);
+            }
+        };
+    }
+
+    PartitionStore(Applier<K, V> applier) {
+        this.applier = applier;
+    }
+
     PartitionStore(ChangelogCodec<K, V> codec) {
-        this.codec = codec;
+        this(replacing(codec));
     }
 
     @Override
@@ -41,19 +71,11 @@ final class PartitionStore<K, V> implements ChangelogRestorer.Target {
         long maxTs = maxTimestamp;
         for (ConsumedRecord r : records) {
             maxTs = Math.max(maxTs, r.timestamp());
-            K key;
-            V value;
             try {
-                key = codec.decodeKey(r.key());
-                value = codec.decodeValue(r.value());
+                applier.apply(map, r.key(), r.value());
             } catch (RuntimeException e) {
                 throw new IllegalStateException("cannot restore the changelog record at topic=" + r.topic()
                         + " partition=" + r.partition() + " offset=" + r.offset() + ": " + e.getMessage(), e);
-            }
-            if (value == null) {
-                map.remove(key);
-            } else {
-                map.put(key, value);
             }
         }
         maxTimestamp = maxTs;

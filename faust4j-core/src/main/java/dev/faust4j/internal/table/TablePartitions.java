@@ -32,6 +32,7 @@ final class TablePartitions<K, V> {
     private final ToIntFunction<String> sourcePartitions;
     private final Consumer<ProducedRecord> send;
     private final Map<Integer, PartitionStore<K, V>> stores = new ConcurrentHashMap<>();
+    private volatile PartitionStore.Applier<K, V> applier;
     private volatile Supplier<Map<String, String>> topicConfigs = () -> Map.of("cleanup.policy", "compact");
     private volatile Listener<K, V> listener = new Listener<>() {
     };
@@ -56,6 +57,7 @@ final class TablePartitions<K, V> {
         this.started = started;
         this.sourcePartitions = sourcePartitions;
         this.send = send;
+        this.applier = PartitionStore.replacing(codec);
     }
 
     void requireNotStarted(String what) {
@@ -63,6 +65,16 @@ final class TablePartitions<K, V> {
             throw new IllegalStateException("cannot " + what + ": the app has started; declare tables and their"
                     + " defaults before start");
         }
+    }
+
+    /** Sets how a restored changelog record changes a partition (a set table applies operations). */
+    void restoreWith(PartitionStore.Applier<K, V> applier) {
+        this.applier = applier;
+    }
+
+    /** An empty store for one partition, to restore. */
+    PartitionStore<K, V> newStore() {
+        return new PartitionStore<>(applier);
     }
 
     void listen(Listener<K, V> listener, Supplier<Map<String, String>> topicConfigs) {

@@ -1,5 +1,6 @@
 package dev.faust4j.internal.table;
 
+import dev.faust4j.SetTable;
 import dev.faust4j.Table;
 import dev.faust4j.WindowedTable;
 import dev.faust4j.codec.Codec;
@@ -51,6 +52,8 @@ public final class Tables {
     private final BooleanSupplier started;
     private final LongSupplier wallClock;
     private final Map<String, TablePartitions<?, ?>> tables = new LinkedHashMap<>();
+    private final Map<String, TablePartitions<?, ?>> globals = new LinkedHashMap<>();
+    private GlobalFollower follower; // set at start when there are global tables
     /** Partition number: how many assigned source partitions have it. Poll thread only. */
     private final Map<Integer, Integer> held = new HashMap<>();
     private final Map<String, Integer> sourcePartitions = new ConcurrentHashMap<>();
@@ -85,6 +88,38 @@ public final class Tables {
 
     /** Declares a table (before start). */
     public <K, V> Table<K, V> table(String name, Codec<K> keys, Codec<V> values) {
+        checkNew(name);
+        TablePartitions<K, V> parts = partitions(name, ChangelogCodec.of(keys, values));
+        tables.put(name, parts);
+        return new TableImpl<>(parts, this::windowed);
+    }
+
+    /**
+     * Declares a global table (before start): every partition held by every worker, following the changelog; the
+     * worker that owns a partition writes it.
+     */
+    public <K, V> Table<K, V> globalTable(String name, Codec<K> keys, Codec<V> values) {
+        checkNew(name);
+        TablePartitions<K, V> parts = partitions(name, ChangelogCodec.of(keys, values));
+        globals.put(name, parts);
+        return new TableImpl<>(parts, new TableImpl.Windowing() {
+            @Override
+            public <A, B> WindowedTable<A, B> windowed(TableImpl<A, B> table, Window window) {
+                throw new IllegalStateException("table " + name + " is a global table, which cannot be windowed");
+            }
+        });
+    }
+
+    /** Declares a set table (before start); keys and members are JSON. */
+    public <K, E> SetTable<K, E> setTable(String name, Codec<K> keys, Codec<E> members) {
+        checkNew(name);
+        SetChangelog<K, E> records = new SetChangelog<>(keys, members);
+        TablePartitions<K, java.util.Set<E>> parts = partitions(name, ChangelogCodec.of(keys, records.asValueCodec()));
+        tables.put(name, parts);
+        return new SetTableImpl<>(parts, records);
+    }
+
+    private void checkNew(String name) {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("table name must not be blank");
         }
@@ -92,12 +127,9 @@ public final class Tables {
             throw new IllegalStateException("cannot add table " + name + ": app " + appId + " has started; declare"
                     + " tables and their defaults before start");
         }
-        if (tables.containsKey(name)) {
+        if (tables.containsKey(name) || globals.containsKey(name)) {
             throw new IllegalArgumentException("a table named " + name + " exists already in app " + appId);
         }
-        TablePartitions<K, V> parts = partitions(name, ChangelogCodec.of(keys, values));
-        tables.put(name, parts);
-        return new TableImpl<>(parts, this::windowed);
     }
 
     private <K, V> TablePartitions<K, V> partitions(String name, ChangelogCodec<K, V> codec) {
@@ -116,19 +148,39 @@ public final class Tables {
 
     /** Creates the changelog topics (compacted, the app's partition count). */
     public void declare() {
-        if (tables.isEmpty()) {
+        if (tables.isEmpty() && globals.isEmpty()) {
             return;
         }
         List<TopicSpec> specs = new ArrayList<>();
-        for (TablePartitions<?, ?> t : tables.values()) {
+        List<TablePartitions<?, ?>> all = new ArrayList<>(tables.values());
+        all.addAll(globals.values());
+        for (TablePartitions<?, ?> t : all) {
             specs.add(new TopicSpec(t.changelog, partitions, replicationFactor, true, t.topicConfigs()));
         }
         transport.get().declareTopics(specs);
     }
 
+    /** Restores the global tables and starts following their changelogs: at start, before any record is read. */
+    public void startGlobal() {
+        if (globals.isEmpty()) {
+            return;
+        }
+        follower = new GlobalFollower(globals.values(), partitions, () -> transport.get().changelogReader(
+                readCommitted), ticker, appId, readCommitted);
+        follower.start();
+    }
+
+    /** Stops following the global tables' changelogs: at stop, once the agents stopped. */
+    public void close() {
+        GlobalFollower f = follower;
+        if (f != null) {
+            f.close();
+        }
+    }
+
     /** Source partitions were assigned: restores the table partitions newly held. Poll thread. */
     public void assigned(Collection<TopicPartition> assigned) {
-        if (tables.isEmpty()) {
+        if (tables.isEmpty() && globals.isEmpty()) {
             return;
         }
         Set<Integer> fresh = new TreeSet<>();
@@ -138,15 +190,19 @@ public final class Tables {
             }
         }
         if (!fresh.isEmpty()) {
+            if (follower != null) {
+                follower.owned(fresh);
+            }
             restore(fresh);
         }
     }
 
     /** Source partitions were released (revoked, lost, stopped, rewound): drops the table partitions no longer held. */
     public void released(Collection<TopicPartition> released) {
-        if (tables.isEmpty()) {
+        if (tables.isEmpty() && globals.isEmpty()) {
             return;
         }
+        Set<Integer> dropped = new TreeSet<>();
         for (TopicPartition tp : released) {
             Integer n = held.get(tp.partition());
             if (n == null) {
@@ -155,9 +211,13 @@ public final class Tables {
             if (n == 1) {
                 held.remove(tp.partition());
                 tables.values().forEach(t -> t.drop(tp.partition()));
+                dropped.add(tp.partition());
             } else {
                 held.put(tp.partition(), n - 1);
             }
+        }
+        if (follower != null && !dropped.isEmpty()) {
+            follower.released(dropped);
         }
     }
 
@@ -177,7 +237,7 @@ public final class Tables {
 
     private static <K, V> Runnable prepare(TablePartitions<K, V> t, int partition,
                                            Map<TopicPartition, ChangelogRestorer.Target> targets) {
-        PartitionStore<K, V> store = new PartitionStore<>(t.codec);
+        PartitionStore<K, V> store = t.newStore();
         targets.put(new TopicPartition(t.changelog, partition), store);
         return () -> t.publish(partition, store);
     }
