@@ -1,7 +1,7 @@
 package dev.faust4j.examples;
 
 /**
- * Runs an example: {@code Examples [withdrawals|order-totals] [--broker URL] [--count N] [--forever]}.
+ * Runs an example: {@code Examples [withdrawals|order-totals|page-views] [--broker URL] [--count N] [--forever]}.
  * The broker defaults to the embedded {@code memory://}; pass {@code --broker kafka://127.0.0.1:9092} for Kafka.
  */
 public final class Examples {
@@ -23,8 +23,9 @@ public final class Examples {
         int code = switch (name) {
             case "withdrawals" -> Withdrawals.run(broker, count, forever);
             case "order-totals", "orders" -> OrderTotals.run(broker, count);
+            case "page-views", "views" -> PageViews.run(broker, count);
             default -> {
-                System.err.println("unknown example '" + name + "': use withdrawals or order-totals");
+                System.err.println("unknown example '" + name + "': use withdrawals, order-totals or page-views");
                 yield 2;
             }
         };

@@ -45,4 +45,30 @@ class ExamplesTest {
         assertThat(batches.get()).isPositive();
         assertThat(app.awaitTermination()).isZero();
     }
+
+    @Test
+    void pageViewsKeepTheirCountsAcrossARestartAndCloseEachWindowOnce() throws Exception {
+        java.util.List<String> closed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        for (int run = 1; run <= 3; run++) {
+            CountDownLatch done = new CountDownLatch(1);
+            PageViews.Counter c = PageViews.build("memory://examples-page-views", (run - 1) * 1200, 1200, done, closed);
+            c.app().start();
+            try {
+                assertThat(done.await(60, TimeUnit.SECONDS)).as("run " + run + ": 1200 views counted").isTrue();
+                long perPage = run * 300L;
+                assertThat(c.views().local()).as("run " + run + ": counted on from the restored table")
+                        .isEqualTo(Map.of("/home", perPage, "/about", perPage, "/pricing", perPage, "/docs", perPage));
+                var home = c.perMinute().get("/home").range(java.time.Instant.EPOCH,
+                        java.time.Instant.parse("2100-01-01T00:00:00Z"));
+                assertThat(home.values().stream().mapToLong(Long::longValue).sum()).as("/home by minute")
+                        .isEqualTo(perPage);
+            } finally {
+                c.app().stop();
+            }
+            assertThat(c.app().awaitTermination()).isZero();
+        }
+        // 20 minutes of views per run (one a second), 20 minutes of grace: run 2 closes minutes 0-18 of each page, run 3 minutes
+        // 19-38; none closes twice, although each run restored the windows of the runs before
+        assertThat(closed).hasSize(4 * 39).doesNotHaveDuplicates();
+    }
 }
