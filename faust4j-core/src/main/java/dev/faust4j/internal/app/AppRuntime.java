@@ -102,12 +102,14 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
         this.handling = new ErrorHandling(deadLetters, this, settings.ticker());
         this.tables = new Tables(id, settings.topicPartitions(), settings.topicReplicationFactor(), tx != null,
                 settings.ticker(), transport::get, sender::send,
-                () -> lifecycle.state() != Lifecycle.State.CREATED);
+                () -> lifecycle.state() != Lifecycle.State.CREATED,
+                new Tables.Storage(settings.tableStore().equals("rocksdb://"), settings.dataDir(),
+                        settings.tableRocksdbMemory(), settings.tableWipeOnInconsistentOffset()));
         Tables t = tables;
         this.conductor = new Conductor(new Conductor.Config(id, settings.ticker(), settings.commitInterval(),
                 settings.commitEvery(), settings.shutdownGracePeriod(), settings.maxRecordBytes(),
                 () -> transport.get().createConsumer(), sender::flush, resender::inOutage, this::closeSubscriptions,
-                e -> fail("conductor failure: " + e), transactions, PartitionState.of(t::assigned, t::released)),
+                e -> fail("conductor failure: " + e), transactions, PartitionState.of(t::assigned, t::released, t::committed)),
                 handling);
         this.streams = new Streams(settings.ticker(), sender, workers::start, handling, settings.topicPartitions(),
                 settings.agentErrorPolicy());
@@ -349,6 +351,7 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
             Thread.currentThread().interrupt();
         } finally {
             closeTransport();
+            tables.close(); // after the Conductor's last commit and release: what is left open is closed
             lifecycle.moveTo(Lifecycle.State.STOPPED);
             // logged before the latch opens: a main thread waiting on it may call System.exit right away
             log.info("app {} stopped (exit code {})", settings.id(), lifecycle.exitCode());

@@ -1,5 +1,6 @@
 package dev.faust4j.internal.table;
 
+import dev.faust4j.RecordMetadata;
 import dev.faust4j.spi.ProducedRecord;
 import org.jspecify.annotations.Nullable;
 
@@ -7,9 +8,10 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.ToIntFunction;
 
 /**
@@ -29,11 +31,12 @@ final class TablePartitions<K, V> {
     private final int partitions;
     private final BooleanSupplier started;
     private final ToIntFunction<String> sourcePartitions;
-    private final Consumer<ProducedRecord> send;
-    private final Map<Integer, PartitionStore<K, V>> stores = new ConcurrentHashMap<>();
+    private final Function<ProducedRecord, CompletableFuture<RecordMetadata>> send;
+    private final Map<Integer, TableStore<K, V>> stores = new ConcurrentHashMap<>();
 
     TablePartitions(String name, String changelog, ChangelogCodec<K, V> codec, int partitions,
-                    BooleanSupplier started, ToIntFunction<String> sourcePartitions, Consumer<ProducedRecord> send) {
+                    BooleanSupplier started, ToIntFunction<String> sourcePartitions,
+                    Function<ProducedRecord, CompletableFuture<RecordMetadata>> send) {
         this.name = name;
         this.changelog = changelog;
         this.codec = codec;
@@ -50,21 +53,23 @@ final class TablePartitions<K, V> {
         }
     }
 
-    void publish(int partition, PartitionStore<K, V> store) {
+    void publish(int partition, TableStore<K, V> store) {
         stores.put(partition, store);
     }
 
-    void drop(int partition) {
-        stores.remove(partition);
+    /** Removes the store of a partition released; returns it (for the caller to close), or null. */
+    @Nullable
+    TableStore<K, V> drop(int partition) {
+        return stores.remove(partition);
     }
 
     @Nullable
-    PartitionStore<K, V> storeOrNull(int partition) {
+    TableStore<K, V> storeOrNull(int partition) {
         return stores.get(partition);
     }
 
-    PartitionStore<K, V> store(int partition) {
-        PartitionStore<K, V> s = stores.get(partition);
+    TableStore<K, V> store(int partition) {
+        TableStore<K, V> s = stores.get(partition);
         if (s == null) {
             throw new IllegalStateException("table " + name + ": partition " + partition + " is not held by this"
                     + " worker (it holds " + new TreeSet<>(stores.keySet()) + "); the changelog has " + partitions
@@ -73,7 +78,7 @@ final class TablePartitions<K, V> {
         return s;
     }
 
-    Collection<PartitionStore<K, V>> all() {
+    Collection<TableStore<K, V>> all() {
         return new ArrayList<>(stores.values());
     }
 
@@ -87,7 +92,8 @@ final class TablePartitions<K, V> {
         }
     }
 
-    void send(ProducedRecord record) {
-        send.accept(record);
+    /** Sends a changelog record (tied to the record in hand); returns its outcome. */
+    CompletableFuture<RecordMetadata> send(ProducedRecord record) {
+        return send.apply(record);
     }
 }

@@ -1,5 +1,6 @@
 package dev.faust4j.internal.table;
 
+import dev.faust4j.RecordMetadata;
 import dev.faust4j.Table;
 import dev.faust4j.codec.Codec;
 import dev.faust4j.spi.ChangelogReader;
@@ -8,7 +9,11 @@ import dev.faust4j.spi.TopicPartition;
 import dev.faust4j.spi.TopicSpec;
 import dev.faust4j.spi.Transport;
 import dev.faust4j.time.Ticker;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -17,9 +22,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
-import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -38,15 +43,28 @@ import java.util.function.Supplier;
  *
  * <p>Thread-safety: thread-safe; {@link #assigned} and {@link #released} run on the poll thread only.
  */
-public final class Tables {
+public final class Tables implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Tables.class);
+
+    /**
+     * Where table partitions are kept: in memory, or in RocksDB under {@code dataDir} with {@code memory} bytes
+     * shared, wiping a store whose offset lies outside its changelog when {@code wipeOnInconsistentOffset}.
+     */
+    public record Storage(boolean rocksdb, Path dataDir, long memory, boolean wipeOnInconsistentOffset) {
+        /** In memory. */
+        public static final Storage MEMORY = new Storage(false, Path.of(""), 0, false);
+    }
+
     private final String appId;
     private final int partitions;
     private final short replicationFactor;
     private final boolean readCommitted;
     private final Ticker ticker;
     private final Supplier<Transport> transport;
-    private final Function<ProducedRecord, ? extends Future<?>> send;
+    private final Function<ProducedRecord, CompletableFuture<RecordMetadata>> send;
     private final BooleanSupplier started;
+    private final Storage storage;
+    private final @Nullable RocksStores rocks;
     private final Map<String, TablePartitions<?, ?>> tables = new LinkedHashMap<>();
     /** Partition number: how many assigned source partitions have it. Poll thread only. */
     private final Map<Integer, Integer> held = new HashMap<>();
@@ -55,10 +73,11 @@ public final class Tables {
     /**
      * @param send    sends a changelog record (the worker's sender: tied to the record in hand)
      * @param started true once the app started (tables are declared before)
+     * @param storage where table partitions are kept
      */
     public Tables(String appId, int partitions, short replicationFactor, boolean readCommitted, Ticker ticker,
-                  Supplier<Transport> transport, Function<ProducedRecord, ? extends Future<?>> send,
-                  BooleanSupplier started) {
+                  Supplier<Transport> transport, Function<ProducedRecord, CompletableFuture<RecordMetadata>> send,
+                  BooleanSupplier started, Storage storage) {
         this.appId = appId;
         this.partitions = partitions;
         this.replicationFactor = replicationFactor;
@@ -67,6 +86,17 @@ public final class Tables {
         this.transport = transport;
         this.send = send;
         this.started = started;
+        this.storage = storage;
+        this.rocks = storage.rocksdb() ? new RocksStores(storage.dataDir(), storage.memory()) : null;
+    }
+
+    /**
+     * Deletes the local table state under a data directory (Faust's {@code faust reset}): the next start restores
+     * every table from its changelog; Kafka topics and committed offsets are untouched. Run it while no worker
+     * using the directory runs. Returns whether there was any state.
+     */
+    public static boolean reset(Path dataDir) {
+        return RocksStores.reset(dataDir);
     }
 
     /** Declares a table (before start). */
@@ -82,7 +112,7 @@ public final class Tables {
             throw new IllegalArgumentException("a table named " + name + " exists already in app " + appId);
         }
         TablePartitions<K, V> parts = new TablePartitions<>(name, appId + "-" + name + "-changelog",
-                ChangelogCodec.of(keys, values), partitions, started, this::partitionCount, this::send);
+                ChangelogCodec.of(keys, values), partitions, started, this::partitionCount, send);
         tables.put(name, parts);
         return new TableImpl<>(parts);
     }
@@ -116,7 +146,11 @@ public final class Tables {
         }
     }
 
-    /** Source partitions were released (revoked, lost, stopped, rewound): drops the table partitions no longer held. */
+    /**
+     * Source partitions were released (revoked, lost, stopped, rewound): closes the table partitions no longer held.
+     * Under exactly-once their updates not yet committed are dropped (a rewind restores them from what was
+     * committed); under at-least-once a RocksDB store first writes those whose changelog records were acknowledged.
+     */
     public void released(Collection<TopicPartition> released) {
         if (tables.isEmpty()) {
             return;
@@ -128,37 +162,129 @@ public final class Tables {
             }
             if (n == 1) {
                 held.remove(tp.partition());
-                tables.values().forEach(t -> t.drop(tp.partition()));
+                for (TablePartitions<?, ?> t : tables.values()) {
+                    TableStore<?, ?> store = t.drop(tp.partition());
+                    if (store != null) {
+                        if (!readCommitted) {
+                            flush(t, tp.partition(), store);
+                        }
+                        store.close();
+                    }
+                }
             } else {
                 held.put(tp.partition(), n - 1);
             }
         }
     }
 
-    private void restore(Set<Integer> fresh) {
-        Map<TopicPartition, ChangelogRestorer.Target> targets = new LinkedHashMap<>();
-        List<Runnable> publish = new ArrayList<>();
+    /**
+     * The source offsets (or the transaction) of these partitions were committed: each RocksDB table partition of
+     * these partition numbers writes its acknowledged updates and their changelog offset in one batch. Poll thread.
+     */
+    public void committed(Collection<TopicPartition> committed) {
+        if (rocks == null || tables.isEmpty()) {
+            return;
+        }
+        Set<Integer> numbers = new TreeSet<>();
+        for (TopicPartition tp : committed) {
+            numbers.add(tp.partition());
+        }
         for (TablePartitions<?, ?> t : tables.values()) {
-            for (int p : fresh) {
-                publish.add(prepare(t, p, targets));
+            for (int p : numbers) {
+                TableStore<?, ?> store = t.storeOrNull(p);
+                if (store != null) {
+                    flush(t, p, store);
+                }
             }
         }
-        try (ChangelogReader reader = transport.get().changelogReader(readCommitted)) {
-            new ChangelogRestorer(reader, ticker, appId).restore(targets, () -> false);
+    }
+
+    private static void flush(TablePartitions<?, ?> t, int partition, TableStore<?, ?> store) {
+        try {
+            store.committed();
+        } catch (RuntimeException e) {
+            log.warn("table {} partition {}: writing its committed updates failed: {}", t.name, partition,
+                    e.toString());
         }
-        publish.forEach(Runnable::run); // only once restored: an agent never sees a partition half restored
     }
 
-    private static <K, V> Runnable prepare(TablePartitions<K, V> t, int partition,
-                                           Map<TopicPartition, ChangelogRestorer.Target> targets) {
-        PartitionStore<K, V> store = new PartitionStore<>(t.codec);
-        targets.put(new TopicPartition(t.changelog, partition), store);
-        return () -> t.publish(partition, store);
+    /** Closes every table partition still open and what the stores share (the worker stopped). */
+    @Override
+    public void close() {
+        for (TablePartitions<?, ?> t : tables.values()) {
+            for (int p = 0; p < partitions; p++) {
+                TableStore<?, ?> store = t.drop(p);
+                if (store != null) {
+                    store.close();
+                }
+            }
+        }
+        if (rocks != null) {
+            rocks.close();
+        }
     }
 
-    /** A changelog record: tied to the record in hand, whose ack and error policy take its outcome. */
-    private void send(ProducedRecord record) {
-        var unused = send.apply(record); // the outcome reaches the record in hand through the tie
+    private void restore(Set<Integer> fresh) {
+        Map<TopicPartition, Opened<?, ?>> opened = new LinkedHashMap<>();
+        try {
+            for (TablePartitions<?, ?> t : tables.values()) {
+                for (int p : fresh) {
+                    opened.put(new TopicPartition(t.changelog, p), open(t, p));
+                }
+            }
+            List<ChangelogRestorer.Restored> restored = restoreOrWipe(opened);
+            if (rocks != null) {
+                for (ChangelogRestorer.Restored r : restored) {
+                    Opened<?, ?> o = opened.get(r.partition());
+                    log.info("app {}: table {} partition {}: RocksDB store at changelog offset {}, {} record(s)"
+                            + " replayed up to offset {}", appId, o.table.name, o.partition, r.from(), r.records(),
+                            r.to());
+                }
+            }
+        } catch (RuntimeException e) {
+            opened.values().forEach(o -> o.store.close());
+            throw e;
+        }
+        opened.values().forEach(Opened::publish); // only once restored: an agent never sees a half-restored partition
+    }
+
+    /** Restores the stores; one whose offset lies outside its changelog fails, or is wiped and restored in full. */
+    private List<ChangelogRestorer.Restored> restoreOrWipe(Map<TopicPartition, Opened<?, ?>> opened) {
+        while (true) {
+            Map<TopicPartition, ChangelogRestorer.Target> targets = new LinkedHashMap<>();
+            opened.forEach((tp, o) -> targets.put(tp, o.store));
+            try (ChangelogReader reader = transport.get().changelogReader(readCommitted)) {
+                return new ChangelogRestorer(reader, ticker, appId).restore(targets, () -> false);
+            } catch (ChangelogRestorer.InconsistentOffsetException e) {
+                Opened<?, ?> o = opened.get(e.partition());
+                if (o == null) {
+                    throw e;
+                }
+                if (rocks == null || !storage.wipeOnInconsistentOffset()) {
+                    throw new IllegalStateException("table " + o.table.name + " partition " + o.partition + ": "
+                            + e.getMessage() + " (or set tableWipeOnInconsistentOffset to do it at once), in "
+                            + (rocks == null ? "memory" : rocks.dir(o.table.name, o.partition)), e);
+                }
+                log.warn("table {} partition {}: {}; tableWipeOnInconsistentOffset is set: deleting the store and"
+                        + " restoring it from the changelog", o.table.name, o.partition, e.getMessage());
+                o.store.close();
+                rocks.wipe(o.table.name, o.partition);
+                opened.put(e.partition(), open(o.table, o.partition));
+            }
+        }
+    }
+
+    private <K, V> Opened<K, V> open(TablePartitions<K, V> t, int partition) {
+        TableStore<K, V> store = rocks == null ? new PartitionStore<>(t.codec)
+                : rocks.open(t.name, partition, t.codec);
+        return new Opened<>(t, partition, store);
+    }
+
+    /** A table partition's store, opened, being restored. */
+    private record Opened<K, V>(TablePartitions<K, V> table, int partition, TableStore<K, V> store) {
+        void publish() {
+            table.publish(partition, store);
+        }
     }
 
     private int partitionCount(String sourceTopic) {
