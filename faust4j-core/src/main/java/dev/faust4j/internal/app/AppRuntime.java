@@ -102,9 +102,7 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
         this.handling = new ErrorHandling(deadLetters, this, settings.ticker());
         this.tables = new Tables(id, settings.topicPartitions(), settings.topicReplicationFactor(), tx != null,
                 settings.ticker(), transport::get, sender::send,
-                () -> lifecycle.state() != Lifecycle.State.CREATED,
-                new Tables.Storage(settings.tableStore().equals("rocksdb://"), settings.dataDir(),
-                        settings.tableRocksdbMemory(), settings.tableWipeOnInconsistentOffset()));
+                () -> lifecycle.state() != Lifecycle.State.CREATED, Tables.Storage.of(settings));
         Tables t = tables;
         this.conductor = new Conductor(new Conductor.Config(id, settings.ticker(), settings.commitInterval(),
                 settings.commitEvery(), settings.shutdownGracePeriod(), settings.maxRecordBytes(),
@@ -373,6 +371,11 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
             }
             t.close();
         }
+    }
+
+    @Override
+    public String resetTables() {
+        return tables.reset(lifecycle.state() != Lifecycle.State.CREATED);
     }
 
     @Override

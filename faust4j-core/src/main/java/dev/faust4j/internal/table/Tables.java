@@ -1,6 +1,7 @@
 package dev.faust4j.internal.table;
 
 import dev.faust4j.RecordMetadata;
+import dev.faust4j.Settings;
 import dev.faust4j.Table;
 import dev.faust4j.codec.Codec;
 import dev.faust4j.spi.ChangelogReader;
@@ -51,8 +52,11 @@ public final class Tables implements AutoCloseable {
      * shared, wiping a store whose offset lies outside its changelog when {@code wipeOnInconsistentOffset}.
      */
     public record Storage(boolean rocksdb, Path dataDir, long memory, boolean wipeOnInconsistentOffset) {
-        /** In memory. */
-        public static final Storage MEMORY = new Storage(false, Path.of(""), 0, false);
+        /** The storage the settings say. */
+        public static Storage of(Settings settings) {
+            return new Storage(settings.tableStore().equals("rocksdb://"), settings.dataDir(),
+                    settings.tableRocksdbMemory(), settings.tableWipeOnInconsistentOffset());
+        }
     }
 
     private final String appId;
@@ -91,12 +95,20 @@ public final class Tables implements AutoCloseable {
     }
 
     /**
-     * Deletes the local table state under a data directory (Faust's {@code faust reset}): the next start restores
-     * every table from its changelog; Kafka topics and committed offsets are untouched. Run it while no worker
-     * using the directory runs. Returns whether there was any state.
+     * Deletes the local table state under the data directory (Faust's {@code faust reset}): the next start restores
+     * every table from its changelog; Kafka topics and committed offsets are untouched. Only while the app does not
+     * run (no other worker may use the directory meanwhile either). Returns what was done, for the user.
+     *
+     * @throws IllegalStateException when the app runs
      */
-    public static boolean reset(Path dataDir) {
-        return RocksStores.reset(dataDir);
+    public String reset(boolean running) {
+        if (running) {
+            throw new IllegalStateException("app " + appId + ": reset deletes the local table state of an app that"
+                    + " does not run; this one was started");
+        }
+        Path dir = RocksStores.tablesDir(storage.dataDir());
+        return RocksStores.reset(storage.dataDir()) ? "app " + appId + ": deleted the local table state in " + dir
+                : "app " + appId + ": no local table state in " + dir;
     }
 
     /** Declares a table (before start). */
