@@ -195,30 +195,39 @@ class TablesTest {
 
     /**
      * An agent that fails after updating the table makes the transaction abort and the partition rewind: the table
-     * partition is restored from the committed changelog, so the update is not counted twice.
+     * partition is restored from the committed changelog, so the update is not counted twice; after a restart (which
+     * with RocksDB reads the store's committed base) the counts are the same, so the base never held the aborted
+     * update.
      */
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource(ALL)
     void underExactlyOnceAnAbortedUpdateIsRolledBack(TransportFixture transport, String store) {
         String id = Transports.uniqueId("table-abort");
         java.util.concurrent.atomic.AtomicInteger boomAttempts = new java.util.concurrent.atomic.AtomicInteger();
-        try (App app = builder(transport, id, store).processingGuarantee(ProcessingGuarantee.EXACTLY_ONCE)
-                .agentErrorPolicy(ErrorPolicy.retry(3, Duration.ZERO, ErrorPolicy.fail())).build()) {
-            Table<String, Long> counts = app.table("counts", String.class, Long.class).withDefault(() -> 0L);
-            app.agent(topic(app, id + "-in"), stream -> {
-                for (KeyValue<String, String> kv : stream.items()) {
-                    counts.update(kv.key(), n -> n + 1);
-                    if (kv.key().equals("boom") && boomAttempts.getAndIncrement() == 0) {
-                        throw new IllegalStateException("boom, after the table update");
+        Map<String, Long> expected = Map.of("a", 2L, "b", 1L, "boom", 1L, "c", 1L);
+        for (int run = 0; run < 2; run++) {
+            try (App app = builder(transport, id, store).processingGuarantee(ProcessingGuarantee.EXACTLY_ONCE)
+                    .agentErrorPolicy(ErrorPolicy.retry(3, Duration.ZERO, ErrorPolicy.fail())).build()) {
+                Table<String, Long> counts = app.table("counts", String.class, Long.class).withDefault(() -> 0L);
+                app.agent(topic(app, id + "-in"), stream -> {
+                    for (KeyValue<String, String> kv : stream.items()) {
+                        counts.update(kv.key(), n -> n + 1);
+                        if (kv.key().equals("boom") && boomAttempts.getAndIncrement() == 0) {
+                            throw new IllegalStateException("boom, after the table update");
+                        }
                     }
+                }).name("count");
+                app.start();
+                if (run == 0) {
+                    send(transport, id, "a", "b", "boom", "a", "c");
+                    await().atMost(TIMEOUT).until(() -> boomAttempts.get() >= 2
+                            && counts.local().values().stream().mapToLong(Long::longValue).sum() == 5);
+                    assertThat(counts.local()).containsExactlyInAnyOrderEntriesOf(expected);
+                } else {
+                    await().atMost(TIMEOUT).until(() -> counts.local().size() == expected.size());
+                    assertThat(counts.local()).as("after a restart").containsExactlyInAnyOrderEntriesOf(expected);
                 }
-            }).name("count");
-            app.start();
-            send(transport, id, "a", "b", "boom", "a", "c");
-            await().atMost(TIMEOUT).until(() -> boomAttempts.get() >= 2
-                    && counts.local().values().stream().mapToLong(Long::longValue).sum() == 5);
-            assertThat(counts.local()).containsExactlyInAnyOrderEntriesOf(
-                    Map.of("a", 2L, "b", 1L, "boom", 1L, "c", 1L));
+            }
         }
     }
 
