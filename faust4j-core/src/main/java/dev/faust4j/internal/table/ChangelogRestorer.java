@@ -106,13 +106,13 @@ final class ChangelogRestorer {
             if (stored > last) {
                 throw new InconsistentOffsetException(tp, "app " + appId + ": the table store of " + tp
                         + " has applied the changelog up to offset " + stored + ", beyond its end " + last
-                        + " (the changelog holds offsets " + first + " to " + last + "; was the topic deleted and"
-                        + " recreated?); remove the local table state to rebuild it from the changelog");
+                        + " (the changelog's offsets range from " + first + " to " + last + "; was the topic deleted"
+                        + " and recreated?); remove the local table state to rebuild it from the changelog");
             }
             if (stored > 0 && stored < first) {
                 throw new InconsistentOffsetException(tp, "app " + appId + ": the table store of " + tp
                         + " has applied the changelog up to offset " + stored + ", before its beginning " + first
-                        + " (the changelog holds offsets " + first + " to " + last + "; the records between were"
+                        + " (the changelog's offsets range from " + first + " to " + last + "; the records between were"
                         + " deleted, so the store cannot be brought up to date); remove the local table state to"
                         + " rebuild it from the changelog");
             }

@@ -64,7 +64,7 @@ final class RocksStore<K, V> implements TableStore<K, V> {
     static final String META = "faust4j-meta";
     private static final byte[] OFFSET = "changelog-offset".getBytes(StandardCharsets.UTF_8);
     private static final Object TOMBSTONE = new Object();
-    private static final long LOCK_WAIT_SECONDS = 10;
+    private static final long LOCK_WAIT_SECONDS = 30;
 
     /**
      * A value not yet in the database: the value (or {@link #TOMBSTONE}), its bytes, the outcome of its changelog

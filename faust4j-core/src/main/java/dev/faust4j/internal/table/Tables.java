@@ -36,9 +36,13 @@ import java.util.function.Supplier;
  * belongs with partition {@code p} of the source topics, so the worker holds table partition {@code p} while it is
  * assigned a source partition numbered {@code p} (counted across topics). On assignment ({@link #assigned}, called
  * on the poll thread from the rebalance callback, before any record of the new partitions is delivered) every table
- * partition newly held is restored from its changelog with a {@link ChangelogRestorer} (reading committed records
- * under exactly-once); on release ({@link #released}: revoked, lost, stopped, or rewound under exactly-once before
- * it is assigned again) it is dropped. Changelog topics are declared at start, compacted, with the app's partition
+ * partition newly held gets a store ({@link PartitionStore} in memory, or a {@link RocksStore} opened from
+ * {@link RocksStores}) and is restored from the store's offset to its changelog's end with a
+ * {@link ChangelogRestorer} (reading committed records under exactly-once); a store whose offset lies outside its
+ * changelog fails the assignment, or is wiped and restored in full when the storage says so. After a commit
+ * ({@link #committed}) each RocksDB store of the partitions committed writes its acknowledged updates with their
+ * offset. On release ({@link #released}: revoked, lost, stopped, or rewound under exactly-once before it is assigned
+ * again) it is dropped and closed. Changelog topics are declared at start, compacted, with the app's partition
  * count; the first write from a source topic checks that the counts match. The sender is the worker's, so a
  * changelog write is tied to the record in hand like any send.
  *
