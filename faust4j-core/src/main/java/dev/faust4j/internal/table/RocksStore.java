@@ -305,6 +305,11 @@ final class RocksStore<K, V> implements TableStore<K, V> {
         }
     }
 
+    /** The database (for tests). */
+    RocksDB db() {
+        return db;
+    }
+
     /** Values of updates not yet written to the database (for tests). */
     int pendingCount() {
         return pending.size();

@@ -7,6 +7,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.TransactionLogIterator;
+import org.rocksdb.WriteBatch;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -84,6 +87,29 @@ class RocksStoreTest {
         assertThat(again.nextOffset()).isEqualTo(2);
         assertThat(content(again)).as("only what was acknowledged and committed; pending values are dropped")
                 .isEqualTo(Map.of("b", 2L));
+    }
+
+    /** Scenario 11: there is no moment between the data and the offset for a crash to fall into. */
+    @Test
+    void aCommitIsOneWriteBatchHoldingTheDataAndTheOffset() throws RocksDBException {
+        long before = store.db().getLatestSequenceNumber();
+        set(store, "a", 1L, acked(0));
+        set(store, "b", 2L, acked(1));
+        var unused = store.update("c", old -> null, bytes -> acked(2));
+        store.committed();
+        int batches = 0;
+        try (TransactionLogIterator wal = store.db().getUpdatesSince(before + 1)) {
+            for (; wal.isValid(); wal.next()) {
+                wal.status();
+                TransactionLogIterator.BatchResult batch = wal.getBatch();
+                try (WriteBatch b = batch.writeBatch()) {
+                    assertThat(b.count()).as("a, b, c's tombstone and the offset").isEqualTo(4);
+                }
+                batches++;
+            }
+        }
+        assertThat(batches).as("write batches the commit made").isEqualTo(1);
+        assertThat(store.nextOffset()).isEqualTo(3);
     }
 
     @Test
