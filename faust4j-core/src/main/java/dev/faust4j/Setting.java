@@ -126,7 +126,8 @@ final class Setting<T> {
                     + "directory unless absolute.");
     static final Setting<Long> TABLE_ROCKSDB_MEMORY = add("tableRocksdbMemory", "table_rocksdb_memory",
             "TABLE_ROCKSDB_MEMORY", 64L * 1024 * 1024, Setting::bytes, n -> bytesAtLeast(n, 1024 * 1024,
-                    "tableRocksdbMemory"), Setting::formatBytes,
+                    "tableRocksdbMemory"),
+            Setting::formatBytes,
             "Memory all RocksDB table stores of a worker share (block cache, memtables charged to it): bytes, or "
                     + "with a unit ({@code 64MiB}, {@code 1GiB}).");
     static final Setting<Boolean> TABLE_WIPE_ON_INCONSISTENT_OFFSET = add("tableWipeOnInconsistentOffset",

@@ -75,13 +75,14 @@ class RocksTablesTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("transportsAndGuarantees")
     void aRestartReplaysOnlyTheChangelogRecordsWrittenAfterTheLastCommit(TransportFixture transport,
-                                                                        ProcessingGuarantee guarantee) {
+                                                                         ProcessingGuarantee guarantee) {
         String id = Transports.uniqueId("rocks-restart");
         String url = CountingTransport.url(transport.brokerUrl(id));
         try (Counter first = counter(id, id, url, guarantee, false)) {
             first.app().start();
             send(transport, id, "a", "b", "a", "c", "a", "b", "d", "a");
-            await().atMost(TIMEOUT).until(() -> first.counts().local().equals(Map.of("a", 4L, "b", 2L, "c", 1L, "d", 1L)));
+            await().atMost(TIMEOUT)
+                    .until(() -> first.counts().local().equals(Map.of("a", 4L, "b", 2L, "c", 1L, "d", 1L)));
         }
         // another writer (a worker elsewhere) updated "c" after this worker's last commit: the tail to replay
         byte[] c = "c".getBytes(StandardCharsets.UTF_8);
@@ -94,7 +95,8 @@ class RocksTablesTest {
                     "d", 1L)));
             assertThat(CountingTransport.probe(again.app()).changelogRecordsRead())
                     .as("changelog records the restore read: only the one written after the stores' last commit"
-                            + " (the in-memory store reads all 9)").isEqualTo(1);
+                            + " (the in-memory store reads all 9)")
+                    .isEqualTo(1);
             send(transport, id, "c", "e");
             await().atMost(TIMEOUT).until(() -> again.counts().local().equals(Map.of("a", 4L, "b", 2L, "c", 101L,
                     "d", 1L, "e", 1L)));

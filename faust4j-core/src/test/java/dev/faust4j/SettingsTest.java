@@ -176,7 +176,8 @@ class SettingsTest {
     void tableStoresAreMemoryOrRocksdbWithADataDirAndABoundedMemory() {
         Settings defaults = settings(App.builder("shop"));
         assertThat(defaults.tableStore()).isEqualTo("memory://");
-        assertThat(defaults.dataDir()).as("Faust's default: {app id}-data").isEqualTo(java.nio.file.Path.of("shop-data"));
+        assertThat(defaults.dataDir()).as("Faust's default: {app id}-data")
+                .isEqualTo(java.nio.file.Path.of("shop-data"));
         assertThat(defaults.tableRocksdbMemory()).isEqualTo(64L * 1024 * 1024);
         assertThat(defaults.tableWipeOnInconsistentOffset()).isFalse();
         assertThat(settings(App.builder("s").environment(Map.of("APP_STORE", "rocksdb"))).tableStore())

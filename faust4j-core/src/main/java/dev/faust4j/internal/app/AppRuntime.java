@@ -107,7 +107,8 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
         this.conductor = new Conductor(new Conductor.Config(id, settings.ticker(), settings.commitInterval(),
                 settings.commitEvery(), settings.shutdownGracePeriod(), settings.maxRecordBytes(),
                 () -> transport.get().createConsumer(), sender::flush, resender::inOutage, this::closeSubscriptions,
-                e -> fail("conductor failure: " + e), transactions, PartitionState.of(t::assigned, t::released, t::committed)),
+                e -> fail("conductor failure: " + e), transactions,
+                PartitionState.of(t::assigned, t::released, t::committed)),
                 handling);
         this.streams = new Streams(settings.ticker(), sender, workers::start, handling, settings.topicPartitions(),
                 settings.agentErrorPolicy());

@@ -137,7 +137,8 @@ final class RocksStore<K, V> implements TableStore<K, V> {
                 if (!locked || System.nanoTime() - deadline >= 0) {
                     throw new IllegalStateException("cannot open the RocksDB store of " + name + " in " + dir + ": "
                             + e.getMessage() + (locked ? " (still locked after " + LOCK_WAIT_SECONDS + " s: is another"
-                                    + " process using this dataDir?)" : ""), e);
+                                    + " process using this dataDir?)" : ""),
+                            e);
                 }
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
             } catch (java.io.IOException e) {

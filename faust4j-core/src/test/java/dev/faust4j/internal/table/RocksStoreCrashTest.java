@@ -41,7 +41,7 @@ class RocksStoreCrashTest {
     public static void main(String[] args) {
         RocksStores stores = new RocksStores(Path.of(args[0]), 8L << 20);
         RocksStore<String, Long> store = stores.open("t", 0, CODEC);
-        for (long round = store.nextOffset() / KEYS; ; round++) {
+        for (long round = store.nextOffset() / KEYS;; round++) {
             long r = round;
             for (int k = 0; k < KEYS; k++) {
                 CompletableFuture<RecordMetadata> ack = CompletableFuture
