@@ -83,9 +83,14 @@ final class RocksStore<K, V> implements TableStore<K, V> {
             this.older = older;
         }
 
-        /** The changelog offset of this value's record once the broker acknowledged it, else -1. */
+        /** Whether the broker acknowledged this value's changelog record. */
+        boolean acked() {
+            return ack.isDone() && !ack.isCompletedExceptionally();
+        }
+
+        /** The changelog offset of this value's record once acknowledged (-1 when the producer does not know it). */
         long offset() {
-            return ack.isDone() && !ack.isCompletedExceptionally() ? ack.join().offset() : -1;
+            return acked() ? ack.join().offset() : -1;
         }
     }
 
@@ -217,7 +222,7 @@ final class RocksStore<K, V> implements TableStore<K, V> {
 
     /** The older version a new one keeps: {@code v}, without what is older than it once {@code v} is acknowledged. */
     private static @Nullable Version stillNeeded(@Nullable Version v) {
-        if (v != null && v.offset() >= 0) {
+        if (v != null && v.acked()) {
             v.older = null;
         }
         return v;
@@ -267,7 +272,7 @@ final class RocksStore<K, V> implements TableStore<K, V> {
             for (Map.Entry<K, Version> e : pending.entrySet()) {
                 Version head = e.getValue();
                 Version acked = head;
-                while (acked != null && acked.offset() < 0) {
+                while (acked != null && !acked.acked()) {
                     acked = acked.older;
                 }
                 if (acked == null) {
