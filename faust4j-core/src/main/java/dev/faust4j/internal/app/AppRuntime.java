@@ -2,7 +2,6 @@ package dev.faust4j.internal.app;
 
 import dev.faust4j.Table;
 import dev.faust4j.codec.Codec;
-import dev.faust4j.internal.conductor.PartitionState;
 import dev.faust4j.internal.table.Tables;
 import dev.faust4j.Agent;
 import dev.faust4j.AgentFunction;
@@ -100,16 +99,12 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
                 resender, tx != null);
         this.deadLetters = new DeadLetters(sender, topic -> transport.get().declareTopics(List.of(defaultSpec(topic))));
         this.handling = new ErrorHandling(deadLetters, this, settings.ticker());
-        this.tables = new Tables(id, settings.topicPartitions(), settings.topicReplicationFactor(), tx != null,
-                settings.ticker(), transport::get, sender::send,
-                () -> lifecycle.state() != Lifecycle.State.CREATED, Tables.Storage.of(settings));
-        Tables t = tables;
+        this.tables = new Tables(settings, tx != null, transport::get, sender::send,
+                () -> lifecycle.state() != Lifecycle.State.CREATED);
         this.conductor = new Conductor(new Conductor.Config(id, settings.ticker(), settings.commitInterval(),
                 settings.commitEvery(), settings.shutdownGracePeriod(), settings.maxRecordBytes(),
                 () -> transport.get().createConsumer(), sender::flush, resender::inOutage, this::closeSubscriptions,
-                e -> fail("conductor failure: " + e), transactions,
-                PartitionState.of(t::assigned, t::released, t::committed)),
-                handling);
+                e -> fail("conductor failure: " + e), transactions, tables), handling);
         this.streams = new Streams(settings.ticker(), sender, workers::start, handling, settings.topicPartitions(),
                 settings.agentErrorPolicy());
         this.topicServices = new TopicServices(settings.topicPartitions(), settings.topicReplicationFactor(),

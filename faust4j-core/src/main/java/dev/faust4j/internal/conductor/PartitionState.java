@@ -3,7 +3,6 @@ package dev.faust4j.internal.conductor;
 import dev.faust4j.spi.TopicPartition;
 
 import java.util.Collection;
-import java.util.function.Consumer;
 
 /**
  * State kept per partition (tables): told on the poll thread when partitions are assigned (before any of their
@@ -23,28 +22,6 @@ public interface PartitionState {
         public void released(Collection<TopicPartition> partitions) {
         }
     };
-
-    /** A partition state made of these callbacks. */
-    static PartitionState of(Consumer<Collection<TopicPartition>> assigned,
-                             Consumer<Collection<TopicPartition>> released,
-                             Consumer<Collection<TopicPartition>> committed) {
-        return new PartitionState() {
-            @Override
-            public void assigned(Collection<TopicPartition> partitions) {
-                assigned.accept(partitions);
-            }
-
-            @Override
-            public void released(Collection<TopicPartition> partitions) {
-                released.accept(partitions);
-            }
-
-            @Override
-            public void committed(Collection<TopicPartition> partitions) {
-                committed.accept(partitions);
-            }
-        };
-    }
 
     /** These partitions are now this worker's: restore their state before their records are delivered. */
     void assigned(Collection<TopicPartition> partitions);

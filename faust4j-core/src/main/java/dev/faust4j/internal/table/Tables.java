@@ -4,6 +4,7 @@ import dev.faust4j.RecordMetadata;
 import dev.faust4j.Settings;
 import dev.faust4j.Table;
 import dev.faust4j.codec.Codec;
+import dev.faust4j.internal.conductor.PartitionState;
 import dev.faust4j.spi.ChangelogReader;
 import dev.faust4j.spi.ProducedRecord;
 import dev.faust4j.spi.TopicPartition;
@@ -46,9 +47,10 @@ import java.util.function.Supplier;
  * count; the first write from a source topic checks that the counts match. The sender is the worker's, so a
  * changelog write is tied to the record in hand like any send.
  *
- * <p>Thread-safety: thread-safe; {@link #assigned} and {@link #released} run on the poll thread only.
+ * <p>Thread-safety: thread-safe; {@link #assigned}, {@link #committed} and {@link #released} run on the poll
+ * thread only.
  */
-public final class Tables implements AutoCloseable {
+public final class Tables implements PartitionState, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Tables.class);
 
     /**
@@ -79,22 +81,22 @@ public final class Tables implements AutoCloseable {
     private final Map<String, Integer> sourcePartitions = new ConcurrentHashMap<>();
 
     /**
-     * @param send    sends a changelog record (the worker's sender: tied to the record in hand)
-     * @param started true once the app started (tables are declared before)
-     * @param storage where table partitions are kept
+     * @param settings      the app's settings (id, partitions, replication factor, clock, table storage)
+     * @param readCommitted true under exactly-once (changelogs are restored from committed records)
+     * @param send          sends a changelog record (the worker's sender: tied to the record in hand)
+     * @param started       true once the app started (tables are declared before)
      */
-    public Tables(String appId, int partitions, short replicationFactor, boolean readCommitted, Ticker ticker,
-                  Supplier<Transport> transport, Function<ProducedRecord, CompletableFuture<RecordMetadata>> send,
-                  BooleanSupplier started, Storage storage) {
-        this.appId = appId;
-        this.partitions = partitions;
-        this.replicationFactor = replicationFactor;
+    public Tables(Settings settings, boolean readCommitted, Supplier<Transport> transport,
+                  Function<ProducedRecord, CompletableFuture<RecordMetadata>> send, BooleanSupplier started) {
+        this.appId = settings.id();
+        this.partitions = settings.topicPartitions();
+        this.replicationFactor = settings.topicReplicationFactor();
         this.readCommitted = readCommitted;
-        this.ticker = ticker;
+        this.ticker = settings.ticker();
         this.transport = transport;
         this.send = send;
         this.started = started;
-        this.storage = storage;
+        this.storage = Storage.of(settings);
         this.rocks = storage.rocksdb() ? new RocksStores(storage.dataDir(), storage.memory()) : null;
     }
 
@@ -147,6 +149,7 @@ public final class Tables implements AutoCloseable {
     }
 
     /** Source partitions were assigned: restores the table partitions newly held. Poll thread. */
+    @Override
     public void assigned(Collection<TopicPartition> assigned) {
         if (tables.isEmpty()) {
             return;
@@ -167,6 +170,7 @@ public final class Tables implements AutoCloseable {
      * Under exactly-once their updates not yet committed are dropped (a rewind restores them from what was
      * committed); under at-least-once a RocksDB store first writes those whose changelog records were acknowledged.
      */
+    @Override
     public void released(Collection<TopicPartition> released) {
         if (tables.isEmpty()) {
             return;
@@ -197,6 +201,7 @@ public final class Tables implements AutoCloseable {
      * The source offsets (or the transaction) of these partitions were committed: each RocksDB table partition of
      * these partition numbers writes its acknowledged updates and their changelog offset in one batch. Poll thread.
      */
+    @Override
     public void committed(Collection<TopicPartition> committed) {
         if (rocks == null || tables.isEmpty()) {
             return;
