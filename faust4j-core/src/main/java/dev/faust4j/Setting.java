@@ -125,7 +125,8 @@ final class Setting<T> {
             "Directory of the worker's local state (RocksDB tables under {@code tables/}), relative to the working "
                     + "directory unless absolute.");
     static final Setting<Long> TABLE_ROCKSDB_MEMORY = add("tableRocksdbMemory", "table_rocksdb_memory",
-            "TABLE_ROCKSDB_MEMORY", 64L * 1024 * 1024, Setting::bytes, n -> bytesAtLeast(n, 1024 * 1024,
+            "TABLE_ROCKSDB_MEMORY", 64L * 1024 * 1024, s -> bytes(s, "tableRocksdbMemory"),
+            n -> bytesAtLeast(n, 1024 * 1024,
                     "tableRocksdbMemory"),
             Setting::formatBytes,
             "Memory all RocksDB table stores of a worker share (block cache, memtables charged to it): bytes, or "
@@ -308,7 +309,7 @@ final class Setting<T> {
     private static final long KIB = 1024;
 
     /** Bytes: a number, or a number with a unit ({@code 64MiB}, {@code 64MB}, {@code 512k}; all binary). */
-    static Long bytes(String s) {
+    static Long bytes(String s, String name) {
         String t = s.trim().toLowerCase(Locale.ROOT).replace(" ", "").replace("_", "");
         int i = 0;
         while (i < t.length() && (Character.isDigit(t.charAt(i)) || t.charAt(i) == '.')) {
@@ -320,13 +321,13 @@ final class Setting<T> {
             case "k", "kb", "kib" -> KIB;
             case "m", "mb", "mib" -> KIB * KIB;
             case "g", "gb", "gib" -> KIB * KIB * KIB;
-            default -> throw new IllegalArgumentException("expected bytes, or a number with a unit such as 64MiB or "
-                    + "1GiB, got '" + s + "'");
+            default -> throw new IllegalArgumentException(name + " must be bytes, or a number with a unit such as 64MiB"
+                    + " or 1GiB, got '" + s + "'");
         };
         double n = Double.parseDouble(t.substring(0, i));
         double total = n * factor;
         if (total >= Long.MAX_VALUE) {
-            throw new IllegalArgumentException("too many bytes: '" + s + "'");
+            throw new IllegalArgumentException(name + " is too large: '" + s + "'");
         }
         return (long) total;
     }

@@ -193,7 +193,8 @@ class SettingsTest {
         assertThatThrownBy(() -> App.builder("s").tableRocksdbMemory(1000))
                 .hasMessageContaining("tableRocksdbMemory must be at least 1MiB, got 1000");
         assertThatThrownBy(() -> App.builder("s").properties(props("table_rocksdb_memory", "64 furlongs")))
-                .hasMessageContaining("64MiB").hasMessageContaining("furlongs");
+                .hasMessageContaining("tableRocksdbMemory must be bytes").hasMessageContaining("64MiB")
+                .hasMessageContaining("furlongs");
         assertThat(settings(App.builder("s").environment(Map.of("APP_DATADIR", "/data/s"))).dataDir())
                 .isEqualTo(java.nio.file.Path.of("/data/s"));
     }
