@@ -79,7 +79,9 @@ final class RocksStores implements AutoCloseable {
                 writeBuffers = w;
                 filter = f;
                 dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
-                        .setWriteBufferManager(w);
+                        .setWriteBufferManager(w)
+                        .setKeepLogFileNum(2) // each open starts a new info LOG: rebalances would pile them up
+                        .setMaxLogFileSize(1L << 20);
                 cfOptions = new ColumnFamilyOptions().setTableFormatConfig(t)
                         .setWriteBufferSize(Math.max(1L << 20, Math.min(16L << 20, memory / 8)))
                         .setMaxWriteBufferNumber(2);
