@@ -136,6 +136,39 @@ class RocksTablesTest {
         }
     }
 
+    /**
+     * Scenario 21: two workers of one app on one host share the data directory; a partition moving between them is
+     * closed by the one and opened by the other, its counts intact, in both directions.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.faust4j.testing.Transports#all")
+    void aPartitionMovesBetweenTwoWorkersOfOneHostWithItsStore(TransportFixture transport) {
+        String id = Transports.uniqueId("rocks-handover");
+        String url = CountingTransport.url(transport.brokerUrl(id));
+        try (Counter first = counter(id, id, url, ProcessingGuarantee.AT_LEAST_ONCE, false)) {
+            first.app().start();
+            send(transport, id, "a", "b", "c", "d", "a", "b", "c", "d");
+            Map<String, Long> twice = Map.of("a", 2L, "b", 2L, "c", 2L, "d", 2L);
+            await().atMost(TIMEOUT).until(() -> first.counts().local().equals(twice));
+            try (Counter second = counter(id, id, url, ProcessingGuarantee.AT_LEAST_ONCE, false)) {
+                second.app().start();
+                await().atMost(TIMEOUT).until(() -> CountingTransport.probe(second.app()).assignment().size() == 1
+                        && CountingTransport.probe(first.app()).assignment().size() == 1);
+                send(transport, id, "a", "b", "c", "d");
+                Map<String, Long> thrice = Map.of("a", 3L, "b", 3L, "c", 3L, "d", 3L);
+                await().atMost(TIMEOUT).until(() -> {
+                    Map<String, Long> both = new java.util.HashMap<>(first.counts().local());
+                    both.putAll(second.counts().local());
+                    return both.equals(thrice) && !second.counts().local().isEmpty();
+                });
+            }
+            await().atMost(TIMEOUT).until(() -> CountingTransport.probe(first.app()).assignment().size() == 2);
+            send(transport, id, "a", "b", "c", "d");
+            await().atMost(TIMEOUT).until(() -> first.counts().local().equals(Map.of("a", 4L, "b", 4L, "c", 4L,
+                    "d", 4L)));
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.faust4j.testing.Transports#all")
     void resetDeletesTheLocalStateAndTheNextStartRestoresEverything(TransportFixture transport) {
