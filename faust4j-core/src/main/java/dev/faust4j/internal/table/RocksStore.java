@@ -49,7 +49,8 @@ import java.util.function.UnaryOperator;
  * whose record is not acknowledged yet stays pending (with the newest acknowledged one below it, which is written
  * instead), and an entry is removed only if no update replaced it meanwhile ({@code remove(key, version)}). So the
  * database only ever holds values whose records are in the changelog, and a restore from its offset (records
- * below are in the database or superseded by later records) yields the changelog's content. Under exactly-once the
+ * below are in the database or superseded by later records) yields the changelog's content (given that a
+ * partition's records are acknowledged in offset order, as by Kafka's idempotent producer). Under exactly-once the
  * flush runs at the transaction's commit, while no agent holds a record, so the database never holds aborted data;
  * a rewind closes the store, dropping {@code pending}, and reopens it. The database handle is closed on every
  * release (another worker of this host, or this one at once, may open it next); opening retries a held lock for
