@@ -16,8 +16,10 @@
  * }
  * }</pre>
  */
+@SuppressWarnings("requires-automatic") // rocksdbjni has no module descriptor: its file name names it
 module dev.faust4j {
     requires org.slf4j;
+    requires rocksdbjni; // RocksDB table stores (tableStore=rocksdb://)
     requires tools.jackson.databind;
     requires info.picocli;
     requires jdk.unsupported; // sun.misc.Signal: SIGTERM and Ctrl-C stop the worker gracefully

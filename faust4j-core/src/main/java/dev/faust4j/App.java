@@ -352,6 +352,34 @@ public final class App implements AutoCloseable {
             return set(Setting.WORKER_ID, id);
         }
 
+        /**
+         * Where table partitions are kept: {@code memory://} (the default: in memory, restored from the changelog's
+         * beginning on every assignment) or {@code rocksdb://} (RocksDB under {@link #dataDir}: a restart replays
+         * only the changelog records written after the store's last commit). See {@link Table}.
+         */
+        public Builder tableStore(String url) {
+            return set(Setting.TABLE_STORE, url);
+        }
+
+        /** The directory of the worker's local state (default {@code {app id}-data}, relative to the working directory). */
+        public Builder dataDir(java.nio.file.Path dir) {
+            return set(Setting.DATA_DIR, Objects.requireNonNull(dir, "dataDir").toString());
+        }
+
+        /** The memory all RocksDB table stores of a worker share, in bytes (default 64 MiB; at least 1 MiB). */
+        public Builder tableRocksdbMemory(long bytes) {
+            return set(Setting.TABLE_ROCKSDB_MEMORY, bytes);
+        }
+
+        /**
+         * Whether a RocksDB table store whose stored offset lies outside its changelog (the topic was deleted and
+         * recreated, or its records deleted) is wiped and restored from the changelog ({@code true}), or stops the
+         * worker with an error naming the table, the partition and both offsets ({@code false}, the default).
+         */
+        public Builder tableWipeOnInconsistentOffset(boolean wipe) {
+            return set(Setting.TABLE_WIPE_ON_INCONSISTENT_OFFSET, wipe);
+        }
+
         /** The clock for commit intervals, take(within), timers and backoffs; tests pass a {@code ManualTicker}. */
         public Builder ticker(Ticker ticker) {
             this.ticker = Objects.requireNonNull(ticker, "ticker");

@@ -115,6 +115,29 @@ final class Setting<T> {
                     + "Unset, each process takes a random one, and an old instance is fenced through the consumer "
                     + "group instead. Two live workers of one app must never share it.");
 
+    static final Setting<String> TABLE_STORE = add("tableStore", "store", "APP_STORE", "memory://",
+            Setting::text, Setting::tableStore, s -> s,
+            "Where table partitions are kept: {@code memory://} (in memory, restored from the changelog's beginning "
+                    + "on every assignment) or {@code rocksdb://} (RocksDB under {@code dataDir}: a restart replays "
+                    + "only the changelog's tail).");
+    static final Setting<String> DATA_DIR = add("dataDir", "datadir", "APP_DATADIR", "", Setting::text,
+            Setting::dataDir, s -> s.isEmpty() ? "{app id}-data" : s,
+            "Directory of the worker's local state (RocksDB tables under {@code tables/}), relative to the working "
+                    + "directory unless absolute.");
+    static final Setting<Long> TABLE_ROCKSDB_MEMORY = add("tableRocksdbMemory", "table_rocksdb_memory",
+            "TABLE_ROCKSDB_MEMORY", 64L * 1024 * 1024, s -> bytes(s, "tableRocksdbMemory"),
+            n -> bytesAtLeast(n, 1024 * 1024,
+                    "tableRocksdbMemory"),
+            Setting::formatBytes,
+            "Memory all RocksDB table stores of a worker share (block cache, memtables charged to it): bytes, or "
+                    + "with a unit ({@code 64MiB}, {@code 1GiB}).");
+    static final Setting<Boolean> TABLE_WIPE_ON_INCONSISTENT_OFFSET = add("tableWipeOnInconsistentOffset",
+            "table_wipe_on_inconsistent_offset", "TABLE_WIPE_ON_INCONSISTENT_OFFSET", false, Setting::bool, b -> b,
+            String::valueOf,
+            "When a RocksDB table store's offset lies outside its changelog (the topic was recreated, or its records "
+                    + "deleted): {@code false} stops the worker with an error, {@code true} deletes the store and "
+                    + "restores it from the changelog.");
+
     private final int index;
     private final String name;
     private final String key;
@@ -260,6 +283,75 @@ final class Setting<T> {
                     "broker must be a URL such as memory:// or kafka://localhost:9092, got '" + url + "'");
         }
         return url;
+    }
+
+    private static String tableStore(String url) {
+        String u = requireNonBlank(url, "tableStore").toLowerCase(Locale.ROOT);
+        if (!u.contains("://")) {
+            u = u + "://";
+        }
+        if (!u.equals("memory://") && !u.equals("rocksdb://")) {
+            throw new IllegalArgumentException("tableStore must be memory:// or rocksdb://, got '" + url + "'");
+        }
+        return u;
+    }
+
+    private static String dataDir(String dir) {
+        if (!dir.isEmpty() && dir.isBlank()) {
+            throw new IllegalArgumentException("dataDir must not be blank");
+        }
+        if (dir.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("dataDir must not contain a NUL character");
+        }
+        return dir;
+    }
+
+    private static final long KIB = 1024;
+
+    /** Bytes: a number, or a number with a unit ({@code 64MiB}, {@code 64MB}, {@code 512k}; all binary). */
+    static Long bytes(String s, String name) {
+        String t = s.trim().toLowerCase(Locale.ROOT).replace(" ", "").replace("_", "");
+        int i = 0;
+        while (i < t.length() && (Character.isDigit(t.charAt(i)) || t.charAt(i) == '.')) {
+            i++;
+        }
+        String unit = t.substring(i);
+        long factor = switch (unit) {
+            case "", "b" -> 1;
+            case "k", "kb", "kib" -> KIB;
+            case "m", "mb", "mib" -> KIB * KIB;
+            case "g", "gb", "gib" -> KIB * KIB * KIB;
+            default -> throw new IllegalArgumentException(name + " must be bytes, or a number with a unit such as 64MiB"
+                    + " or 1GiB, got '" + s + "'");
+        };
+        double n = Double.parseDouble(t.substring(0, i));
+        double total = n * factor;
+        if (total >= Long.MAX_VALUE) {
+            throw new IllegalArgumentException(name + " is too large: '" + s + "'");
+        }
+        return (long) total;
+    }
+
+    static String formatBytes(Long n) {
+        for (String unit : List.of("GiB", "MiB", "KiB")) {
+            long f = switch (unit) {
+                case "GiB" -> KIB * KIB * KIB;
+                case "MiB" -> KIB * KIB;
+                default -> KIB;
+            };
+            if (n >= f && n % f == 0) {
+                return n / f + unit;
+            }
+        }
+        return String.valueOf(n);
+    }
+
+    private static Long bytesAtLeast(long value, long min, String name) {
+        if (value < min) {
+            throw new IllegalArgumentException(name + " must be at least " + formatBytes(min) + ", got "
+                    + formatBytes(value));
+        }
+        return value;
     }
 
     private static String workerId(String id) {

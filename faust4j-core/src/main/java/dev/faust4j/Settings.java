@@ -50,6 +50,10 @@ import java.util.TreeMap;
  * <tr><td>{@code sendRetryTimeout}</td><td>{@code send_retry_timeout}</td><td>{@code SEND_RETRY_TIMEOUT}</td><td>{@code forever}</td><td>How long a send caused by a record is retried while it fails with a retriable error (the broker is unreachable) before the record's error policy applies; {@code forever} by default, so a worker rides out an outage.</td></tr>
  * <tr><td>{@code processingGuarantee}</td><td>{@code processing_guarantee}</td><td>{@code PROCESSING_GUARANTEE}</td><td>{@code at_least_once}</td><td>{@code at_least_once} or {@code exactly_once} ({@link ProcessingGuarantee}): under exactly-once the outputs of a record and its offset commit are one Kafka transaction, and readers see only committed records.</td></tr>
  * <tr><td>{@code workerId}</td><td>{@code worker_id}</td><td>{@code WORKER_ID}</td><td>{@code (random)}</td><td>This worker's name, stable across its restarts (a pod name): under exactly-once its transactional id is {@code <app id>-<worker id>}, so a restarted worker fences its old instance at once. Unset, each process takes a random one, and an old instance is fenced through the consumer group instead. Two live workers of one app must never share it.</td></tr>
+ * <tr><td>{@code tableStore}</td><td>{@code store}</td><td>{@code APP_STORE}</td><td>{@code memory://}</td><td>Where table partitions are kept: {@code memory://} (in memory, restored from the changelog's beginning on every assignment) or {@code rocksdb://} (RocksDB under {@code dataDir}: a restart replays only the changelog's tail).</td></tr>
+ * <tr><td>{@code dataDir}</td><td>{@code datadir}</td><td>{@code APP_DATADIR}</td><td>{@code {app id}-data}</td><td>Directory of the worker's local state (RocksDB tables under {@code tables/}), relative to the working directory unless absolute.</td></tr>
+ * <tr><td>{@code tableRocksdbMemory}</td><td>{@code table_rocksdb_memory}</td><td>{@code TABLE_ROCKSDB_MEMORY}</td><td>{@code 64MiB}</td><td>Memory all RocksDB table stores of a worker share (block cache, memtables charged to it): bytes, or with a unit ({@code 64MiB}, {@code 1GiB}).</td></tr>
+ * <tr><td>{@code tableWipeOnInconsistentOffset}</td><td>{@code table_wipe_on_inconsistent_offset}</td><td>{@code TABLE_WIPE_ON_INCONSISTENT_OFFSET}</td><td>{@code false}</td><td>When a RocksDB table store's offset lies outside its changelog (the topic was recreated, or its records deleted): {@code false} stops the worker with an error, {@code true} deletes the store and restores it from the changelog.</td></tr>
  * </table>
  * <!-- settings-table:end -->
  *
@@ -209,6 +213,27 @@ public final class Settings {
     /** This worker's name, stable across its restarts, or empty when unset (a random one is used). */
     public String workerId() {
         return get(Setting.WORKER_ID);
+    }
+
+    /** Where table partitions are kept: {@code memory://} (default) or {@code rocksdb://}. */
+    public String tableStore() {
+        return get(Setting.TABLE_STORE);
+    }
+
+    /** The directory of the worker's local state: {@code dataDir} as set, or {@code {app id}-data}. */
+    public java.nio.file.Path dataDir() {
+        String dir = get(Setting.DATA_DIR);
+        return java.nio.file.Path.of(dir.isEmpty() ? id + "-data" : dir);
+    }
+
+    /** Memory the RocksDB table stores of a worker share, in bytes (default 64 MiB). */
+    public long tableRocksdbMemory() {
+        return get(Setting.TABLE_ROCKSDB_MEMORY);
+    }
+
+    /** Whether a RocksDB table store whose offset lies outside its changelog is wiped and restored (default false). */
+    public boolean tableWipeOnInconsistentOffset() {
+        return get(Setting.TABLE_WIPE_ON_INCONSISTENT_OFFSET);
     }
 
     /** The clock for commit intervals, {@code take(within)}, timers and backoffs. */

@@ -42,8 +42,13 @@ import java.util.function.UnaryOperator;
  * {@link WindowedTable}: values per key and event-time window, with expiry, a grace period for late records and a
  * window-close callback.
  *
- * <p>This release keeps table partitions in memory and restores them from the changelog's beginning on every
- * assignment; RocksDB stores and standby replicas follow.
+ * <p>Where partitions are kept is the app's {@code tableStore} setting. {@code memory://} (the default) keeps them in
+ * memory and restores them from the changelog's beginning on every assignment. {@code rocksdb://} keeps each
+ * partition in a RocksDB database under {@code dataDir}: the updates since the last commit stay in memory, and each
+ * commit writes those whose changelog records were acknowledged to the database together with the changelog offset
+ * they reflect, in one atomic batch (under exactly-once, only the committed transaction's); a restart or a new
+ * assignment then reads only the changelog records written after that offset. {@code App.run("reset")} deletes the
+ * local stores. Standby replicas follow.
  *
  * <p><b>Thread-safety:</b> thread-safe. Updates of one key are applied and sent in one step, so the changelog's
  * last record for a key is the store's value even when several agent instances write.

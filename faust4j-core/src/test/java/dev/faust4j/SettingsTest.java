@@ -153,7 +153,11 @@ class SettingsTest {
             Map.entry("agentFailureStopsWorker", new Object[] {"true", true}),
             Map.entry("sendRetryTimeout", new Object[] {"60", Duration.ofMinutes(1)}),
             Map.entry("processingGuarantee", new Object[] {"exactly_once", ProcessingGuarantee.EXACTLY_ONCE}),
-            Map.entry("workerId", new Object[] {"pod-3", "pod-3"}));
+            Map.entry("workerId", new Object[] {"pod-3", "pod-3"}),
+            Map.entry("tableStore", new Object[] {"RocksDB://", "rocksdb://"}),
+            Map.entry("dataDir", new Object[] {"/var/lib/app", "/var/lib/app"}),
+            Map.entry("tableRocksdbMemory", new Object[] {"256MiB", 256L * 1024 * 1024}),
+            Map.entry("tableWipeOnInconsistentOffset", new Object[] {"yes", true}));
 
     @Test
     void exactlyOnceCommitsEvery100msUnlessTheIntervalIsSet() {
@@ -166,6 +170,33 @@ class SettingsTest {
         assertThatThrownBy(() -> App.builder("e").properties(props("processing_guarantee", "twice")))
                 .hasMessageContaining("processingGuarantee").hasMessageContaining("twice");
         assertThatThrownBy(() -> App.builder("e").workerId("a b")).hasMessageContaining("workerId");
+    }
+
+    @Test
+    void tableStoresAreMemoryOrRocksdbWithADataDirAndABoundedMemory() {
+        Settings defaults = settings(App.builder("shop"));
+        assertThat(defaults.tableStore()).isEqualTo("memory://");
+        assertThat(defaults.dataDir()).as("Faust's default: {app id}-data")
+                .isEqualTo(java.nio.file.Path.of("shop-data"));
+        assertThat(defaults.tableRocksdbMemory()).isEqualTo(64L * 1024 * 1024);
+        assertThat(defaults.tableWipeOnInconsistentOffset()).isFalse();
+        assertThat(settings(App.builder("s").environment(Map.of("APP_STORE", "rocksdb"))).tableStore())
+                .isEqualTo("rocksdb://");
+        assertThat(settings(App.builder("s").properties(props("table_rocksdb_memory", "1.5 GiB")))
+                .tableRocksdbMemory()).isEqualTo(1536L * 1024 * 1024);
+        assertThat(settings(App.builder("s").environment(Map.of("TABLE_ROCKSDB_MEMORY", "2097152")))
+                .tableRocksdbMemory()).isEqualTo(2L * 1024 * 1024);
+        assertThatThrownBy(() -> App.builder("s").tableStore("aerospike://"))
+                .hasMessageContaining("tableStore must be memory:// or rocksdb://").hasMessageContaining("aerospike");
+        assertThatThrownBy(() -> App.builder("s").properties(props("store", "redis://")))
+                .hasMessageContaining("tableStore").hasMessageContaining("redis://");
+        assertThatThrownBy(() -> App.builder("s").tableRocksdbMemory(1000))
+                .hasMessageContaining("tableRocksdbMemory must be at least 1MiB, got 1000");
+        assertThatThrownBy(() -> App.builder("s").properties(props("table_rocksdb_memory", "64 furlongs")))
+                .hasMessageContaining("tableRocksdbMemory must be bytes").hasMessageContaining("64MiB")
+                .hasMessageContaining("furlongs");
+        assertThat(settings(App.builder("s").environment(Map.of("APP_DATADIR", "/data/s"))).dataDir())
+                .isEqualTo(java.nio.file.Path.of("/data/s"));
     }
 
     private static Properties props(String key, String value) {

@@ -5,15 +5,19 @@ import dev.faust4j.spi.ConsumedRecord;
 import dev.faust4j.testing.TransportFixture;
 import dev.faust4j.testing.Transports;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 import static dev.faust4j.testing.Checks.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,9 +42,24 @@ class WindowedTablesTest {
     record View(String page, long ts) {
     }
 
+    private static final String STORES = "transportsAndStores";
+
+    @TempDir
+    static Path dataDir;
+
+    static Stream<Arguments> transportsAndStores() {
+        return Transports.all().stream()
+                .flatMap(t -> Stream.of(Arguments.of(t, "memory://"), Arguments.of(t, "rocksdb://")));
+    }
+
     private static App.Builder builder(TransportFixture transport, String id) {
+        return builder(transport, id, "memory://");
+    }
+
+    private static App.Builder builder(TransportFixture transport, String id, String store) {
         return App.builder(id).broker(transport.brokerUrl(id)).commitInterval(Duration.ofMillis(50))
-                .topicPartitions(PARTITIONS).shutdownGracePeriod(Duration.ofSeconds(10));
+                .topicPartitions(PARTITIONS).shutdownGracePeriod(Duration.ofSeconds(10)).tableStore(store)
+                .dataDir(dataDir.resolve(id));
     }
 
     private static Topic<String, View> views(App app, String id) {
@@ -61,7 +80,13 @@ class WindowedTablesTest {
     private static App counting(TransportFixture transport, String id,
                                 java.util.function.Function<Table<String, Long>, WindowedTable<String, Long>> windowing,
                                 Consumer<WindowedTable<String, Long>> started, Consumer<Object[]> seen) {
-        App app = builder(transport, id).build();
+        return counting(transport, id, "memory://", windowing, started, seen);
+    }
+
+    private static App counting(TransportFixture transport, String id, String store,
+                                java.util.function.Function<Table<String, Long>, WindowedTable<String, Long>> windowing,
+                                Consumer<WindowedTable<String, Long>> started, Consumer<Object[]> seen) {
+        App app = builder(transport, id, store).build();
         WindowedTable<String, Long> counts = windowing.apply(app.table("counts", String.class, Long.class)
                 .withDefault(() -> 0L)).relativeToField(View.class, v -> Instant.ofEpochMilli(v.ts()));
         app.agent(views(app, id), stream -> {
@@ -80,13 +105,13 @@ class WindowedTablesTest {
         return new WindowRange(fromSecond * S, toSecond * S);
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource(ALL)
-    void tumblingCountsByFieldTimeSurviveARestartWithFaustsWindowedKeys(TransportFixture transport) {
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource(STORES)
+    void tumblingCountsByFieldTimeSurviveARestartWithFaustsWindowedKeys(TransportFixture transport, String store) {
         String id = Transports.uniqueId("window-tumbling");
         List<Object[]> seen = new CopyOnWriteArrayList<>();
         WindowedTable<?, ?>[] table = new WindowedTable<?, ?>[1];
-        try (App app = counting(transport, id, t -> t.tumbling(Duration.ofSeconds(10)), t -> table[0] = t,
+        try (App app = counting(transport, id, store, t -> t.tumbling(Duration.ofSeconds(10)), t -> table[0] = t,
                 seen::add)) {
             @SuppressWarnings("unchecked") WindowedTable<String, Long> counts = (WindowedTable<String, Long>) table[0];
             send(transport, id, "a", 1, 3, 12);
@@ -105,7 +130,7 @@ class WindowedTablesTest {
         assertThat(last[3]).as("delta(10 s): the window of 2 s").isEqualTo(2L);
 
         seen.clear();
-        try (App again = counting(transport, id, t -> t.tumbling(Duration.ofSeconds(10)), t -> table[0] = t,
+        try (App again = counting(transport, id, store, t -> t.tumbling(Duration.ofSeconds(10)), t -> table[0] = t,
                 seen::add)) {
             @SuppressWarnings("unchecked") WindowedTable<String, Long> counts = (WindowedTable<String, Long>) table[0];
             await().atMost(TIMEOUT).until(() -> counts.get("a").in(window(0, 10)) == 2L);
@@ -167,22 +192,22 @@ class WindowedTablesTest {
                 .as("no changelog record for the late one").hasSize(3);
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource(ALL)
-    void aWindowClosesOncePerKeyWithItsValueAndNotAgainAfterARestart(TransportFixture transport) {
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource(STORES)
+    void aWindowClosesOncePerKeyWithItsValueAndNotAgainAfterARestart(TransportFixture transport, String store) {
         String id = Transports.uniqueId("window-close");
         List<String> closed = new CopyOnWriteArrayList<>();
         List<Object[]> seen = new CopyOnWriteArrayList<>();
         Consumer<WindowedTable<String, Long>> listen = t -> t.onWindowClose(
                 (key, w, value) -> closed.add(key + " " + w.startMs() / S + "-" + w.endMs() / S + " " + value));
-        try (App app = counting(transport, id, t -> t.tumbling(Duration.ofSeconds(10)), listen, seen::add)) {
+        try (App app = counting(transport, id, store, t -> t.tumbling(Duration.ofSeconds(10)), listen, seen::add)) {
             send(transport, id, "a", 1, 2);
             send(transport, id, "b", 3);
             send(transport, id, "a", 15);
             await().atMost(TIMEOUT).until(() -> seen.size() == 4);
             assertThat(closed).containsExactlyInAnyOrder("a 0-10 2", "b 0-10 1");
         }
-        try (App again = counting(transport, id, t -> t.tumbling(Duration.ofSeconds(10)), listen, seen::add)) {
+        try (App again = counting(transport, id, store, t -> t.tumbling(Duration.ofSeconds(10)), listen, seen::add)) {
             send(transport, id, "a", 16, 25);
             await().atMost(TIMEOUT).until(() -> seen.size() == 6);
             assertThat(closed).as("[0,10) not closed again after the restart; [10,20) closed by 25 s")
@@ -190,19 +215,19 @@ class WindowedTablesTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource(ALL)
-    void windowsRecoveredFromTheChangelogExpireWhenStreamTimePassesThem(TransportFixture transport) {
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource(STORES)
+    void windowsRecoveredFromTheChangelogExpireWhenStreamTimePassesThem(TransportFixture transport, String store) {
         String id = Transports.uniqueId("window-expire");
         List<Object[]> seen = new CopyOnWriteArrayList<>();
         WindowedTable<?, ?>[] table = new WindowedTable<?, ?>[1];
         java.util.function.Function<Table<String, Long>, WindowedTable<String, Long>> windowing = t -> t
                 .tumbling(Duration.ofSeconds(10)).expires(Duration.ofSeconds(20));
-        try (App app = counting(transport, id, windowing, t -> table[0] = t, seen::add)) {
+        try (App app = counting(transport, id, store, windowing, t -> table[0] = t, seen::add)) {
             send(transport, id, "a", 1);
             await().atMost(TIMEOUT).until(() -> seen.size() == 1);
         }
-        try (App again = counting(transport, id, windowing, t -> table[0] = t, seen::add)) {
+        try (App again = counting(transport, id, store, windowing, t -> table[0] = t, seen::add)) {
             @SuppressWarnings("unchecked") WindowedTable<String, Long> counts = (WindowedTable<String, Long>) table[0];
             await().atMost(TIMEOUT).until(() -> counts.get("a").in(window(0, 10)) == 1L);
             send(transport, id, "a", 29);

@@ -3,6 +3,7 @@ package dev.faust4j.testing;
 import dev.faust4j.App;
 import dev.faust4j.RecordMetadata;
 import dev.faust4j.Settings;
+import dev.faust4j.spi.ChangelogReader;
 import dev.faust4j.spi.CommitFailedException;
 import dev.faust4j.spi.PartitionRecords;
 import dev.faust4j.spi.ProducedRecord;
@@ -14,6 +15,7 @@ import dev.faust4j.spi.TransportConsumer;
 import dev.faust4j.spi.TransportContext;
 import dev.faust4j.spi.TransportFactory;
 import dev.faust4j.spi.TransportProducer;
+import dev.faust4j.spi.TransactionalProducer;
 
 import java.time.Duration;
 import java.util.Collection;
@@ -46,6 +48,7 @@ public final class CountingTransport implements Transport {
     /** What a test sees of one app's consumer. Thread-safe. */
     public static final class Probe {
         private final AtomicLong delivered = new AtomicLong();
+        private final AtomicLong changelogRecordsRead = new AtomicLong();
         private final Set<TopicPartition> assignment = ConcurrentHashMap.newKeySet();
         private volatile LongConsumer onPoll = n -> {};
         private volatile boolean refuseCommits;
@@ -56,6 +59,11 @@ public final class CountingTransport implements Transport {
         /** Records returned by polls so far (handed to the Conductor). */
         public long delivered() {
             return delivered.get();
+        }
+
+        /** Records the app's changelog readers (table restores) returned so far. */
+        public long changelogRecordsRead() {
+            return changelogRecordsRead.get();
         }
 
         /** The partitions the consumer owns now (as told by its rebalance callbacks). */
@@ -128,6 +136,68 @@ public final class CountingTransport implements Transport {
     @Override
     public TransportProducer producer() {
         return producer;
+    }
+
+    /** The wrapped transport's, untouched: the probe's send faults do not apply to transactions. */
+    @Override
+    public TransactionalProducer transactionalProducer(String transactionalId) {
+        return inner.transactionalProducer(transactionalId);
+    }
+
+    /** The wrapped transport's, counting the records it returns ({@link Probe#changelogRecordsRead}). */
+    @Override
+    public ChangelogReader changelogReader(boolean readCommitted) {
+        ChangelogReader reader = inner.changelogReader(readCommitted);
+        return new ChangelogReader() {
+            @Override
+            public void assign(Collection<TopicPartition> partitions) {
+                reader.assign(partitions);
+            }
+
+            @Override
+            public Set<TopicPartition> assignment() {
+                return reader.assignment();
+            }
+
+            @Override
+            public void seek(TopicPartition partition, long offset) {
+                reader.seek(partition, offset);
+            }
+
+            @Override
+            public long position(TopicPartition partition) {
+                return reader.position(partition);
+            }
+
+            @Override
+            public Map<TopicPartition, Long> beginningOffsets(Collection<TopicPartition> partitions) {
+                return reader.beginningOffsets(partitions);
+            }
+
+            @Override
+            public Map<TopicPartition, Long> endOffsets(Collection<TopicPartition> partitions) {
+                return reader.endOffsets(partitions);
+            }
+
+            @Override
+            public List<PartitionRecords> poll(Duration timeout) {
+                List<PartitionRecords> polled = reader.poll(timeout);
+                for (PartitionRecords batch : polled) {
+                    probe.changelogRecordsRead.addAndGet(batch.records().size());
+                }
+                return polled;
+            }
+
+            @Override
+            public void wakeup() {
+                reader.wakeup();
+            }
+
+            @Override
+            public void close() {
+                reader.close();
+            }
+        };
     }
 
     @Override
@@ -249,6 +319,11 @@ public final class CountingTransport implements Transport {
         @Override
         public long position(TopicPartition partition) {
             return inner.position(partition);
+        }
+
+        @Override
+        public dev.faust4j.spi.GroupMetadata groupMetadata() {
+            return inner.groupMetadata();
         }
 
         @Override

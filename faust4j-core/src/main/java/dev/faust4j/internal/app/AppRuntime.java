@@ -3,7 +3,6 @@ package dev.faust4j.internal.app;
 import dev.faust4j.SetTable;
 import dev.faust4j.Table;
 import dev.faust4j.codec.Codec;
-import dev.faust4j.internal.conductor.PartitionState;
 import dev.faust4j.internal.table.Tables;
 import dev.faust4j.Agent;
 import dev.faust4j.AgentFunction;
@@ -101,15 +100,12 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
                 resender, tx != null);
         this.deadLetters = new DeadLetters(sender, topic -> transport.get().declareTopics(List.of(defaultSpec(topic))));
         this.handling = new ErrorHandling(deadLetters, this, settings.ticker());
-        this.tables = new Tables(id, settings.topicPartitions(), settings.topicReplicationFactor(), tx != null,
-                settings.ticker(), transport::get, sender::send,
+        this.tables = new Tables(settings, tx != null, transport::get, sender::send,
                 () -> lifecycle.state() != Lifecycle.State.CREATED);
-        Tables t = tables;
         this.conductor = new Conductor(new Conductor.Config(id, settings.ticker(), settings.commitInterval(),
                 settings.commitEvery(), settings.shutdownGracePeriod(), settings.maxRecordBytes(),
                 () -> transport.get().createConsumer(), sender::flush, resender::inOutage, this::closeSubscriptions,
-                e -> fail("conductor failure: " + e), transactions, PartitionState.of(t::assigned, t::released)),
-                handling);
+                e -> fail("conductor failure: " + e), transactions, tables), handling);
         this.streams = new Streams(settings.ticker(), sender, workers::start, handling, settings.topicPartitions(),
                 settings.agentErrorPolicy());
         this.topicServices = new TopicServices(settings.topicPartitions(), settings.topicReplicationFactor(),
@@ -362,7 +358,9 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            tables.close(); // stops following the global tables before their reader's transport closes
+            // after the Conductor's last commit and release: closes what is left open, and stops following the
+            // global tables before their reader's transport closes
+            tables.close();
             closeTransport();
             lifecycle.moveTo(Lifecycle.State.STOPPED);
             // logged before the latch opens: a main thread waiting on it may call System.exit right away
@@ -385,6 +383,11 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
             }
             t.close();
         }
+    }
+
+    @Override
+    public String resetTables() {
+        return tables.reset(lifecycle.state() != Lifecycle.State.CREATED);
     }
 
     @Override

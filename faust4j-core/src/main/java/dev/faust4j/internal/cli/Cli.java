@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 
 /**
- * The app's command line (Faust's {@code faust -A app ...}): {@code worker} and {@code send}.
+ * The app's command line (Faust's {@code faust -A app ...}): {@code worker}, {@code send} and {@code reset}.
  *
  * <p>Thread-safety: each call parses and runs one command line.
  */
@@ -22,11 +22,12 @@ public final class Cli {
     public static int run(WorkerHandle app, String... args) {
         CommandLine cl = new CommandLine(new Root(app.appId()))
                 .addSubcommand("worker", new Worker(app))
-                .addSubcommand("send", new Send(app));
+                .addSubcommand("send", new Send(app))
+                .addSubcommand("reset", new Reset(app));
         return cl.execute(args);
     }
 
-    @Command(mixinStandardHelpOptions = true, description = "A faust4j app. Commands: worker, send.")
+    @Command(mixinStandardHelpOptions = true, description = "A faust4j app. Commands: worker, send, reset.")
     static final class Root implements Callable<Integer> {
         private final String id;
 
@@ -111,6 +112,23 @@ public final class Cli {
             } finally {
                 app.stop();
             }
+        }
+    }
+
+    @Command(name = "reset", mixinStandardHelpOptions = true,
+            description = "Deletes the local table state (the RocksDB stores under dataDir): the next start restores"
+                    + " every table from its changelog. Kafka topics and committed offsets are untouched.")
+    static final class Reset implements Callable<Integer> {
+        private final WorkerHandle app;
+
+        Reset(WorkerHandle app) {
+            this.app = app;
+        }
+
+        @Override
+        public Integer call() {
+            System.out.println(app.resetTables());
+            return 0;
         }
     }
 }

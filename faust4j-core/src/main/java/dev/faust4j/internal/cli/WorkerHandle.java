@@ -26,6 +26,12 @@ public interface WorkerHandle {
     /** How long a stop waits for events being processed. */
     Duration shutdownGracePeriod();
 
+    /**
+     * Deletes the local table state (the RocksDB stores under the data directory) of this app, which must not be
+     * running; returns what was done, for the user.
+     */
+    String resetTables();
+
     /** Sends raw bytes to a topic (creating it with the app's defaults if needed) and flushes. */
     CompletableFuture<RecordMetadata> sendRaw(String topic, byte[] key, byte[] value, Integer partition);
 }

@@ -14,6 +14,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The commit protocol: what is committed, when, and how.
@@ -45,6 +46,7 @@ public final class Committer implements CommitProtocol {
     private final Runnable wakeup;
     private final Runnable dropStale;
     private final Duration grace;
+    private final Consumer<Collection<TopicPartition>> stateCommitted;
     private volatile boolean requested;
     private long lastCommitNanos;
     private long acksAtLastCommit;
@@ -63,9 +65,12 @@ public final class Committer implements CommitProtocol {
      * @param wakeup     wakes the poll loop (when an asynchronous flush completes)
      * @param dropStale  drops the buffered events of revoked partitions from every subscription
      * @param grace      how long a release waits for events in readers' hands
+     * @param committed  told the partitions whose offsets were committed (tables persist their updates)
      */
     public Committer(TransportConsumer consumer, Assignment assignment, Ticker ticker, Duration interval, int every,
-                     Runnable flush, Runnable wakeup, Runnable dropStale, Duration grace) {
+                     Runnable flush, Runnable wakeup, Runnable dropStale, Duration grace,
+                     Consumer<Collection<TopicPartition>> committed) {
+        this.stateCommitted = committed;
         this.consumer = consumer;
         this.assignment = assignment;
         this.ticker = ticker;
@@ -214,5 +219,6 @@ public final class Committer implements CommitProtocol {
         if (log.isDebugEnabled()) {
             log.debug("committed {}", offsets);
         }
+        stateCommitted.accept(offsets.keySet());
     }
 }

@@ -61,6 +61,7 @@ public final class ExactlyOnceCommitter implements CommitProtocol {
     /** Per-partition state (tables): dropped and restored from committed data when partitions rewind. */
     private final Consumer<Collection<TopicPartition>> stateReleased;
     private final Consumer<Collection<TopicPartition>> stateAssigned;
+    private final Consumer<Collection<TopicPartition>> stateCommitted;
     private volatile boolean requested;
     private volatile @Nullable String abortRequested;
     private boolean stopped;
@@ -83,7 +84,9 @@ public final class ExactlyOnceCommitter implements CommitProtocol {
                                 Duration interval, int every, Transactions transactions, Consumer<Boolean> hold,
                                 Holdback holdback, Runnable dropStale, Duration grace,
                                 Consumer<Collection<TopicPartition>> stateReleased,
-                                Consumer<Collection<TopicPartition>> stateAssigned) {
+                                Consumer<Collection<TopicPartition>> stateAssigned,
+                                Consumer<Collection<TopicPartition>> stateCommitted) {
+        this.stateCommitted = stateCommitted;
         this.stateReleased = stateReleased;
         this.stateAssigned = stateAssigned;
         this.appId = appId;
@@ -243,6 +246,9 @@ public final class ExactlyOnceCommitter implements CommitProtocol {
             return;
         }
         offsets.forEach((tp, c) -> assignment.get(tp).committed(c));
+        // still at the barrier (no agent holds a record, new ones are kept back): the tables' pending updates are
+        // exactly the committed transaction's, so they may be persisted now and never hold aborted data
+        stateCommitted.accept(partitionsOf(List.copyOf(assignment.all())));
         abortsInARow = 0;
         lastAbortCause = "";
         if (log.isDebugEnabled()) {

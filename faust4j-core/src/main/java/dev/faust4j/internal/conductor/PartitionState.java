@@ -3,11 +3,11 @@ package dev.faust4j.internal.conductor;
 import dev.faust4j.spi.TopicPartition;
 
 import java.util.Collection;
-import java.util.function.Consumer;
 
 /**
  * State kept per partition (tables): told on the poll thread when partitions are assigned (before any of their
- * records is delivered: it may block to restore them) and when they are released (after their last commit).
+ * records is delivered: it may block to restore them), when what was processed of them is committed, and when they
+ * are released (after their last commit).
  *
  * <p>Thread-safety: called on the poll thread only.
  */
@@ -23,25 +23,17 @@ public interface PartitionState {
         }
     };
 
-    /** A partition state made of these two callbacks. */
-    static PartitionState of(Consumer<Collection<TopicPartition>> assigned,
-                             Consumer<Collection<TopicPartition>> released) {
-        return new PartitionState() {
-            @Override
-            public void assigned(Collection<TopicPartition> partitions) {
-                assigned.accept(partitions);
-            }
-
-            @Override
-            public void released(Collection<TopicPartition> partitions) {
-                released.accept(partitions);
-            }
-        };
-    }
-
     /** These partitions are now this worker's: restore their state before their records are delivered. */
     void assigned(Collection<TopicPartition> partitions);
 
     /** These partitions are no longer this worker's (or are rewound): drop their state. */
     void released(Collection<TopicPartition> partitions);
+
+    /**
+     * What was processed of these partitions is committed (their source offsets, or under exactly-once the
+     * transaction, with every update it holds): state may persist the updates made so far. Under exactly-once it is
+     * called at the commit barrier, while no agent holds a record, so no update of the next transaction exists yet.
+     */
+    default void committed(Collection<TopicPartition> partitions) {
+    }
 }

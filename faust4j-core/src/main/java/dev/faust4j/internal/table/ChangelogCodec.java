@@ -3,6 +3,7 @@ package dev.faust4j.internal.table;
 import dev.faust4j.codec.Codec;
 import dev.faust4j.codec.Codecs;
 import dev.faust4j.codec.DecodeException;
+import dev.faust4j.spi.ConsumedRecord;
 
 import org.jspecify.annotations.Nullable;
 
@@ -102,6 +103,19 @@ final class ChangelogCodec<K, V> {
     /** One changelog record: its key and value bytes (null for a tombstone) decoded. */
     ChangelogEntry<K, V> decode(byte[] key, byte @Nullable [] value) {
         return new ChangelogEntry<>(decodeKey(key), decodeValue(value));
+    }
+
+    /**
+     * A changelog record being restored, decoded; an undecodable one fails the restore with its position (never
+     * skipped: that would silently lose state).
+     */
+    ChangelogEntry<K, V> decodeAt(ConsumedRecord r) {
+        try {
+            return decode(r.key(), r.value());
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot restore the changelog record at topic=" + r.topic()
+                    + " partition=" + r.partition() + " offset=" + r.offset() + ": " + e.getMessage(), e);
+        }
     }
 
     /** The key codec. */

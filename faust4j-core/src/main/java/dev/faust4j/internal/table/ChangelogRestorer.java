@@ -25,10 +25,11 @@ import java.util.function.BooleanSupplier;
  * waiting for a record at {@code end - 1}, so tails of transaction markers, aborted or compacted-away records
  * complete (Faust's hang R1). A stored offset beyond the end (the topic was deleted and recreated, or the store
  * belongs to another cluster) fails at once with the partition and both offsets (Faust's {@code ConsistencyError},
- * R3) instead of silently reading nothing. Records are handed to the partition's {@link Target} in batches, in
- * offset order, together with the position they bring the store to, so that a store can persist data and offset
- * together. Progress (records, rate, remaining) is logged every 5 s by the app's {@link Ticker} while a restore
- * runs. A cancelled restore (the partition was revoked meanwhile) stops between batches and applies nothing more.
+ * R3) instead of silently reading nothing; so does a store holding data whose offset lies before the beginning
+ * (the records between were deleted: the store cannot be brought up to date). Records are handed to the
+ * partition's {@link Target} in batches, in offset order, together with the position they bring the store to, so
+ * that a store can persist data and offset together. Progress (records, rate, remaining) is logged every 5 s by
+ * the app's {@link Ticker} while a restore runs. A cancelled restore (the partition was revoked meanwhile) stops between batches and applies nothing more.
  *
  * <p>Thread-safety: not thread-safe; one restore at a time, on the caller's thread (a restore thread, never the
  * poll thread), with the reader it was given.
@@ -53,12 +54,22 @@ final class ChangelogRestorer {
     /** What one restore did, per changelog partition: records applied, and the offsets it went from and to. */
     record Restored(TopicPartition partition, long from, long to, long records) {}
 
-    /** A store whose stored offset lies beyond its changelog's end. */
+    /**
+     * A store whose stored offset lies outside its changelog: beyond its end, or (for a store that holds data) before
+     * its beginning.
+     */
     static final class InconsistentOffsetException extends IllegalStateException {
         private static final long serialVersionUID = 1L;
+        private final transient TopicPartition partition;
 
-        InconsistentOffsetException(String message) {
+        InconsistentOffsetException(TopicPartition partition, String message) {
             super(message);
+            this.partition = partition;
+        }
+
+        /** The changelog partition whose store is inconsistent. */
+        TopicPartition partition() {
+            return partition;
         }
     }
 
@@ -91,13 +102,21 @@ final class ChangelogRestorer {
             TopicPartition tp = e.getKey();
             long stored = e.getValue().nextOffset();
             long last = end.get(tp);
+            long first = beginning.getOrDefault(tp, 0L);
             if (stored > last) {
-                throw new InconsistentOffsetException("app " + appId + ": the table store of " + tp
+                throw new InconsistentOffsetException(tp, "app " + appId + ": the table store of " + tp
                         + " has applied the changelog up to offset " + stored + ", beyond its end " + last
-                        + " (was the topic deleted and recreated?); remove the local table state to rebuild it"
-                        + " from the changelog");
+                        + " (the changelog's offsets range from " + first + " to " + last + "; was the topic deleted"
+                        + " and recreated?); remove the local table state to rebuild it from the changelog");
             }
-            long start = Math.max(stored, beginning.getOrDefault(tp, 0L)); // retention removed the records below
+            if (stored > 0 && stored < first) {
+                throw new InconsistentOffsetException(tp, "app " + appId + ": the table store of " + tp
+                        + " has applied the changelog up to offset " + stored + ", before its beginning " + first
+                        + " (the changelog's offsets range from " + first + " to " + last + "; the records between were"
+                        + " deleted, so the store cannot be brought up to date); remove the local table state to"
+                        + " rebuild it from the changelog");
+            }
+            long start = Math.max(stored, first); // retention removed the records below (an empty store)
             reader.seek(tp, start);
             from.put(tp, start);
             remaining += last - start;

@@ -53,7 +53,7 @@ final class GlobalFollower {
         Slot(TablePartitions<?, ?> table, int partition) {
             this.table = table;
             this.partition = partition;
-            this.store = table.newStore();
+            this.store = table.newMemoryStore();
         }
 
         void publish() {
@@ -138,7 +138,7 @@ final class GlobalFollower {
             try {
                 slot.owned = false;
                 if (exactlyOnce) { // its writes may have been aborted: read it again from the committed changelog
-                    slot.store = slot.table.newStore();
+                    slot.store = slot.table.newMemoryStore();
                     slot.publish();
                     slot.awaitingSeek = true;
                     seeks.add(e.getKey());

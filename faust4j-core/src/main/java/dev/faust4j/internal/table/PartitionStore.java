@@ -1,25 +1,30 @@
 package dev.faust4j.internal.table;
 
 import dev.faust4j.spi.ConsumedRecord;
-
 import org.jspecify.annotations.Nullable;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 
 /**
- * One partition of one table, held in memory: the decoded keys and values, and the changelog offset it has
- * applied up to.
+ * One partition of one table, held in memory ({@code memory://}): the decoded keys and values, and the changelog
+ * offset it has applied up to.
  *
- * <p>Design. Agents read and write it through {@link #map} (a {@link ConcurrentHashMap}, so a write of one key
- * is one atomic {@code compute}); the restore applies changelog records to it before any agent sees a record of its
- * partition ({@link ChangelogRestorer.Target}), with a tombstone deleting the key. An undecodable changelog record
- * fails the restore with its position (never skipped: that would silently lose state).
+ * <p>Design. Agents read and write it through a {@link ConcurrentHashMap}, so a write of one key is one atomic
+ * {@code compute}; the restore applies changelog records to it before any agent sees a record of its partition
+ * ({@link ChangelogRestorer.Target}), each through the table's {@link Applier} (a plain table's record sets its
+ * key's value and a tombstone deletes it; a set table's record is an operation on a set). An undecodable changelog
+ * record fails the restore with its position (never skipped: that would silently lose state). Nothing is persisted:
+ * every assignment restores the partition from the changelog's beginning. The largest record timestamp restored
+ * is kept: a windowed table's stream time.
  *
  * <p>Thread-safety: thread-safe.
  */
-final class PartitionStore<K, V> implements ChangelogRestorer.Target {
-    final ConcurrentHashMap<K, V> map = new ConcurrentHashMap<>();
+final class PartitionStore<K, V> implements TableStore<K, V> {
+    private final ConcurrentHashMap<K, V> map = new ConcurrentHashMap<>();
+    private final ChangelogCodec<K, V> codec;
     private final Applier<K, V> applier;
     private volatile long next;
     private volatile long maxTimestamp = -1;
@@ -28,32 +33,65 @@ final class PartitionStore<K, V> implements ChangelogRestorer.Target {
     @FunctionalInterface
     interface Applier<K, V> {
         /**
-         * Applies the record with these key and value bytes (null value: a tombstone).
+         * Applies the record (a null value: a tombstone).
          *
          * @throws RuntimeException when the record cannot be decoded (the restore then fails with its position)
          */
-        void apply(ConcurrentHashMap<K, V> map, byte[] key, byte @Nullable [] value);
+        void apply(ConcurrentHashMap<K, V> map, ConsumedRecord record);
     }
 
     /** A plain table's records: each sets its key's value, a tombstone deletes it. */
     static <K, V> Applier<K, V> replacing(ChangelogCodec<K, V> codec) {
-        return (map, keyBytes, valueBytes) -> {
-            K key = codec.decodeKey(keyBytes);
-            V value = codec.decodeValue(valueBytes);
-            if (value == null) {
-                map.remove(key);
+        return (map, record) -> {
+            ChangelogEntry<K, V> e = codec.decodeAt(record);
+            if (e.value() == null) {
+                map.remove(e.key());
             } else {
-                map.put(key, value);
+                map.put(e.key(), e.value());
             }
         };
     }
 
-    PartitionStore(Applier<K, V> applier) {
+    PartitionStore(ChangelogCodec<K, V> codec, Applier<K, V> applier) {
+        this.codec = codec;
         this.applier = applier;
     }
 
     PartitionStore(ChangelogCodec<K, V> codec) {
-        this(replacing(codec));
+        this(codec, replacing(codec));
+    }
+
+    @Override
+    public @Nullable V get(K key) {
+        return map.get(key);
+    }
+
+    @Override
+    public @Nullable V update(K key, UnaryOperator<@Nullable V> next, ChangelogSend send) {
+        Object[] result = new Object[1];
+        map.compute(key, (k, old) -> {
+            V value = next.apply(old);
+            if (TableStore.isUnchanged(value)) {
+                result[0] = old;
+                return old;
+            }
+            // sent inside the compute: one key's changelog records go out in the order its values are stored
+            var unused = send.send(codec.encodeValue(value)); // its outcome reaches the record in hand
+            result[0] = value;
+            return value;
+        });
+        @SuppressWarnings("unchecked") V value = (V) result[0];
+        return value;
+    }
+
+    @Override
+    public void evict(K key) {
+        map.remove(key);
+    }
+
+    @Override
+    public void copyTo(Map<K, V> out) {
+        out.putAll(map);
     }
 
     @Override
@@ -61,8 +99,8 @@ final class PartitionStore<K, V> implements ChangelogRestorer.Target {
         return next;
     }
 
-    /** The largest timestamp of the changelog records restored, or -1 (a windowed table's stream time). */
-    long maxTimestamp() {
+    @Override
+    public long maxTimestamp() {
         return maxTimestamp;
     }
 
@@ -72,7 +110,9 @@ final class PartitionStore<K, V> implements ChangelogRestorer.Target {
         for (ConsumedRecord r : records) {
             maxTs = Math.max(maxTs, r.timestamp());
             try {
-                applier.apply(map, r.key(), r.value());
+                applier.apply(map, r);
+            } catch (IllegalStateException e) {
+                throw e; // decodeAt named the record already
             } catch (RuntimeException e) {
                 throw new IllegalStateException("cannot restore the changelog record at topic=" + r.topic()
                         + " partition=" + r.partition() + " offset=" + r.offset() + ": " + e.getMessage(), e);

@@ -31,7 +31,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Thread-safety: thread-safe; the sweep and the index's cursor are guarded by {@code lock}.
  */
 final class PartitionWindows<K, V> {
-    private final PartitionStore<WindowedKey<K>, V> store;
+    private final TableStore<WindowedKey<K>, V> store;
     private final long graceMs;
     private final long expiresMs;
     private final @Nullable WindowCloseCallback<? super K, ? super V> onClose;
@@ -47,7 +47,7 @@ final class PartitionWindows<K, V> {
      * @param onClose   the close callback, or null
      * @param expiresMs {@link Expiry#NEVER} when windows never expire
      */
-    PartitionWindows(PartitionStore<WindowedKey<K>, V> store, long graceMs, long expiresMs,
+    PartitionWindows(TableStore<WindowedKey<K>, V> store, long graceMs, long expiresMs,
                      @Nullable WindowCloseCallback<? super K, ? super V> onClose) {
         this.store = store;
         this.graceMs = graceMs;
@@ -59,7 +59,9 @@ final class PartitionWindows<K, V> {
         boolean indexed = onClose != null || expiresMs != Expiry.NEVER;
         this.byEnd = indexed ? new ConcurrentSkipListMap<>() : null;
         if (indexed) {
-            for (WindowedKey<K> key : store.map.keySet()) {
+            java.util.Map<WindowedKey<K>, V> held = new java.util.HashMap<>();
+            store.copyTo(held);
+            for (WindowedKey<K> key : held.keySet()) {
                 index(key);
             }
             lock.lock();
@@ -102,12 +104,12 @@ final class PartitionWindows<K, V> {
         lock.lock();
         try {
             if (key.window().endMs() <= closedThroughEnd) { // a sweep passed its end without it: close it here
-                V value = store.map.get(key);
+                V value = store.get(key);
                 if (value != null && onClose != null) {
                     onClose.closed(key.key(), key.window(), value);
                 }
                 if (isExpired(key.window().endMs(), streamTime.get())) {
-                    store.map.remove(key);
+                    store.evict(key);
                     return;
                 }
             }
@@ -143,7 +145,7 @@ final class PartitionWindows<K, V> {
                     true);
             for (Map.Entry<Long, Set<WindowedKey<K>>> e : closing.entrySet()) {
                 for (WindowedKey<K> key : e.getValue()) {
-                    V value = store.map.get(key);
+                    V value = store.get(key);
                     if (value != null) {
                         onClose.closed(key.key(), key.window(), value);
                     }
@@ -159,7 +161,7 @@ final class PartitionWindows<K, V> {
                     .iterator();
             while (it.hasNext()) {
                 for (WindowedKey<K> key : it.next().getValue()) {
-                    store.map.remove(key);
+                    store.evict(key);
                 }
                 it.remove();
             }

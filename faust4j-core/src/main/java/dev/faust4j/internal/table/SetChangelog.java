@@ -6,6 +6,7 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 import dev.faust4j.codec.Codec;
 import dev.faust4j.codec.DecodeException;
+import dev.faust4j.spi.ConsumedRecord;
 import org.jspecify.annotations.Nullable;
 
 import java.io.ByteArrayOutputStream;
@@ -77,7 +78,12 @@ final class SetChangelog<K, E> {
     }
 
     /** Applies one restored record to the partition's sets. */
-    void apply(ConcurrentHashMap<K, Set<E>> map, byte[] keyBytes, byte @Nullable [] valueBytes) {
+    void apply(ConcurrentHashMap<K, Set<E>> map, ConsumedRecord record) {
+        byte[] keyBytes = record.key();
+        byte[] valueBytes = record.value();
+        if (keyBytes == null) {
+            throw new DecodeException("set table changelog record without a key");
+        }
         JsonNode key = tree(keyBytes, "key");
         if (!key.isArray() || key.size() != 2 || !key.get(0).canConvertToInt()) {
             throw new DecodeException("set table changelog key: expected the JSON array [operation, key]");

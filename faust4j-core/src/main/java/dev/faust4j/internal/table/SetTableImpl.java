@@ -3,6 +3,7 @@ package dev.faust4j.internal.table;
 import dev.faust4j.SetTable;
 import dev.faust4j.internal.event.EventImpl;
 import dev.faust4j.spi.ProducedRecord;
+import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * A {@link SetTable}: each key's set is an unmodifiable snapshot in the partition store, replaced by a new one on
@@ -54,13 +56,14 @@ final class SetTableImpl<K, E> implements SetTable<K, E> {
         Objects.requireNonNull(key, "key");
         EventImpl<?, ?> event = RecordInHand.current();
         if (event != null) {
-            PartitionStore<K, Set<E>> store = parts.storeOrNull(event.partition());
+            TableStore<K, Set<E>> store = parts.storeOrNull(event.partition());
             if (store != null) {
-                return store.map.getOrDefault(key, Set.of());
+                Set<E> v = store.get(key);
+                return v == null ? Set.of() : v;
             }
         }
-        for (PartitionStore<K, Set<E>> s : parts.all()) {
-            Set<E> v = s.map.get(key);
+        for (TableStore<K, Set<E>> s : parts.all()) {
+            Set<E> v = s.get(key);
             if (v != null) {
                 return v;
             }
@@ -105,8 +108,8 @@ final class SetTableImpl<K, E> implements SetTable<K, E> {
     @Override
     public Map<K, Set<E>> local() {
         Map<K, Set<E>> out = new HashMap<>();
-        for (PartitionStore<K, Set<E>> s : parts.all()) {
-            out.putAll(s.map);
+        for (TableStore<K, Set<E>> s : parts.all()) {
+            s.copyTo(out);
         }
         return out;
     }
@@ -115,13 +118,16 @@ final class SetTableImpl<K, E> implements SetTable<K, E> {
         EventImpl<?, ?> event = RecordInHand.forUpdate(name, operation, key);
         int partition = event.partition();
         parts.checkCopartitioned(event.topic());
-        PartitionStore<K, Set<E>> store = parts.store(partition);
-        store.map.compute(key, (k, old) -> {
+        TableStore<K, Set<E>> store = parts.store(partition);
+        byte[] keyBytes = records.encodeKey(key);
+        Object[] change1 = new Object[2]; // the new set, the members removed
+        updateRaw(store, key, stored -> {
+            @SuppressWarnings("unchecked") Set<E> old = (Set<E>) stored;
             Set<E> before = old == null ? Set.of() : old;
             Set<E> next = new LinkedHashSet<>(before);
             change.accept(next);
             if (next.equals(before)) {
-                return old; // nothing changed: nothing written
+                return TableStore.UNCHANGED; // nothing changed: nothing written
             }
             List<E> removed = new ArrayList<>();
             for (E m : before) {
@@ -129,10 +135,22 @@ final class SetTableImpl<K, E> implements SetTable<K, E> {
                     removed.add(m);
                 }
             }
-            parts.send(new ProducedRecord(changelog, partition, null, records.encodeKey(k),
-                    records.encodeValue(next, removed), List.of()));
+            change1[0] = next;
+            change1[1] = removed;
             return next.isEmpty() ? null : Collections.unmodifiableSet(next);
+        }, ignored -> { // Faust's operation 15: the whole set and what was removed, not the stored value's bytes
+            @SuppressWarnings("unchecked") Set<E> next = (Set<E>) change1[0];
+            @SuppressWarnings("unchecked") List<E> removed = (List<E>) change1[1];
+            return parts.send(new ProducedRecord(changelog, partition, null, keyBytes,
+                    records.encodeValue(next, removed), List.of()));
         });
+    }
+
+    /** An update whose function may return {@link TableStore#UNCHANGED}: typed Object, so that no cast checks it. */
+    @SuppressWarnings("unchecked")
+    private static <K> void updateRaw(TableStore<K, ?> store, K key, UnaryOperator<@Nullable Object> next,
+                                      TableStore.ChangelogSend send) {
+        var unused = ((TableStore<K, Object>) store).update(key, next, send);
     }
 
     @Override

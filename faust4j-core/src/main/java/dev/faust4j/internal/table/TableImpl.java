@@ -19,7 +19,7 @@ import java.util.function.UnaryOperator;
  *
  * <p>Design. A write finds the record in hand on the calling thread ({@link InHand}): its partition is the
  * changelog partition, and its key must be the table key (the stream is keyed by the table key, so the key's state
- * lives where the key is processed). Within the partition store's {@code compute} for the key, the changelog record
+ * lives where the key is processed). Within the partition store's atomic update of the key, the changelog record
  * is sent (through the worker's sender, so it is tied to the record in hand: its ack, and so its commit, waits for
  * the changelog write, and under exactly-once it joins the transaction) and the new value stored; one key's
  * updates are thus applied and sent in the same order. Reads in an agent look at the partition in hand, elsewhere
@@ -104,8 +104,8 @@ final class TableImpl<K, V> implements Table<K, V> {
     public Map<K, V> local() {
         requirePlain("read");
         Map<K, V> out = new HashMap<>();
-        for (PartitionStore<K, V> s : parts.all()) {
-            out.putAll(s.map);
+        for (TableStore<K, V> s : parts.all()) {
+            s.copyTo(out);
         }
         return out;
     }
@@ -115,19 +115,10 @@ final class TableImpl<K, V> implements Table<K, V> {
         EventImpl<?, ?> event = RecordInHand.forUpdate(name, operation, key);
         int partition = event.partition();
         parts.checkCopartitioned(event.topic());
-        PartitionStore<K, V> store = parts.store(partition);
+        TableStore<K, V> store = parts.store(partition);
         byte[] keyBytes = codec.encodeKey(key);
-        Object[] result = new Object[1];
-        store.map.compute(key, (k, old) -> {
-            V value = next.apply(old);
-            // sent inside the compute: one key's changelog records go out in the order its values are stored
-            parts.send(new ProducedRecord(changelog, partition, null, keyBytes, codec.encodeValue(value),
-                    List.of()));
-            result[0] = value;
-            return value;
-        });
-        @SuppressWarnings("unchecked") V value = (V) result[0];
-        return value;
+        return store.update(key, next,
+                value -> parts.send(new ProducedRecord(changelog, partition, null, keyBytes, value, List.of())));
     }
 
     private @Nullable V stored(K key) {
@@ -135,13 +126,13 @@ final class TableImpl<K, V> implements Table<K, V> {
         requirePlain("read");
         EventImpl<?, ?> event = RecordInHand.current();
         if (event != null) {
-            PartitionStore<K, V> store = parts.storeOrNull(event.partition());
+            TableStore<K, V> store = parts.storeOrNull(event.partition());
             if (store != null) {
-                return store.map.get(key);
+                return store.get(key);
             }
         }
-        for (PartitionStore<K, V> s : parts.all()) {
-            V v = s.map.get(key);
+        for (TableStore<K, V> s : parts.all()) {
+            V v = s.get(key);
             if (v != null) {
                 return v;
             }

@@ -1,5 +1,6 @@
 package dev.faust4j.internal.table;
 
+import dev.faust4j.RecordMetadata;
 import dev.faust4j.spi.ProducedRecord;
 import org.jspecify.annotations.Nullable;
 
@@ -7,9 +8,10 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 
@@ -30,9 +32,10 @@ final class TablePartitions<K, V> {
     private final int partitions;
     private final BooleanSupplier started;
     private final ToIntFunction<String> sourcePartitions;
-    private final Consumer<ProducedRecord> send;
-    private final Map<Integer, PartitionStore<K, V>> stores = new ConcurrentHashMap<>();
+    private final Function<ProducedRecord, CompletableFuture<RecordMetadata>> send;
+    private final Map<Integer, TableStore<K, V>> stores = new ConcurrentHashMap<>();
     private volatile PartitionStore.Applier<K, V> applier;
+    private volatile boolean memoryOnly;
     private volatile Supplier<Map<String, String>> topicConfigs = () -> Map.of("cleanup.policy", "compact");
     private volatile Listener<K, V> listener = new Listener<>() {
     };
@@ -40,7 +43,7 @@ final class TablePartitions<K, V> {
     /** Told about partitions as they are published and dropped (a windowed table keeps an index of its windows). */
     interface Listener<K, V> {
         /** A restored partition is about to be published: not yet visible to agents. Poll thread. */
-        default void publishing(int partition, PartitionStore<K, V> store) {
+        default void publishing(int partition, TableStore<K, V> store) {
         }
 
         /** A partition was dropped. Poll thread. */
@@ -49,7 +52,8 @@ final class TablePartitions<K, V> {
     }
 
     TablePartitions(String name, String changelog, ChangelogCodec<K, V> codec, int partitions,
-                    BooleanSupplier started, ToIntFunction<String> sourcePartitions, Consumer<ProducedRecord> send) {
+                    BooleanSupplier started, ToIntFunction<String> sourcePartitions,
+                    Function<ProducedRecord, CompletableFuture<RecordMetadata>> send) {
         this.name = name;
         this.changelog = changelog;
         this.codec = codec;
@@ -67,14 +71,28 @@ final class TablePartitions<K, V> {
         }
     }
 
-    /** Sets how a restored changelog record changes a partition (a set table applies operations). */
+    /**
+     * Sets how a restored changelog record changes a partition (a set table applies operations); such a table is
+     * kept in memory whatever the table store.
+     */
     void restoreWith(PartitionStore.Applier<K, V> applier) {
         this.applier = applier;
+        this.memoryOnly = true;
     }
 
-    /** An empty store for one partition, to restore. */
-    PartitionStore<K, V> newStore() {
-        return new PartitionStore<>(applier);
+    /** Keeps this table in memory whatever the app's table store (a global table). */
+    void keepInMemory() {
+        this.memoryOnly = true;
+    }
+
+    /** Whether this table is kept in memory whatever the app's table store. */
+    boolean memoryOnly() {
+        return memoryOnly;
+    }
+
+    /** An empty in-memory store for one partition, to restore. */
+    PartitionStore<K, V> newMemoryStore() {
+        return new PartitionStore<>(codec, applier);
     }
 
     void listen(Listener<K, V> listener, Supplier<Map<String, String>> topicConfigs) {
@@ -87,24 +105,28 @@ final class TablePartitions<K, V> {
         return topicConfigs.get();
     }
 
-    void publish(int partition, PartitionStore<K, V> store) {
+    void publish(int partition, TableStore<K, V> store) {
         listener.publishing(partition, store);
         stores.put(partition, store);
     }
 
-    void drop(int partition) {
-        if (stores.remove(partition) != null) {
+    /** Removes the store of a partition released; returns it (for the caller to close), or null. */
+    @Nullable
+    TableStore<K, V> drop(int partition) {
+        TableStore<K, V> store = stores.remove(partition);
+        if (store != null) {
             listener.dropped(partition);
         }
+        return store;
     }
 
     @Nullable
-    PartitionStore<K, V> storeOrNull(int partition) {
+    TableStore<K, V> storeOrNull(int partition) {
         return stores.get(partition);
     }
 
-    PartitionStore<K, V> store(int partition) {
-        PartitionStore<K, V> s = stores.get(partition);
+    TableStore<K, V> store(int partition) {
+        TableStore<K, V> s = stores.get(partition);
         if (s == null) {
             throw new IllegalStateException("table " + name + ": partition " + partition + " is not held by this"
                     + " worker (it holds " + new TreeSet<>(stores.keySet()) + "); the changelog has " + partitions
@@ -113,7 +135,7 @@ final class TablePartitions<K, V> {
         return s;
     }
 
-    Collection<PartitionStore<K, V>> all() {
+    Collection<TableStore<K, V>> all() {
         return new ArrayList<>(stores.values());
     }
 
@@ -127,7 +149,8 @@ final class TablePartitions<K, V> {
         }
     }
 
-    void send(ProducedRecord record) {
-        send.accept(record);
+    /** Sends a changelog record (tied to the record in hand); returns its outcome. */
+    CompletableFuture<RecordMetadata> send(ProducedRecord record) {
+        return send.apply(record);
     }
 }

@@ -1,16 +1,23 @@
 package dev.faust4j.internal.table;
 
+import dev.faust4j.RecordMetadata;
+import dev.faust4j.Settings;
 import dev.faust4j.SetTable;
 import dev.faust4j.Table;
 import dev.faust4j.WindowedTable;
 import dev.faust4j.codec.Codec;
+import dev.faust4j.internal.conductor.PartitionState;
 import dev.faust4j.spi.ChangelogReader;
 import dev.faust4j.spi.ProducedRecord;
 import dev.faust4j.spi.TopicPartition;
 import dev.faust4j.spi.TopicSpec;
 import dev.faust4j.spi.Transport;
 import dev.faust4j.time.Ticker;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -19,9 +26,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
-import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -33,57 +40,87 @@ import java.util.function.Supplier;
  * belongs with partition {@code p} of the source topics, so the worker holds table partition {@code p} while it is
  * assigned a source partition numbered {@code p} (counted across topics). On assignment ({@link #assigned}, called
  * on the poll thread from the rebalance callback, before any record of the new partitions is delivered) every table
- * partition newly held is restored from its changelog with a {@link ChangelogRestorer} (reading committed records
- * under exactly-once); on release ({@link #released}: revoked, lost, stopped, or rewound under exactly-once before
- * it is assigned again) it is dropped. Changelog topics are declared at start, compacted, with the app's partition
+ * partition newly held gets a store ({@link PartitionStore} in memory, or a {@link RocksStore} opened from
+ * {@link RocksStores}) and is restored from the store's offset to its changelog's end with a
+ * {@link ChangelogRestorer} (reading committed records under exactly-once); a store whose offset lies outside its
+ * changelog fails the assignment, or is wiped and restored in full when the storage says so. After a commit
+ * ({@link #committed}) each RocksDB store of the partitions committed writes its acknowledged updates with their
+ * offset. On release ({@link #released}: revoked, lost, stopped, or rewound under exactly-once before it is assigned
+ * again) it is dropped and closed. Changelog topics are declared at start, compacted, with the app's partition
  * count; the first write from a source topic checks that the counts match. The sender is the worker's, so a
  * changelog write is tied to the record in hand like any send.
  *
- * <p>Thread-safety: thread-safe; {@link #assigned} and {@link #released} run on the poll thread only.
+ * <p>Thread-safety: thread-safe; {@link #assigned}, {@link #committed} and {@link #released} run on the poll
+ * thread only.
  */
-public final class Tables {
+public final class Tables implements PartitionState, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Tables.class);
+
+    /**
+     * Where table partitions are kept: in memory, or in RocksDB under {@code dataDir} with {@code memory} bytes
+     * shared, wiping a store whose offset lies outside its changelog when {@code wipeOnInconsistentOffset}.
+     */
+    public record Storage(boolean rocksdb, Path dataDir, long memory, boolean wipeOnInconsistentOffset) {
+        /** The storage the settings say. */
+        public static Storage of(Settings settings) {
+            return new Storage(settings.tableStore().equals("rocksdb://"), settings.dataDir(),
+                    settings.tableRocksdbMemory(), settings.tableWipeOnInconsistentOffset());
+        }
+    }
+
     private final String appId;
     private final int partitions;
     private final short replicationFactor;
     private final boolean readCommitted;
     private final Ticker ticker;
     private final Supplier<Transport> transport;
-    private final Function<ProducedRecord, ? extends Future<?>> send;
+    private final Function<ProducedRecord, CompletableFuture<RecordMetadata>> send;
     private final BooleanSupplier started;
-    private final LongSupplier wallClock;
+    private final Storage storage;
+    private final @Nullable RocksStores rocks;
     private final Map<String, TablePartitions<?, ?>> tables = new LinkedHashMap<>();
     private final Map<String, TablePartitions<?, ?>> globals = new LinkedHashMap<>();
-    private GlobalFollower follower; // set at start when there are global tables
+    private final LongSupplier wallClock = System::currentTimeMillis;
+    private @Nullable GlobalFollower follower; // set at start when there are global tables
     /** Partition number: how many assigned source partitions have it. Poll thread only. */
     private final Map<Integer, Integer> held = new HashMap<>();
     private final Map<String, Integer> sourcePartitions = new ConcurrentHashMap<>();
 
     /**
-     * @param send    sends a changelog record (the worker's sender: tied to the record in hand)
-     * @param started true once the app started (tables are declared before)
+     * @param settings      the app's settings (id, partitions, replication factor, clock, table storage)
+     * @param readCommitted true under exactly-once (changelogs are restored from committed records)
+     * @param send          sends a changelog record (the worker's sender: tied to the record in hand)
+     * @param started       true once the app started (tables are declared before)
      */
-    public Tables(String appId, int partitions, short replicationFactor, boolean readCommitted, Ticker ticker,
-                  Supplier<Transport> transport, Function<ProducedRecord, ? extends Future<?>> send,
-                  BooleanSupplier started) {
-        this(appId, partitions, replicationFactor, readCommitted, ticker, transport, send, started,
-                System::currentTimeMillis);
-    }
-
-    /**
-     * @param wallClock epoch milliseconds, for windowed tables relative to now
-     */
-    public Tables(String appId, int partitions, short replicationFactor, boolean readCommitted, Ticker ticker,
-                  Supplier<Transport> transport, Function<ProducedRecord, ? extends Future<?>> send,
-                  BooleanSupplier started, LongSupplier wallClock) {
-        this.appId = appId;
-        this.partitions = partitions;
-        this.replicationFactor = replicationFactor;
+    public Tables(Settings settings, boolean readCommitted, Supplier<Transport> transport,
+                  Function<ProducedRecord, CompletableFuture<RecordMetadata>> send, BooleanSupplier started) {
+        this.appId = settings.id();
+        this.partitions = settings.topicPartitions();
+        this.replicationFactor = settings.topicReplicationFactor();
         this.readCommitted = readCommitted;
-        this.ticker = ticker;
+        this.ticker = settings.ticker();
         this.transport = transport;
         this.send = send;
         this.started = started;
-        this.wallClock = wallClock;
+        this.storage = Storage.of(settings);
+        this.rocks = storage.rocksdb() ? new RocksStores(storage.dataDir(), storage.memory()) : null;
+    }
+
+    /**
+     * Deletes the local table state under the data directory (Faust's {@code faust reset}): the next start restores
+     * every table from its changelog; Kafka topics and committed offsets are untouched. Only while the app does not
+     * run (no other worker may use the directory meanwhile either). Returns what was done, for the user.
+     *
+     * @throws IllegalStateException when the app runs
+     */
+    public String reset(boolean running) {
+        if (running) {
+            throw new IllegalStateException("app " + appId + ": reset deletes the local table state of an app that"
+                    + " does not run; this one was started");
+        }
+        Path dir = RocksStores.tablesDir(storage.dataDir());
+        return RocksStores.reset(storage.dataDir()) ? "app " + appId + ": deleted the local table state in " + dir
+                : "app " + appId + ": no local table state in " + dir;
     }
 
     /** Declares a table (before start). */
@@ -96,11 +133,12 @@ public final class Tables {
 
     /**
      * Declares a global table (before start): every partition held by every worker, following the changelog; the
-     * worker that owns a partition writes it.
+     * worker that owns a partition writes it. Kept in memory.
      */
     public <K, V> Table<K, V> globalTable(String name, Codec<K> keys, Codec<V> values) {
         checkNew(name);
         TablePartitions<K, V> parts = partitions(name, ChangelogCodec.of(keys, values));
+        parts.keepInMemory();
         globals.put(name, parts);
         return new TableImpl<>(parts, new TableImpl.Windowing() {
             @Override
@@ -110,7 +148,7 @@ public final class Tables {
         });
     }
 
-    /** Declares a set table (before start); keys and members are JSON. */
+    /** Declares a set table (before start); keys and members are JSON. Kept in memory. */
     public <K, E> SetTable<K, E> setTable(String name, Codec<K> keys, Codec<E> members) {
         checkNew(name);
         SetChangelog<K, E> records = new SetChangelog<>(keys, members);
@@ -134,7 +172,7 @@ public final class Tables {
 
     private <K, V> TablePartitions<K, V> partitions(String name, ChangelogCodec<K, V> codec) {
         return new TablePartitions<>(name, appId + "-" + name + "-changelog", codec, partitions, started,
-                this::partitionCount, this::send);
+                this::partitionCount, send);
     }
 
     /** A plain table becomes windowed: declared again under its name, with windowed keys. */
@@ -165,20 +203,14 @@ public final class Tables {
         if (globals.isEmpty()) {
             return;
         }
-        follower = new GlobalFollower(globals.values(), partitions, () -> transport.get().changelogReader(
-                readCommitted), ticker, appId, readCommitted);
-        follower.start();
-    }
-
-    /** Stops following the global tables' changelogs: at stop, once the agents stopped. */
-    public void close() {
-        GlobalFollower f = follower;
-        if (f != null) {
-            f.close();
-        }
+        GlobalFollower f = new GlobalFollower(globals.values(), partitions,
+                () -> transport.get().changelogReader(readCommitted), ticker, appId, readCommitted);
+        follower = f;
+        f.start();
     }
 
     /** Source partitions were assigned: restores the table partitions newly held. Poll thread. */
+    @Override
     public void assigned(Collection<TopicPartition> assigned) {
         if (tables.isEmpty() && globals.isEmpty()) {
             return;
@@ -190,14 +222,20 @@ public final class Tables {
             }
         }
         if (!fresh.isEmpty()) {
-            if (follower != null) {
-                follower.owned(fresh);
+            GlobalFollower f = follower;
+            if (f != null) {
+                f.owned(fresh);
             }
             restore(fresh);
         }
     }
 
-    /** Source partitions were released (revoked, lost, stopped, rewound): drops the table partitions no longer held. */
+    /**
+     * Source partitions were released (revoked, lost, stopped, rewound): closes the table partitions no longer held.
+     * Under exactly-once their updates not yet committed are dropped (a rewind restores them from what was
+     * committed); under at-least-once a RocksDB store first writes those whose changelog records were acknowledged.
+     */
+    @Override
     public void released(Collection<TopicPartition> released) {
         if (tables.isEmpty() && globals.isEmpty()) {
             return;
@@ -210,41 +248,139 @@ public final class Tables {
             }
             if (n == 1) {
                 held.remove(tp.partition());
-                tables.values().forEach(t -> t.drop(tp.partition()));
                 dropped.add(tp.partition());
+                for (TablePartitions<?, ?> t : tables.values()) {
+                    TableStore<?, ?> store = t.drop(tp.partition());
+                    if (store != null) {
+                        if (!readCommitted) {
+                            flush(t, tp.partition(), store);
+                        }
+                        store.close();
+                    }
+                }
             } else {
                 held.put(tp.partition(), n - 1);
             }
         }
-        if (follower != null && !dropped.isEmpty()) {
-            follower.released(dropped);
+        GlobalFollower f = follower;
+        if (f != null && !dropped.isEmpty()) {
+            f.released(dropped);
+        }
+    }
+
+    /**
+     * The source offsets (or the transaction) of these partitions were committed: each RocksDB table partition of
+     * these partition numbers writes its acknowledged updates and their changelog offset in one batch. Poll thread.
+     */
+    @Override
+    public void committed(Collection<TopicPartition> committed) {
+        if (rocks == null || tables.isEmpty()) {
+            return;
+        }
+        Set<Integer> numbers = new TreeSet<>();
+        for (TopicPartition tp : committed) {
+            numbers.add(tp.partition());
+        }
+        for (TablePartitions<?, ?> t : tables.values()) {
+            for (int p : numbers) {
+                TableStore<?, ?> store = t.storeOrNull(p);
+                if (store != null) {
+                    flush(t, p, store);
+                }
+            }
+        }
+    }
+
+    private static void flush(TablePartitions<?, ?> t, int partition, TableStore<?, ?> store) {
+        try {
+            store.committed();
+        } catch (RuntimeException e) {
+            log.warn("table {} partition {}: writing its committed updates failed: {}", t.name, partition,
+                    e.toString());
+        }
+    }
+
+    /** Closes every table partition still open and what the stores share (the worker stopped). */
+    @Override
+    public void close() {
+        GlobalFollower f = follower;
+        if (f != null) {
+            f.close(); // stops following the global tables before their reader's transport closes
+        }
+        for (TablePartitions<?, ?> t : tables.values()) {
+            for (int p = 0; p < partitions; p++) {
+                TableStore<?, ?> store = t.drop(p);
+                if (store != null) {
+                    store.close();
+                }
+            }
+        }
+        if (rocks != null) {
+            rocks.close();
         }
     }
 
     private void restore(Set<Integer> fresh) {
-        Map<TopicPartition, ChangelogRestorer.Target> targets = new LinkedHashMap<>();
-        List<Runnable> publish = new ArrayList<>();
-        for (TablePartitions<?, ?> t : tables.values()) {
-            for (int p : fresh) {
-                publish.add(prepare(t, p, targets));
+        Map<TopicPartition, Opened<?, ?>> opened = new LinkedHashMap<>();
+        try {
+            for (TablePartitions<?, ?> t : tables.values()) {
+                for (int p : fresh) {
+                    opened.put(new TopicPartition(t.changelog, p), open(t, p));
+                }
+            }
+            List<ChangelogRestorer.Restored> restored = restoreOrWipe(opened);
+            if (rocks != null) {
+                for (ChangelogRestorer.Restored r : restored) {
+                    Opened<?, ?> o = opened.get(r.partition());
+                    log.info("app {}: table {} partition {}: RocksDB store at changelog offset {}, {} record(s)"
+                            + " replayed up to offset {}", appId, o.table.name, o.partition, r.from(), r.records(),
+                            r.to());
+                }
+            }
+        } catch (RuntimeException e) {
+            opened.values().forEach(o -> o.store.close());
+            throw e;
+        }
+        opened.values().forEach(Opened::publish); // only once restored: an agent never sees a half-restored partition
+    }
+
+    /** Restores the stores; one whose offset lies outside its changelog fails, or is wiped and restored in full. */
+    private List<ChangelogRestorer.Restored> restoreOrWipe(Map<TopicPartition, Opened<?, ?>> opened) {
+        while (true) {
+            Map<TopicPartition, ChangelogRestorer.Target> targets = new LinkedHashMap<>();
+            opened.forEach((tp, o) -> targets.put(tp, o.store));
+            try (ChangelogReader reader = transport.get().changelogReader(readCommitted)) {
+                return new ChangelogRestorer(reader, ticker, appId).restore(targets, () -> false);
+            } catch (ChangelogRestorer.InconsistentOffsetException e) {
+                Opened<?, ?> o = opened.get(e.partition());
+                if (o == null) {
+                    throw e;
+                }
+                if (rocks == null || !storage.wipeOnInconsistentOffset()) {
+                    throw new IllegalStateException("table " + o.table.name + " partition " + o.partition + ": "
+                            + e.getMessage() + " (or set tableWipeOnInconsistentOffset to do it at once), in "
+                            + (rocks == null ? "memory" : rocks.dir(o.table.name, o.partition)), e);
+                }
+                log.warn("table {} partition {}: {}; tableWipeOnInconsistentOffset is set: deleting the store and"
+                        + " restoring it from the changelog", o.table.name, o.partition, e.getMessage());
+                o.store.close();
+                rocks.wipe(o.table.name, o.partition);
+                opened.put(e.partition(), open(o.table, o.partition));
             }
         }
-        try (ChangelogReader reader = transport.get().changelogReader(readCommitted)) {
-            new ChangelogRestorer(reader, ticker, appId).restore(targets, () -> false);
+    }
+
+    private <K, V> Opened<K, V> open(TablePartitions<K, V> t, int partition) {
+        TableStore<K, V> store = rocks == null || t.memoryOnly() ? t.newMemoryStore()
+                : rocks.open(t.name, partition, t.codec);
+        return new Opened<>(t, partition, store);
+    }
+
+    /** A table partition's store, opened, being restored. */
+    private record Opened<K, V>(TablePartitions<K, V> table, int partition, TableStore<K, V> store) {
+        void publish() {
+            table.publish(partition, store);
         }
-        publish.forEach(Runnable::run); // only once restored: an agent never sees a partition half restored
-    }
-
-    private static <K, V> Runnable prepare(TablePartitions<K, V> t, int partition,
-                                           Map<TopicPartition, ChangelogRestorer.Target> targets) {
-        PartitionStore<K, V> store = t.newStore();
-        targets.put(new TopicPartition(t.changelog, partition), store);
-        return () -> t.publish(partition, store);
-    }
-
-    /** A changelog record: tied to the record in hand, whose ack and error policy take its outcome. */
-    private void send(ProducedRecord record) {
-        var unused = send.apply(record); // the outcome reaches the record in hand through the tie
     }
 
     private int partitionCount(String sourceTopic) {

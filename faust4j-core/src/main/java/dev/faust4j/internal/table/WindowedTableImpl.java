@@ -74,7 +74,7 @@ final class WindowedTableImpl<K, V> implements WindowedTable<K, V> {
         this.eventTime = EventImpl::timestamp;
         parts.listen(new TablePartitions.Listener<>() {
             @Override
-            public void publishing(int partition, PartitionStore<WindowedKey<K>, V> store) {
+            public void publishing(int partition, TableStore<WindowedKey<K>, V> store) {
                 Expiry e = WindowedTableImpl.this.window.expiry();
                 windows.put(partition, new PartitionWindows<>(store, e.graceMs(), e.expiresMs(), onClose));
             }
@@ -202,7 +202,7 @@ final class WindowedTableImpl<K, V> implements WindowedTable<K, V> {
         EventImpl<?, ?> event = RecordInHand.forUpdate(name, operation, key);
         int partition = event.partition();
         parts.checkCopartitioned(event.topic());
-        PartitionStore<WindowedKey<K>, V> store = parts.store(partition);
+        TableStore<WindowedKey<K>, V> store = parts.store(partition);
         PartitionWindows<K, V> pw = windows.get(partition);
         if (pw == null) { // released between the two reads
             throw new IllegalStateException("table " + name + ": partition " + partition + " was released");
@@ -222,21 +222,20 @@ final class WindowedTableImpl<K, V> implements WindowedTable<K, V> {
     }
 
     /** Updates one window of the key, unless it closed meanwhile; true when updated. */
-    private boolean update(PartitionStore<WindowedKey<K>, V> store, PartitionWindows<K, V> pw, int partition,
+    @SuppressWarnings("unchecked")
+    private boolean update(TableStore<WindowedKey<K>, V> store, PartitionWindows<K, V> pw, int partition,
                            WindowedKey<K> key, long eventTimeMs, UnaryOperator<@Nullable V> next) {
         byte[] keyBytes = codec.encodeKey(key);
         boolean[] outcome = new boolean[2]; // updated, created
-        store.map.compute(key, (k, old) -> {
-            if (pw.isClosed(k.window())) {
-                return old;
+        store.update(key, old -> {
+            if (pw.isClosed(key.window())) {
+                return (V) TableStore.UNCHANGED; // closed meanwhile: the update is late
             }
             V value = next.apply(old);
-            parts.send(new ProducedRecord(changelog, partition, eventTimeMs, keyBytes, codec.encodeValue(value),
-                    List.of()));
             outcome[0] = true;
             outcome[1] = old == null && value != null;
             return value;
-        });
+        }, value -> parts.send(new ProducedRecord(changelog, partition, eventTimeMs, keyBytes, value, List.of())));
         if (outcome[1]) {
             pw.created(key);
         }
@@ -264,13 +263,13 @@ final class WindowedTableImpl<K, V> implements WindowedTable<K, V> {
 
     private @Nullable V stored(WindowedKey<K> key, @Nullable EventImpl<?, ?> inHand) {
         if (inHand != null) {
-            PartitionStore<WindowedKey<K>, V> store = parts.storeOrNull(inHand.partition());
+            TableStore<WindowedKey<K>, V> store = parts.storeOrNull(inHand.partition());
             if (store != null) {
-                return store.map.get(key);
+                return store.get(key);
             }
         }
-        for (PartitionStore<WindowedKey<K>, V> s : parts.all()) {
-            V v = s.map.get(key);
+        for (TableStore<WindowedKey<K>, V> s : parts.all()) {
+            V v = s.get(key);
             if (v != null) {
                 return v;
             }
@@ -334,11 +333,13 @@ final class WindowedTableImpl<K, V> implements WindowedTable<K, V> {
             long fromMs = from.toEpochMilli();
             long toMs = to.toEpochMilli();
             NavigableMap<WindowRange, V> out = new TreeMap<>();
-            List<PartitionStore<WindowedKey<K>, V>> stores = inHand != null
-                    && parts.storeOrNull(inHand.partition()) != null
-                            ? List.of(parts.store(inHand.partition())) : List.copyOf(parts.all());
-            for (PartitionStore<WindowedKey<K>, V> store : stores) {
-                store.map.forEach((k, v) -> {
+            TableStore<WindowedKey<K>, V> inHandStore = inHand == null ? null : parts.storeOrNull(inHand.partition());
+            List<TableStore<WindowedKey<K>, V>> stores = inHandStore != null ? List.of(inHandStore)
+                    : List.copyOf(parts.all());
+            for (TableStore<WindowedKey<K>, V> store : stores) {
+                Map<WindowedKey<K>, V> held = new java.util.HashMap<>();
+                store.copyTo(held);
+                held.forEach((k, v) -> {
                     if (k.key().equals(key) && k.window().startMs() >= fromMs && k.window().startMs() < toMs) {
                         out.put(k.window(), v);
                     }

@@ -142,6 +142,59 @@ class ChangelogRestorerTest {
         }
     }
 
+    /** Records 0 to 9 were deleted (DeleteRecords, retention): a store that applied up to 3 missed some of them. */
+    @org.junit.jupiter.api.Test
+    void aStoreWithDataAndAnOffsetBeforeTheBeginningIsRefused() {
+        TopicPartition tp = new TopicPartition("app-t-changelog", 0);
+        ChangelogReader reader = new ChangelogReader() {
+            @Override
+            public void assign(java.util.Collection<TopicPartition> partitions) {
+            }
+
+            @Override
+            public java.util.Set<TopicPartition> assignment() {
+                return java.util.Set.of(tp);
+            }
+
+            @Override
+            public void seek(TopicPartition partition, long offset) {
+            }
+
+            @Override
+            public long position(TopicPartition partition) {
+                return 10;
+            }
+
+            @Override
+            public Map<TopicPartition, Long> beginningOffsets(java.util.Collection<TopicPartition> partitions) {
+                return Map.of(tp, 10L);
+            }
+
+            @Override
+            public Map<TopicPartition, Long> endOffsets(java.util.Collection<TopicPartition> partitions) {
+                return Map.of(tp, 20L);
+            }
+
+            @Override
+            public List<dev.faust4j.spi.PartitionRecords> poll(java.time.Duration timeout) {
+                return List.of();
+            }
+
+            @Override
+            public void wakeup() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        ChangelogRestorer restorer = new ChangelogRestorer(reader, Ticker.system(), "app");
+        assertThatThrownBy(() -> restorer.restore(Map.of(tp, new Store(3)), () -> false))
+                .isInstanceOf(ChangelogRestorer.InconsistentOffsetException.class)
+                .hasMessageContaining(tp.toString()).hasMessageContaining("offset 3")
+                .hasMessageContaining("before its beginning 10").hasMessageContaining("range from 10 to 20");
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource(ALL)
     void aCancelledRestoreAppliesNothingMore(TransportFixture fixture) {
