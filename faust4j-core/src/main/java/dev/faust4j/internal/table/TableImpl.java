@@ -30,7 +30,7 @@ final class TableImpl<K, V> implements Table<K, V> {
     private final String name;
     private final String changelog;
     private final ChangelogCodec<K, V> codec;
-    private final TablePartitions<K, V> parts;
+    final TablePartitions<K, V> parts;
     private volatile @Nullable Supplier<? extends V> defaultValue;
 
     TableImpl(TablePartitions<K, V> parts) {
@@ -111,19 +111,21 @@ final class TableImpl<K, V> implements Table<K, V> {
         }
         int partition = event.partition();
         parts.checkCopartitioned(event.topic());
-        PartitionStore<K, V> store = parts.store(partition);
         byte[] keyBytes = codec.encodeKey(key);
-        Object[] result = new Object[1];
-        store.map.compute(key, (k, old) -> {
-            V value = next.apply(old);
-            // sent inside the compute: one key's changelog records go out in the order its values are stored
-            parts.send(new ProducedRecord(changelog, partition, null, keyBytes, codec.encodeValue(value),
-                    List.of()));
-            result[0] = value;
+        return parts.writing(event.topic(), () -> {
+            PartitionStore<K, V> store = parts.store(partition);
+            Object[] result = new Object[1];
+            store.map.compute(key, (k, old) -> {
+                V value = next.apply(old);
+                // sent inside the compute: one key's changelog records go out in the order its values are stored
+                parts.send(new ProducedRecord(changelog, partition, null, keyBytes, codec.encodeValue(value),
+                        List.of()));
+                result[0] = value;
+                return value;
+            });
+            @SuppressWarnings("unchecked") V value = (V) result[0];
             return value;
         });
-        @SuppressWarnings("unchecked") V value = (V) result[0];
-        return value;
     }
 
     private EventImpl<?, ?> eventInHand(String operation) {

@@ -6,10 +6,14 @@ import org.jspecify.annotations.Nullable;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 
 /**
@@ -31,6 +35,10 @@ final class TablePartitions<K, V> {
     private final ToIntFunction<String> sourcePartitions;
     private final Consumer<ProducedRecord> send;
     private final Map<Integer, PartitionStore<K, V>> stores = new ConcurrentHashMap<>();
+    /** The source topics whose records updated this table on this worker. */
+    private final Set<String> writers = ConcurrentHashMap.newKeySet();
+    /** Writes hold it shared, {@link #publish} exclusively: a write never lands in a store being replaced. */
+    private final ReentrantReadWriteLock publishing = new ReentrantReadWriteLock();
 
     TablePartitions(String name, String changelog, ChangelogCodec<K, V> codec, int partitions,
                     BooleanSupplier started, ToIntFunction<String> sourcePartitions, Consumer<ProducedRecord> send) {
@@ -50,8 +58,43 @@ final class TablePartitions<K, V> {
         }
     }
 
-    void publish(int partition, PartitionStore<K, V> store) {
-        stores.put(partition, store);
+    /**
+     * Publishes a restored store, unless one of {@code heldBefore} (the topics the partition was held through while it
+     * was restored) wrote to this table meanwhile: then this worker is the partition's writer and its current store,
+     * which holds its writes, stays.
+     */
+    void publish(int partition, PartitionStore<K, V> store, Set<String> heldBefore) {
+        Lock lock = publishing.writeLock();
+        lock.lock();
+        try {
+            if (heldBefore.stream().noneMatch(writers::contains)) {
+                stores.put(partition, store);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** True when a record of {@code topic} updated this table on this worker. */
+    boolean writtenFrom(String topic) {
+        return writers.contains(topic);
+    }
+
+    /**
+     * Runs a write caused by a record of {@code sourceTopic}, which becomes a writer of this table; no store is
+     * published meanwhile, so the write lands in the store that stays.
+     */
+    <T> T writing(String sourceTopic, Supplier<T> write) {
+        Lock lock = publishing.readLock();
+        lock.lock();
+        try {
+            if (!writers.contains(sourceTopic)) {
+                writers.add(sourceTopic);
+            }
+            return write.get();
+        } finally {
+            lock.unlock();
+        }
     }
 
     void drop(int partition) {

@@ -28,12 +28,18 @@ import java.util.function.Supplier;
  *
  * <p>Design. A table's changelog is co-partitioned with the topics that feed it: partition {@code p} of every table
  * belongs with partition {@code p} of the source topics, so the worker holds table partition {@code p} while it is
- * assigned a source partition numbered {@code p} (counted across topics). On assignment ({@link #assigned}, called
+ * assigned a source partition numbered {@code p} (of any topic). On assignment ({@link #assigned}, called
  * on the poll thread from the rebalance callback, before any record of the new partitions is delivered) every table
  * partition newly held is restored from its changelog with a {@link ChangelogRestorer} (reading committed records
  * under exactly-once); on release ({@link #released}: revoked, lost, stopped, or rewound under exactly-once before
- * it is assigned again) it is dropped. Changelog topics are declared at start, compacted, with the app's partition
- * count; the first write from a source topic checks that the counts match. The sender is the worker's, so a
+ * it is assigned again) it is dropped. Kafka's assignor does not keep the partitions numbered {@code p} of different
+ * topics together (a {@code groupBy}'s input and repartition topics, three workers): a worker may hold table
+ * partition {@code p} through a topic that never writes the table while another worker writes it; so a table
+ * partition is restored again when a partition numbered {@code p} is assigned and none of the topics it was held
+ * through so far has written the table here (its store may be stale), and kept otherwise (this worker is its
+ * writer: its store holds its own writes, some perhaps not yet in the changelog). Changelog topics are declared at
+ * start, compacted, with the app's partition count; the first write from a source topic checks that the counts
+ * match. The sender is the worker's, so a
  * changelog write is tied to the record in hand like any send.
  *
  * <p>Thread-safety: thread-safe; {@link #assigned} and {@link #released} run on the poll thread only.
@@ -48,8 +54,8 @@ public final class Tables {
     private final Function<ProducedRecord, ? extends Future<?>> send;
     private final BooleanSupplier started;
     private final Map<String, TablePartitions<?, ?>> tables = new LinkedHashMap<>();
-    /** Partition number: how many assigned source partitions have it. Poll thread only. */
-    private final Map<Integer, Integer> held = new HashMap<>();
+    /** Partition number: the topics of the assigned source partitions that have it. Poll thread only. */
+    private final Map<Integer, Set<String>> held = new HashMap<>();
     private final Map<String, Integer> sourcePartitions = new ConcurrentHashMap<>();
 
     /**
@@ -100,19 +106,30 @@ public final class Tables {
         transport.get().declareTopics(specs);
     }
 
-    /** Source partitions were assigned: restores the table partitions newly held. Poll thread. */
+    /**
+     * Source partitions were assigned: restores the table partitions newly held, and again those held so far only
+     * through topics that never wrote them here. Poll thread.
+     */
     public void assigned(Collection<TopicPartition> assigned) {
         if (tables.isEmpty()) {
             return;
         }
-        Set<Integer> fresh = new TreeSet<>();
+        Map<List<Object>, Pending> pending = new LinkedHashMap<>();
         for (TopicPartition tp : assigned) {
-            if (held.merge(tp.partition(), 1, Integer::sum) == 1 && tp.partition() < partitions) {
-                fresh.add(tp.partition());
+            Set<String> topics = held.computeIfAbsent(tp.partition(), p -> new TreeSet<>());
+            Set<String> before = Set.copyOf(topics);
+            if (!topics.add(tp.topic()) || tp.partition() >= partitions) {
+                continue;
+            }
+            for (TablePartitions<?, ?> t : tables.values()) {
+                if (before.stream().noneMatch(t::writtenFrom)) {
+                    var unused = pending.putIfAbsent(List.of(t.name, tp.partition()),
+                            new Pending(t, tp.partition(), before));
+                }
             }
         }
-        if (!fresh.isEmpty()) {
-            restore(fresh);
+        if (!pending.isEmpty()) {
+            restore(pending.values());
         }
     }
 
@@ -122,26 +139,27 @@ public final class Tables {
             return;
         }
         for (TopicPartition tp : released) {
-            Integer n = held.get(tp.partition());
-            if (n == null) {
+            Set<String> topics = held.get(tp.partition());
+            if (topics == null || !topics.remove(tp.topic()) || !topics.isEmpty()) {
                 continue;
             }
-            if (n == 1) {
-                held.remove(tp.partition());
-                tables.values().forEach(t -> t.drop(tp.partition()));
-            } else {
-                held.put(tp.partition(), n - 1);
-            }
+            held.remove(tp.partition());
+            tables.values().forEach(t -> t.drop(tp.partition()));
         }
     }
 
-    private void restore(Set<Integer> fresh) {
+    /**
+     * A table partition to restore: {@code heldBefore} are the topics it was held through already (empty: newly
+     * held), whose first write here, should one come during the restore, keeps the current store.
+     */
+    private record Pending(TablePartitions<?, ?> table, int partition, Set<String> heldBefore) {
+    }
+
+    private void restore(Collection<Pending> pending) {
         Map<TopicPartition, ChangelogRestorer.Target> targets = new LinkedHashMap<>();
         List<Runnable> publish = new ArrayList<>();
-        for (TablePartitions<?, ?> t : tables.values()) {
-            for (int p : fresh) {
-                publish.add(prepare(t, p, targets));
-            }
+        for (Pending p : pending) {
+            publish.add(prepare(p.table(), p.partition(), p.heldBefore(), targets));
         }
         try (ChangelogReader reader = transport.get().changelogReader(readCommitted)) {
             new ChangelogRestorer(reader, ticker, appId).restore(targets, () -> false);
@@ -149,11 +167,11 @@ public final class Tables {
         publish.forEach(Runnable::run); // only once restored: an agent never sees a partition half restored
     }
 
-    private static <K, V> Runnable prepare(TablePartitions<K, V> t, int partition,
+    private static <K, V> Runnable prepare(TablePartitions<K, V> t, int partition, Set<String> heldBefore,
                                            Map<TopicPartition, ChangelogRestorer.Target> targets) {
         PartitionStore<K, V> store = new PartitionStore<>(t.codec);
         targets.put(new TopicPartition(t.changelog, partition), store);
-        return () -> t.publish(partition, store);
+        return () -> t.publish(partition, store, heldBefore);
     }
 
     /** A changelog record: tied to the record in hand, whose ack and error policy take its outcome. */
