@@ -121,7 +121,7 @@ final class SetTableImpl<K, E> implements SetTable<K, E> {
         TableStore<K, Set<E>> store = parts.store(partition);
         byte[] keyBytes = records.encodeKey(key);
         Object[] change1 = new Object[2]; // the new set, the members removed
-        updateRaw(store, key, stored -> {
+        parts.writing(event.topic(), () -> updateRaw(store, key, stored -> {
             @SuppressWarnings("unchecked") Set<E> old = (Set<E>) stored;
             Set<E> before = old == null ? Set.of() : old;
             Set<E> next = new LinkedHashSet<>(before);
@@ -143,14 +143,14 @@ final class SetTableImpl<K, E> implements SetTable<K, E> {
             @SuppressWarnings("unchecked") List<E> removed = (List<E>) change1[1];
             return parts.send(new ProducedRecord(changelog, partition, null, keyBytes,
                     records.encodeValue(next, removed), List.of()));
-        });
+        }));
     }
 
     /** An update whose function may return {@link TableStore#UNCHANGED}: typed Object, so that no cast checks it. */
     @SuppressWarnings("unchecked")
-    private static <K> void updateRaw(TableStore<K, ?> store, K key, UnaryOperator<@Nullable Object> next,
-                                      TableStore.ChangelogSend send) {
-        var unused = ((TableStore<K, Object>) store).update(key, next, send);
+    private static <K> @Nullable Object updateRaw(TableStore<K, ?> store, K key, UnaryOperator<@Nullable Object> next,
+                                                  TableStore.ChangelogSend send) {
+        return ((TableStore<K, Object>) store).update(key, next, send);
     }
 
     @Override

@@ -31,7 +31,7 @@ final class TableImpl<K, V> implements Table<K, V> {
     private final String name;
     private final String changelog;
     private final ChangelogCodec<K, V> codec;
-    private final TablePartitions<K, V> parts;
+    final TablePartitions<K, V> parts;
     private final Windowing windowing;
     private volatile @Nullable Supplier<? extends V> defaultValue;
     private volatile @Nullable WindowedTable<K, V> windowed;
@@ -115,10 +115,9 @@ final class TableImpl<K, V> implements Table<K, V> {
         EventImpl<?, ?> event = RecordInHand.forUpdate(name, operation, key);
         int partition = event.partition();
         parts.checkCopartitioned(event.topic());
-        TableStore<K, V> store = parts.store(partition);
         byte[] keyBytes = codec.encodeKey(key);
-        return store.update(key, next,
-                value -> parts.send(new ProducedRecord(changelog, partition, null, keyBytes, value, List.of())));
+        return parts.writing(event.topic(), () -> parts.store(partition).update(key, next,
+                value -> parts.send(new ProducedRecord(changelog, partition, null, keyBytes, value, List.of()))));
     }
 
     private @Nullable V stored(K key) {

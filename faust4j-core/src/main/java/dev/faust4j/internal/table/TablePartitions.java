@@ -7,7 +7,10 @@ import org.jspecify.annotations.Nullable;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
@@ -37,6 +40,10 @@ final class TablePartitions<K, V> {
     private volatile PartitionStore.Applier<K, V> applier;
     private volatile boolean memoryOnly;
     private volatile Supplier<Map<String, String>> topicConfigs = () -> Map.of("cleanup.policy", "compact");
+    /** The source topics whose records updated this table on this worker. */
+    private final Set<String> writers = ConcurrentHashMap.newKeySet();
+    /** Writes hold it shared, a catch-up of a stale partition exclusively: no write lands in a partition being caught up. */
+    private final ReentrantReadWriteLock catchingUp = new ReentrantReadWriteLock();
     private volatile Listener<K, V> listener = new Listener<>() {
     };
 
@@ -62,6 +69,37 @@ final class TablePartitions<K, V> {
         this.sourcePartitions = sourcePartitions;
         this.send = send;
         this.applier = PartitionStore.replacing(codec);
+    }
+
+    /** True when a record of {@code topic} updated this table on this worker. */
+    boolean writtenFrom(String topic) {
+        return writers.contains(topic);
+    }
+
+    /**
+     * Runs a write caused by a record of {@code sourceTopic}, which becomes a writer of this table; no partition is
+     * caught up meanwhile.
+     */
+    <T> T writing(String sourceTopic, Supplier<T> write) {
+        Lock lock = catchingUp.readLock();
+        lock.lock();
+        try {
+            if (!writers.contains(sourceTopic)) {
+                writers.add(sourceTopic);
+            }
+            return write.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Holds off writes (a stale partition is caught up). Poll thread; pair with {@link #unlockWrites}. */
+    void lockWrites() {
+        catchingUp.writeLock().lock();
+    }
+
+    void unlockWrites() {
+        catchingUp.writeLock().unlock();
     }
 
     void requireNotStarted(String what) {

@@ -83,7 +83,7 @@ public final class Tables implements PartitionState, AutoCloseable {
     private final LongSupplier wallClock = System::currentTimeMillis;
     private @Nullable GlobalFollower follower; // set at start when there are global tables
     /** Partition number: how many assigned source partitions have it. Poll thread only. */
-    private final Map<Integer, Integer> held = new HashMap<>();
+    private final Map<Integer, Set<String>> held = new HashMap<>();
     private final Map<String, Integer> sourcePartitions = new ConcurrentHashMap<>();
 
     /**
@@ -216,9 +216,21 @@ public final class Tables implements PartitionState, AutoCloseable {
             return;
         }
         Set<Integer> fresh = new TreeSet<>();
+        Map<TopicPartition, TablePartitions<?, ?>> stale = new LinkedHashMap<>();
         for (TopicPartition tp : assigned) {
-            if (held.merge(tp.partition(), 1, Integer::sum) == 1 && tp.partition() < partitions) {
+            Set<String> topics = held.computeIfAbsent(tp.partition(), p -> new TreeSet<>());
+            Set<String> before = Set.copyOf(topics);
+            if (!topics.add(tp.topic()) || tp.partition() >= partitions) {
+                continue;
+            }
+            if (before.isEmpty()) {
                 fresh.add(tp.partition());
+                continue;
+            }
+            for (TablePartitions<?, ?> t : tables.values()) {
+                if (before.stream().noneMatch(t::writtenFrom)) {
+                    stale.putIfAbsent(new TopicPartition(t.changelog, tp.partition()), t);
+                }
             }
         }
         if (!fresh.isEmpty()) {
@@ -227,6 +239,32 @@ public final class Tables implements PartitionState, AutoCloseable {
                 f.owned(fresh);
             }
             restore(fresh);
+        }
+        if (!stale.isEmpty()) {
+            catchUp(stale);
+        }
+    }
+
+    /**
+     * Brings table partitions held so far only through topics that never wrote them here up to their changelog's
+     * end, in place: another worker may have written them meanwhile (Kafka's assignor does not keep partitions of
+     * one number of a {@code groupBy}'s input and repartition topics together), and this worker is about to.
+     * Writes wait meanwhile ({@link TablePartitions#exclusively}). Poll thread.
+     */
+    private void catchUp(Map<TopicPartition, TablePartitions<?, ?>> stale) {
+        Map<TopicPartition, ChangelogRestorer.Target> targets = new LinkedHashMap<>();
+        stale.forEach((tp, t) -> {
+            TableStore<?, ?> store = t.storeOrNull(tp.partition());
+            if (store != null) {
+                targets.put(tp, store);
+            }
+        });
+        List<TablePartitions<?, ?>> locked = new ArrayList<>(new java.util.LinkedHashSet<>(stale.values()));
+        locked.forEach(TablePartitions::lockWrites);
+        try (ChangelogReader reader = transport.get().changelogReader(readCommitted)) {
+            new ChangelogRestorer(reader, ticker, appId).restore(targets, () -> false);
+        } finally {
+            locked.forEach(TablePartitions::unlockWrites);
         }
     }
 
@@ -242,11 +280,11 @@ public final class Tables implements PartitionState, AutoCloseable {
         }
         Set<Integer> dropped = new TreeSet<>();
         for (TopicPartition tp : released) {
-            Integer n = held.get(tp.partition());
-            if (n == null) {
+            Set<String> topics = held.get(tp.partition());
+            if (topics == null || !topics.remove(tp.topic())) {
                 continue;
             }
-            if (n == 1) {
+            if (topics.isEmpty()) {
                 held.remove(tp.partition());
                 dropped.add(tp.partition());
                 for (TablePartitions<?, ?> t : tables.values()) {
@@ -258,8 +296,6 @@ public final class Tables implements PartitionState, AutoCloseable {
                         store.close();
                     }
                 }
-            } else {
-                held.put(tp.partition(), n - 1);
             }
         }
         GlobalFollower f = follower;

@@ -208,12 +208,15 @@ final class WindowedTableImpl<K, V> implements WindowedTable<K, V> {
             throw new IllegalStateException("table " + name + ": partition " + partition + " was released");
         }
         long t = eventTime.of(event);
-        int written = 0;
-        for (WindowRange range : window.ranges(t)) {
-            if (!pw.isClosed(range) && update(store, pw, partition, new WindowedKey<>(key, range), t, next)) {
-                written++;
+        int written = parts.writing(event.topic(), () -> {
+            int n = 0;
+            for (WindowRange range : window.ranges(t)) {
+                if (!pw.isClosed(range) && update(store, pw, partition, new WindowedKey<>(key, range), t, next)) {
+                    n++;
+                }
             }
-        }
+            return n;
+        });
         if (written == 0) {
             late(event, t, pw);
             return;

@@ -126,7 +126,8 @@ class ExactlyOnceKillTest {
 
     /**
      * Battery test i: the same through a {@code groupBy} (a repartition topic between the input and the agent), so
-     * that both legs are in the kills' transactions. The count of the reference waits for tables; full battery only
+     * that both legs are in the kills' transactions (the count of the reference through a table is battery test l,
+     * {@link TableCountKillTest}); full battery only
      * ({@code faust4j.reliability.full}).
      */
     @Test
