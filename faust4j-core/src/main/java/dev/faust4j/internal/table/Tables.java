@@ -249,7 +249,7 @@ public final class Tables implements PartitionState, AutoCloseable {
      * Brings table partitions held so far only through topics that never wrote them here up to their changelog's
      * end, in place: another worker may have written them meanwhile (Kafka's assignor does not keep partitions of
      * one number of a {@code groupBy}'s input and repartition topics together), and this worker is about to.
-     * Writes wait meanwhile ({@link TablePartitions#exclusively}). Poll thread.
+     * Writes wait meanwhile ({@link TablePartitions#lockWrites}). Poll thread.
      */
     private void catchUp(Map<TopicPartition, TablePartitions<?, ?>> stale) {
         Map<TopicPartition, ChangelogRestorer.Target> targets = new LinkedHashMap<>();
