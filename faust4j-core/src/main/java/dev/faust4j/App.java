@@ -372,6 +372,17 @@ public final class App implements AutoCloseable {
         }
 
         /**
+         * Whether a table holds its changelog records back until the commit and then sends one per key updated, with
+         * the key's value at that moment ({@code true}, the default: Kafka Streams' cache, so a key counted 10,000
+         * times in a commit interval writes one record), or sends one per update ({@code false}: as Faust). Either way
+         * a record's offset is committed only once the changelog records of its updates are durable (under
+         * exactly-once: in the same transaction). Windowed, set and global tables send one record per update.
+         */
+        public Builder tableWriteCache(boolean cache) {
+            return set(Setting.TABLE_WRITE_CACHE, cache);
+        }
+
+        /**
          * Whether a RocksDB table store whose stored offset lies outside its changelog (the topic was deleted and
          * recreated, or its records deleted) is wiped and restored from the changelog ({@code true}), or stops the
          * worker with an error naming the table, the partition and both offsets ({@code false}, the default).

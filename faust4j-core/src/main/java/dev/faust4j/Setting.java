@@ -131,6 +131,11 @@ final class Setting<T> {
             Setting::formatBytes,
             "Memory all RocksDB table stores of a worker share (block cache, memtables charged to it): bytes, or "
                     + "with a unit ({@code 64MiB}, {@code 1GiB}).");
+    static final Setting<Boolean> TABLE_WRITE_CACHE = add("tableWriteCache", "table_write_cache",
+            "TABLE_WRITE_CACHE", true, Setting::bool, b -> b, String::valueOf,
+            "Whether a table sends one changelog record per key updated at each commit, with its value then "
+                    + "({@code true}: Kafka Streams' cache), or one per update ({@code false}: as Faust). Windowed, "
+                    + "set and global tables send one per update.");
     static final Setting<Boolean> TABLE_WIPE_ON_INCONSISTENT_OFFSET = add("tableWipeOnInconsistentOffset",
             "table_wipe_on_inconsistent_offset", "TABLE_WIPE_ON_INCONSISTENT_OFFSET", false, Setting::bool, b -> b,
             String::valueOf,

@@ -53,6 +53,7 @@ import java.util.TreeMap;
  * <tr><td>{@code tableStore}</td><td>{@code store}</td><td>{@code APP_STORE}</td><td>{@code memory://}</td><td>Where table partitions are kept: {@code memory://} (in memory, restored from the changelog's beginning on every assignment) or {@code rocksdb://} (RocksDB under {@code dataDir}: a restart replays only the changelog's tail).</td></tr>
  * <tr><td>{@code dataDir}</td><td>{@code datadir}</td><td>{@code APP_DATADIR}</td><td>{@code {app id}-data}</td><td>Directory of the worker's local state (RocksDB tables under {@code tables/}), relative to the working directory unless absolute.</td></tr>
  * <tr><td>{@code tableRocksdbMemory}</td><td>{@code table_rocksdb_memory}</td><td>{@code TABLE_ROCKSDB_MEMORY}</td><td>{@code 64MiB}</td><td>Memory all RocksDB table stores of a worker share (block cache, memtables charged to it): bytes, or with a unit ({@code 64MiB}, {@code 1GiB}).</td></tr>
+ * <tr><td>{@code tableWriteCache}</td><td>{@code table_write_cache}</td><td>{@code TABLE_WRITE_CACHE}</td><td>{@code true}</td><td>Whether a table sends one changelog record per key updated at each commit, with its value then ({@code true}: Kafka Streams' cache), or one per update ({@code false}: as Faust). Windowed, set and global tables send one per update.</td></tr>
  * <tr><td>{@code tableWipeOnInconsistentOffset}</td><td>{@code table_wipe_on_inconsistent_offset}</td><td>{@code TABLE_WIPE_ON_INCONSISTENT_OFFSET}</td><td>{@code false}</td><td>When a RocksDB table store's offset lies outside its changelog (the topic was recreated, or its records deleted): {@code false} stops the worker with an error, {@code true} deletes the store and restores it from the changelog.</td></tr>
  * </table>
  * <!-- settings-table:end -->
@@ -229,6 +230,11 @@ public final class Settings {
     /** Memory the RocksDB table stores of a worker share, in bytes (default 64 MiB). */
     public long tableRocksdbMemory() {
         return get(Setting.TABLE_ROCKSDB_MEMORY);
+    }
+
+    /** Whether tables send their changelog records at commits, one per key updated (default true). */
+    public boolean tableWriteCache() {
+        return get(Setting.TABLE_WRITE_CACHE);
     }
 
     /** Whether a RocksDB table store whose offset lies outside its changelog is wiped and restored (default false). */

@@ -157,7 +157,8 @@ class SettingsTest {
             Map.entry("tableStore", new Object[] {"RocksDB://", "rocksdb://"}),
             Map.entry("dataDir", new Object[] {"/var/lib/app", "/var/lib/app"}),
             Map.entry("tableRocksdbMemory", new Object[] {"256MiB", 256L * 1024 * 1024}),
-            Map.entry("tableWipeOnInconsistentOffset", new Object[] {"yes", true}));
+            Map.entry("tableWipeOnInconsistentOffset", new Object[] {"yes", true}),
+            Map.entry("tableWriteCache", new Object[] {"false", false}));
 
     @Test
     void exactlyOnceCommitsEvery100msUnlessTheIntervalIsSet() {
@@ -180,6 +181,7 @@ class SettingsTest {
                 .isEqualTo(java.nio.file.Path.of("shop-data"));
         assertThat(defaults.tableRocksdbMemory()).isEqualTo(64L * 1024 * 1024);
         assertThat(defaults.tableWipeOnInconsistentOffset()).isFalse();
+        assertThat(defaults.tableWriteCache()).isTrue();
         assertThat(settings(App.builder("s").environment(Map.of("APP_STORE", "rocksdb"))).tableStore())
                 .isEqualTo("rocksdb://");
         assertThat(settings(App.builder("s").properties(props("table_rocksdb_memory", "1.5 GiB")))

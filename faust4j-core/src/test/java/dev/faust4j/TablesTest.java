@@ -44,10 +44,11 @@ class TablesTest {
                 .flatMap(t -> Stream.of(Arguments.of(t, "memory://"), Arguments.of(t, "rocksdb://")));
     }
 
+    /** Without the write cache: these cases check Faust's one changelog record per update (the cache has its own). */
     private App.Builder builder(TransportFixture transport, String id, String store) {
         return App.builder(id).broker(transport.brokerUrl(id)).commitInterval(Duration.ofMillis(50))
                 .topicPartitions(PARTITIONS).shutdownGracePeriod(Duration.ofSeconds(10)).tableStore(store)
-                .dataDir(dataDir);
+                .dataDir(dataDir.resolve(id)).tableWriteCache(false);
     }
 
     private static Topic<String, String> topic(App app, String name) {
@@ -66,7 +67,11 @@ class TablesTest {
     /** Starts an app that counts the records of each key of {@code input} in table {@code counts}. */
     private Counter counter(TransportFixture transport, String store, String id, ProcessingGuarantee guarantee,
                             List<String> errors) {
-        App app = builder(transport, id, store).processingGuarantee(guarantee).build();
+        return counter(builder(transport, id, store).processingGuarantee(guarantee), id, errors);
+    }
+
+    private static Counter counter(App.Builder builder, String id, List<String> errors) {
+        App app = builder.build();
         Table<String, Long> counts = app.table("counts", String.class, Long.class).withDefault(() -> 0L);
         Topic<String, String> in = topic(app, id + "-in");
         app.agent(in, stream -> {
@@ -207,6 +212,7 @@ class TablesTest {
         Map<String, Long> expected = Map.of("a", 2L, "b", 1L, "boom", 1L, "c", 1L);
         for (int run = 0; run < 2; run++) {
             try (App app = builder(transport, id, store).processingGuarantee(ProcessingGuarantee.EXACTLY_ONCE)
+                    .tableWriteCache(run == 0) // with the cache, the held-back update must abort the retry too
                     .agentErrorPolicy(ErrorPolicy.retry(3, Duration.ZERO, ErrorPolicy.fail())).build()) {
                 Table<String, Long> counts = app.table("counts", String.class, Long.class).withDefault(() -> 0L);
                 app.agent(topic(app, id + "-in"), stream -> {
@@ -227,6 +233,35 @@ class TablesTest {
                     await().atMost(TIMEOUT).until(() -> counts.local().size() == expected.size());
                     assertThat(counts.local()).as("after a restart").containsExactlyInAnyOrderEntriesOf(expected);
                 }
+            }
+        }
+    }
+
+    /**
+     * The write cache (faust-tables.md scenario 32): many updates of a key between two commits write one changelog
+     * record, with the final value, under either guarantee; the count survives a restart.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource(ALL)
+    void withTheWriteCacheACommitWritesOneRecordPerKeyUpdated(TransportFixture transport, String store) {
+        for (ProcessingGuarantee guarantee : ProcessingGuarantee.values()) {
+            String id = Transports.uniqueId("table-cache");
+            List<String> errors = new CopyOnWriteArrayList<>();
+            String[] keys = IntStream.range(0, 1010).mapToObj(i -> i < 1000 ? "k" : "j").toArray(String[]::new);
+            App.Builder b = builder(transport, id, store).tableWriteCache(true).processingGuarantee(guarantee)
+                    .commitInterval(Duration.ofHours(1)); // the only commit is the one at stop
+            try (Counter c = counter(b, id, errors)) {
+                send(transport, id, keys);
+                await().atMost(TIMEOUT).until(() -> c.counts().local().equals(Map.of("k", 1000L, "j", 10L)));
+            }
+            List<ConsumedRecord> changelog = guarantee == ProcessingGuarantee.EXACTLY_ONCE
+                    ? transport.committedRecords(transport.brokerUrl(id), id + "-counts-changelog")
+                    : transport.records(transport.brokerUrl(id), id + "-counts-changelog");
+            assertThat(changelog).as(guarantee + ": one record per key, with its final value")
+                    .extracting(r -> utf8(r.key()) + "=" + utf8(r.value()))
+                    .containsExactlyInAnyOrder("\"k\"=1000", "\"j\"=10");
+            try (Counter again = counter(builder(transport, id, store).processingGuarantee(guarantee), id, errors)) {
+                await().atMost(TIMEOUT).until(() -> again.counts().local().equals(Map.of("k", 1000L, "j", 10L)));
             }
         }
     }

@@ -101,7 +101,7 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
         this.deadLetters = new DeadLetters(sender, topic -> transport.get().declareTopics(List.of(defaultSpec(topic))));
         this.handling = new ErrorHandling(deadLetters, this, settings.ticker());
         this.tables = new Tables(settings, tx != null, transport::get, sender::send,
-                () -> lifecycle.state() != Lifecycle.State.CREATED);
+                () -> lifecycle.state() != Lifecycle.State.CREATED, this::requestCommit);
         this.conductor = new Conductor(new Conductor.Config(id, settings.ticker(), settings.commitInterval(),
                 settings.commitEvery(), settings.shutdownGracePeriod(), settings.maxRecordBytes(),
                 () -> transport.get().createConsumer(), sender::flush, resender::inOutage, this::closeSubscriptions,

@@ -62,6 +62,7 @@ public final class ExactlyOnceCommitter implements CommitProtocol {
     private final Consumer<Collection<TopicPartition>> stateReleased;
     private final Consumer<Collection<TopicPartition>> stateAssigned;
     private final Consumer<Collection<TopicPartition>> stateCommitted;
+    private final Runnable committing;
     private volatile boolean requested;
     private volatile @Nullable String abortRequested;
     private boolean stopped;
@@ -85,8 +86,9 @@ public final class ExactlyOnceCommitter implements CommitProtocol {
                                 Holdback holdback, Runnable dropStale, Duration grace,
                                 Consumer<Collection<TopicPartition>> stateReleased,
                                 Consumer<Collection<TopicPartition>> stateAssigned,
-                                Consumer<Collection<TopicPartition>> stateCommitted) {
+                                Consumer<Collection<TopicPartition>> stateCommitted, Runnable committing) {
         this.stateCommitted = stateCommitted;
+        this.committing = committing;
         this.stateReleased = stateReleased;
         this.stateAssigned = stateAssigned;
         this.appId = appId;
@@ -224,6 +226,15 @@ public final class ExactlyOnceCommitter implements CommitProtocol {
     }
 
     private void commitOrRewind(Map<TopicPartition, Long> offsets, List<PartitionTracker> released) {
+        try {
+            committing.run(); // at the barrier: the tables' held-back changelog records join the transaction
+        } catch (RuntimeException e) {
+            log.warn("app {}: sending the tables' cached changelog records failed ({}); aborting the transaction and"
+                    + " processing the records again", appId, e.toString());
+            lastAbortCause = e.toString();
+            abortAndRewind(List.copyOf(assignment.all()), released);
+            return;
+        }
         offsets.entrySet().removeIf(e -> {
             PartitionTracker t = assignment.get(e.getKey());
             return t == null || e.getValue() <= t.committed();

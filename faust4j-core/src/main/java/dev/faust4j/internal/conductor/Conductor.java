@@ -139,12 +139,16 @@ public final class Conductor {
         HeldRecords held = new HeldRecords(consumer);
         CommitProtocol commits = config.transactions() == null
                 ? new Committer(consumer, assignment, config.ticker(), config.commitInterval(), config.commitEvery(),
-                        config.flushProducer(), this::wakeup, dropStale, config.grace(),
+                        () -> {
+                            config.partitionState().committing(); // the write caches' records, before the flush
+                            config.flushProducer().run();
+                        }, this::wakeup, dropStale, config.grace(),
                         config.partitionState()::committed)
                 : new ExactlyOnceCommitter(config.appId(), consumer, assignment, config.ticker(),
                         config.commitInterval(), config.commitEvery(), config.transactions(), flow::hold, held,
                         dropStale, config.grace(), config.partitionState()::released,
-                        config.partitionState()::assigned, config.partitionState()::committed);
+                        config.partitionState()::assigned, config.partitionState()::committed,
+                        config.partitionState()::committing);
         committer = commits;
         Rebalancer rebalancer = new Rebalancer(config.appId(), consumer, assignment, flow, commits,
                 config.partitionState());

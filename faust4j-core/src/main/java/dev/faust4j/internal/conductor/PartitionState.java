@@ -36,4 +36,11 @@ public interface PartitionState {
      */
     default void committed(Collection<TopicPartition> partitions) {
     }
+
+    /**
+     * A commit is about to be made: state sends what it has held back (a table's write cache), before the producer
+     * is flushed (at-least-once) or the transaction commits (exactly-once, at the commit barrier).
+     */
+    default void committing() {
+    }
 }

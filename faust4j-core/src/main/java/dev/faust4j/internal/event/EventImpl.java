@@ -228,6 +228,17 @@ public final class EventImpl<K, V> implements Event<K, V> {
         }
     }
 
+    /**
+     * This event's record changed state whose output is held back until the commit (a table's write cache): counts
+     * as a send for the exactly-once cut and for a retry, which must then abort the transaction rather than repeat
+     * the change.
+     */
+    public void changedHeldState() {
+        if (message != null) {
+            message.caused();
+        }
+    }
+
     /** True when this event's record caused a send (by this delivery or another). */
     public boolean causedSends() {
         return message != null && message.hasCaused();

@@ -115,6 +115,12 @@ final class TableImpl<K, V> implements Table<K, V> {
         EventImpl<?, ?> event = RecordInHand.forUpdate(name, operation, key);
         int partition = event.partition();
         parts.checkCopartitioned(event.topic());
+        WriteCache<K, V> cache = parts.cache();
+        if (cache != null) { // the changelog record goes out at the commit, with the key's value then
+            event.changedHeldState(); // so a retry under exactly-once aborts instead of applying it twice
+            return parts.writing(event.topic(), () -> parts.store(partition).update(key, next,
+                    value -> cache.updated(partition, key)));
+        }
         byte[] keyBytes = codec.encodeKey(key);
         return parts.writing(event.topic(), () -> parts.store(partition).update(key, next,
                 value -> parts.send(new ProducedRecord(changelog, partition, null, keyBytes, value, List.of()))));

@@ -44,6 +44,7 @@ final class TablePartitions<K, V> {
     private final Set<String> writers = ConcurrentHashMap.newKeySet();
     /** Writes hold it shared, a catch-up of a stale partition exclusively: no write lands in a partition being caught up. */
     private final ReentrantReadWriteLock catchingUp = new ReentrantReadWriteLock();
+    private volatile @Nullable WriteCache<K, V> cache;
     private volatile Listener<K, V> listener = new Listener<>() {
     };
 
@@ -69,6 +70,17 @@ final class TablePartitions<K, V> {
         this.sourcePartitions = sourcePartitions;
         this.send = send;
         this.applier = PartitionStore.replacing(codec);
+    }
+
+    /** Sends this table's changelog records at commits, one per key updated, instead of one per update. */
+    void enableCache(int limit, Runnable requestCommit) {
+        cache = new WriteCache<>(changelog, codec, stores::get, send, limit, requestCommit);
+    }
+
+    /** The write cache, or null when updates send their changelog records at once. */
+    @Nullable
+    WriteCache<K, V> cache() {
+        return cache;
     }
 
     /** True when a record of {@code topic} updated this table on this worker. */
@@ -152,6 +164,10 @@ final class TablePartitions<K, V> {
     @Nullable
     TableStore<K, V> drop(int partition) {
         TableStore<K, V> store = stores.remove(partition);
+        WriteCache<K, V> c = cache;
+        if (c != null) {
+            c.dropped(partition);
+        }
         if (store != null) {
             listener.dropped(partition);
         }

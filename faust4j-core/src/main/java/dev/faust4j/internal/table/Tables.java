@@ -80,6 +80,10 @@ public final class Tables implements PartitionState, AutoCloseable {
     private final @Nullable RocksStores rocks;
     private final Map<String, TablePartitions<?, ?>> tables = new LinkedHashMap<>();
     private final Map<String, TablePartitions<?, ?>> globals = new LinkedHashMap<>();
+    /** A partition's write cache asks for a commit once it holds this many keys (Kafka Streams: 10 MiB). */
+    private static final int CACHE_KEYS_PER_PARTITION = 100_000;
+    private final boolean writeCache;
+    private final Runnable requestCommit;
     private final LongSupplier wallClock = System::currentTimeMillis;
     private @Nullable GlobalFollower follower; // set at start when there are global tables
     /** Partition number: how many assigned source partitions have it. Poll thread only. */
@@ -94,6 +98,18 @@ public final class Tables implements PartitionState, AutoCloseable {
      */
     public Tables(Settings settings, boolean readCommitted, Supplier<Transport> transport,
                   Function<ProducedRecord, CompletableFuture<RecordMetadata>> send, BooleanSupplier started) {
+        this(settings, readCommitted, transport, send, started, () -> {
+        });
+    }
+
+    /**
+     * @param requestCommit asks for a commit soon (a write cache is full)
+     */
+    public Tables(Settings settings, boolean readCommitted, Supplier<Transport> transport,
+                  Function<ProducedRecord, CompletableFuture<RecordMetadata>> send, BooleanSupplier started,
+                  Runnable requestCommit) {
+        this.writeCache = settings.tableWriteCache();
+        this.requestCommit = requestCommit;
         this.appId = settings.id();
         this.partitions = settings.topicPartitions();
         this.replicationFactor = settings.topicReplicationFactor();
@@ -127,6 +143,9 @@ public final class Tables implements PartitionState, AutoCloseable {
     public <K, V> Table<K, V> table(String name, Codec<K> keys, Codec<V> values) {
         checkNew(name);
         TablePartitions<K, V> parts = partitions(name, ChangelogCodec.of(keys, values));
+        if (writeCache) {
+            parts.enableCache(CACHE_KEYS_PER_PARTITION, requestCommit);
+        }
         tables.put(name, parts);
         return new TableImpl<>(parts, this::windowed);
     }
@@ -196,6 +215,17 @@ public final class Tables implements PartitionState, AutoCloseable {
             specs.add(new TopicSpec(t.changelog, partitions, replicationFactor, true, t.topicConfigs()));
         }
         transport.get().declareTopics(specs);
+    }
+
+    /** A commit is about to be made: every table's write cache sends its records. Poll thread or commit flush. */
+    @Override
+    public void committing() {
+        for (TablePartitions<?, ?> t : tables.values()) {
+            WriteCache<?, ?> cache = t.cache();
+            if (cache != null) {
+                var unused = cache.flush();
+            }
+        }
     }
 
     /** Restores the global tables and starts following their changelogs: at start, before any record is read. */
