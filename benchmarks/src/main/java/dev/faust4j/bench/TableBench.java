@@ -14,6 +14,7 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Repartitioned;
@@ -230,8 +231,7 @@ final class TableBench {
         f.put("restored_records", restore.restored.get());
         long n = 0;
         long total = 0;
-        ReadOnlyKeyValueStore<String, Long> view = streams
-                .store(StoreQueryParameters.fromNameAndType("counts", QueryableStoreTypes.keyValueStore()));
+        ReadOnlyKeyValueStore<String, Long> view = queryable(streams);
         try (KeyValueIterator<String, Long> it = view.all()) {
             while (it.hasNext()) {
                 KeyValue<String, Long> kv = it.next();
@@ -244,6 +244,22 @@ final class TableBench {
         probe.stop();
         streams.close(Duration.ofSeconds(60));
         Probe.report("restore-streams", f);
+    }
+
+    /** The store "counts" for an interactive query, once Kafka Streams serves it (RUNNING). */
+    private static ReadOnlyKeyValueStore<String, Long> queryable(KafkaStreams streams) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            try {
+                return streams
+                        .store(StoreQueryParameters.fromNameAndType("counts", QueryableStoreTypes.keyValueStore()));
+            } catch (InvalidStateStoreException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
+        }
     }
 
     private static Map<String, Object> restoreFigures(long start, long[] t, long keys) {
