@@ -40,20 +40,28 @@ public final class Main {
     static final String USAGE = """
             usage: ./dev bench <mode> [options]      (java -jar benchmarks/target/benchmarks.jar <mode> ...)
               modes:
-                all          memory, pipeline, repartition, latency, memory-use (not jmh)
+                all          memory, pipeline, repartition, windowed, restore, latency, memory-use (not jmh)
                 memory       memory transport: 1/2/4 agents, concurrency(8), JSON, vs the JVM ceilings
                 pipeline     Kafka consume-decode-change-produce-commit, one interleaved run of (a)-(g):
                                at-least-once: (a) raw loop, (b) faust4j, (c) faust4j c=4, (d) Kafka Streams;
                                exactly-once: (e) faust4j, (f) raw transactional loop, (g) Kafka Streams exactly_once_v2
                 pipeline-eos the exactly-once contenders only: pipeline --contenders e,f,g
-                repartition  groupBy + per-key count: faust4j vs Kafka Streams selectKey/groupByKey().count()
+                repartition  groupBy + per-key count: faust4j Table (durable) and HashMap (not) vs Kafka Streams
+                               selectKey/repartition/groupByKey().count(), record cache on (10 MiB) and off
+                windowed     tumbling 1-minute windowed count, 10,000 keys, 36 windows: faust4j WindowedTable vs
+                               Kafka Streams windowedBy(TimeWindows.ofSizeWithNoGrace(1 min)).count(), cache on/off
+                restore      time to restore a table of --records keys (default 1000000) from its changelog:
+                               faust4j vs Kafka Streams (RocksDB, in-memory) into a fresh state dir
+                tables       repartition, windowed, restore (issue 10)
                 latency      end-to-end latency at a fixed rate (linger 0): faust4j vs the raw loop
                 memory-use   peak heap and RSS: faust4j pipeline, and a 2,000,000-record backlog with a slow agent
                 jmh [args]   JMH micro-benchmarks (ack tracker, fan-out, JSON codec); args go to JMH
                 smoke        tiny memory-transport run of the harness plus one short JMH pass (seconds)
               options:
                 --runs N             runs per contender (default 3)
-                --records N          records (default 2000000; memory mode measures this many after --warm)
+                --records N          records (default 2000000; windowed and restore: 1000000; memory mode
+                                     measures this many after --warm)
+                --table-stores L,L   faust4j table stores to run, one contender each (default memory://)
                 --warm N             memory mode: records processed before measuring (default 2000000: the agent path needs about that to be fully JIT-compiled)
                 --bootstrap H:P      use a running broker instead of starting one (loopback)
                 --jvm "OPTS"         JVM options of the contender JVMs (default: none)
@@ -65,6 +73,10 @@ public final class Main {
 
     final int runs;
     final long records;
+    /** True when --records was given (the table benchmarks default to 1,000,000 otherwise). */
+    final boolean recordsGiven;
+    /** The faust4j table stores the table benchmarks run, one contender each: memory:// unless --table-stores. */
+    final List<String> tableStores;
     final long warm;
     final String bootstrapOption;
     final List<String> jvm;
@@ -82,6 +94,12 @@ public final class Main {
     Main(Map<String, String> o) throws Exception {
         runs = Integer.parseInt(o.getOrDefault("runs", "3"));
         records = Long.parseLong(o.getOrDefault("records", "2000000").replace("_", ""));
+        recordsGiven = o.containsKey("records");
+        tableStores = Arrays.stream(o.getOrDefault("table-stores", "memory://").split(",", -1)).map(String::trim)
+                .filter(x -> !x.isEmpty()).toList();
+        if (tableStores.isEmpty()) {
+            throw new IllegalArgumentException("--table-stores: name at least one store, e.g. memory://");
+        }
         warm = Long.parseLong(o.getOrDefault("warm", "2000000").replace("_", ""));
         bootstrapOption = o.get("bootstrap");
         jvm = o.containsKey("jvm") ? Arrays.stream(o.get("jvm").trim().split("\\s+")).filter(s -> !s.isEmpty()).toList()
@@ -139,12 +157,22 @@ public final class Main {
                     m.pipeline();
                 }
                 case "repartition" -> m.repartition();
+                case "windowed" -> new TablesSuite(m).windowed();
+                case "restore" -> new TablesSuite(m).restore();
+                case "tables" -> {
+                    TablesSuite t = new TablesSuite(m);
+                    t.repartition();
+                    t.windowed();
+                    t.restore();
+                }
                 case "latency" -> m.latency();
                 case "memory-use" -> m.memoryUse();
                 case "all" -> {
                     m.memory();
                     m.pipeline();
                     m.repartition();
+                    new TablesSuite(m).windowed();
+                    new TablesSuite(m).restore();
                     m.latency();
                     m.memoryUse();
                 }
@@ -177,7 +205,12 @@ public final class Main {
             case "pipe-faust" -> KafkaBench.pipeFaust(a);
             case "pipe-streams" -> KafkaBench.pipeStreams(a);
             case "rep-faust" -> KafkaBench.repFaust(a);
-            case "rep-streams" -> KafkaBench.repStreams(a);
+            case "rep-streams" -> TableBench.countStreams(a);
+            case "rep-faust-table" -> TableBench.countFaust(a);
+            case "win-faust" -> TableBench.windowFaust(a);
+            case "win-streams" -> TableBench.windowStreams(a);
+            case "restore-faust" -> TableBench.restoreFaust(a);
+            case "restore-streams" -> TableBench.restoreStreams(a);
             case "lat-producer" -> KafkaBench.latProducer(a);
             case "lat-raw" -> KafkaBench.latRaw(a);
             case "lat-faust" -> KafkaBench.latFaust(a);
@@ -418,6 +451,7 @@ public final class Main {
             }
             admin.createTopics(List.of(new NewTopic(INPUT, 8, (short) 1))).all().get();
         }
+        awaitTopic(INPUT);
         System.err.println("writing " + records + " records to " + INPUT + " ...");
         long t0 = System.nanoTime();
         byte[][] values = Tx.jsonValues(4096, 1);
@@ -444,6 +478,37 @@ public final class Main {
     void createTopic(String name) throws Exception {
         try (Admin admin = admin()) {
             admin.createTopics(List.of(new NewTopic(name, 8, (short) 1))).all().get();
+        }
+    }
+
+    /**
+     * Waits until every partition of a topic just created has a leader that answers ListOffsets: a producer that
+     * writes at once otherwise meets NOT_LEADER_OR_FOLLOWER on the embedded broker and can wedge its idempotent
+     * sequence (OUT_OF_ORDER_SEQUENCE_NUMBER forever), as faust4j's KafkaTopicAdmin notes.
+     */
+    void awaitTopic(String name) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        try (Admin admin = admin()) {
+            while (true) {
+                try {
+                    var desc = admin.describeTopics(List.of(name)).allTopicNames().get().get(name);
+                    if (desc.partitions().stream().allMatch(pi -> pi.leader() != null && !pi.leader().isEmpty())) {
+                        Map<TopicPartition, OffsetSpec> q = new HashMap<>();
+                        desc.partitions().forEach(pi -> q.put(new TopicPartition(name, pi.partition()),
+                                OffsetSpec.latest()));
+                        var unused = admin.listOffsets(q).all().get();
+                        return;
+                    }
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("topic " + name + " has no leader for every partition after 60 s");
+                }
+                Thread.sleep(50);
+            }
         }
     }
 
@@ -607,37 +672,10 @@ public final class Main {
         }
     }
 
-    // ---- item 2 ----
+    // ---- item 2, and issue 10's table benchmarks: TablesSuite ----
 
     void repartition() throws Exception {
-        input();
-        out("\n## Repartition: groupBy(account) through a repartition topic + per-key count (" + records
-                + " records)\n");
-        out("faust4j has no tables yet: its count is a plain HashMap in the agent; Kafka Streams counts into a RocksDB"
-                + " store with a changelog topic (its standard count()).\n");
-        List<Contender> cs = List.of(
-                new Contender("faust4j groupBy(\"account\") + map count", "rep-faust", Map.of(), workerJvm()),
-                new Contender("Kafka Streams selectKey/repartition/groupByKey().count()", "rep-streams", Map.of(),
-                        workerJvm()));
-        Map<String, Row> rows = runAll(cs, c -> {
-            String id = c.kind() + "-" + UUID.randomUUID().toString().substring(0, 8);
-            try {
-                return runChild(new Contender(c.label(), c.kind(),
-                        with(c.args(), "bootstrap", bootstrap(), "input", input(), "group", id, "records", records),
-                        c.jvm()), 900);
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException(e.toString(), e);
-            } finally {
-                deleteTopics(id);
-            }
-        });
-        table(rows, new String[][] {{"records_per_s", "records/s", "0"}, {"first_record_ms", "first record ms", "0"},
-                {"peak_heap_mb", "peak heap MB", "0"}, {"peak_rss_mb", "peak RSS MB", "0"}});
-        out("");
-        ratioLine("faust4j / Kafka Streams",
-                ratio(rows.get(cs.get(0).label()), rows.get(cs.get(1).label()), "records_per_s"), Double.NaN, true);
+        new TablesSuite(this).repartition();
     }
 
     // ---- item 4 ----
