@@ -49,20 +49,17 @@ final class TableBench {
     }
 
     /**
-     * The faust4j app of a table contender. Its table store is {@code memory://}, the only one this faust4j has.
-     *
-     * <p><b>RocksDB goes HERE.</b> When the RocksDB table store lands (issue 10, built in parallel), pass
-     * {@code store} to the builder's setting for it (Faust's {@code store='rocksdb://'}) instead of refusing it, and
-     * run the contenders with {@code --table-stores memory://,rocksdb://}: {@link TablesSuite} adds one faust4j
-     * contender per store to each table benchmark, labelled with the store.
+     * The faust4j app of a table contender: its table store ({@code table_store}, {@code memory://} by default, or
+     * {@code rocksdb://} in a fresh temporary directory) and write cache ({@code table_cache}, on by default).
      */
-    static App.Builder tableApp(Args a) {
+    static App.Builder tableApp(Args a) throws java.io.IOException {
         String store = a.string("table_store", "memory://");
-        if (!store.equals("memory://")) {
-            throw new IllegalArgumentException("table_store=" + store + ": this faust4j keeps tables in memory only;"
-                    + " wire the store in TableBench.tableApp");
+        App.Builder b = App.builder(a.required("group")).broker("kafka://" + a.required("bootstrap"))
+                .tableStore(store).tableWriteCache(Boolean.parseBoolean(a.string("table_cache", "true")));
+        if (store.equals("rocksdb://")) {
+            b.dataDir(java.nio.file.Files.createTempDirectory("faust4j-bench-tables-"));
         }
-        return App.builder(a.required("group")).broker("kafka://" + a.required("bootstrap"));
+        return b;
     }
 
     // ---- repartition + durable count ----
