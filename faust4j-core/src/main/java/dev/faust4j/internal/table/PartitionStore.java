@@ -76,7 +76,7 @@ final class PartitionStore<K, V> implements TableStore<K, V> {
                 return old;
             }
             // sent inside the compute: one key's changelog records go out in the order its values are stored
-            var unused = send.send(codec.encodeValue(value)); // its outcome reaches the record in hand
+            var unused = send.send(send.wantsBytes() ? codec.encodeValue(value) : null); // outcome: the record in hand
             result[0] = value;
             return value;
         });

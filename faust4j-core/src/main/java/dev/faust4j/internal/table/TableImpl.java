@@ -119,7 +119,17 @@ final class TableImpl<K, V> implements Table<K, V> {
         if (cache != null) { // the changelog record goes out at the commit, with the key's value then
             event.changedHeldState(); // so a retry under exactly-once aborts instead of applying it twice
             return parts.writing(event.topic(), () -> parts.store(partition).update(key, next,
-                    value -> cache.updated(partition, key)));
+                    new TableStore.ChangelogSend() {
+                        @Override
+                        public java.util.concurrent.CompletableFuture<dev.faust4j.RecordMetadata> send(byte[] value) {
+                            return cache.updated(partition, key);
+                        }
+
+                        @Override
+                        public boolean wantsBytes() {
+                            return false;
+                        }
+                    }));
         }
         byte[] keyBytes = codec.encodeKey(key);
         return parts.writing(event.topic(), () -> parts.store(partition).update(key, next,

@@ -23,6 +23,14 @@ interface TableStore<K, V> extends ChangelogRestorer.Target, AutoCloseable {
     @FunctionalInterface
     interface ChangelogSend {
         CompletableFuture<RecordMetadata> send(byte @Nullable [] value);
+
+        /**
+         * False when the record is sent later with the value of that moment (a write cache): a store that keeps no
+         * bytes of its own then passes null instead of encoding the value.
+         */
+        default boolean wantsBytes() {
+            return true;
+        }
     }
 
     /**

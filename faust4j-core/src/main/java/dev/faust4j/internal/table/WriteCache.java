@@ -19,8 +19,8 @@ import java.util.function.IntFunction;
  *
  * <p>Design. An update stores its value in the partition's store as usual, but instead of sending the changelog
  * record it marks the key dirty here, with a future that completes when the record that carries its value is
- * acknowledged (a RocksDB store persists a value only once that future completes; a key updated again chains the
- * older future to the newer one). {@link #flush} runs before the commit: under at-least-once on the commit's
+ * acknowledged (a RocksDB store persists a value only once that future completes); every update of a key until the
+ * flush shares that future. {@link #flush} runs before the commit: under at-least-once on the commit's
  * flush (after the offsets to commit were taken, before the producer is flushed, so every update of a committed
  * record is durable first); under exactly-once at the commit barrier, so the records join the transaction. It sends,
  * per dirty key, the store's value at that moment (a tombstone when deleted), removing the key only if no update
@@ -54,18 +54,26 @@ final class WriteCache<K, V> {
         this.requestCommit = requestCommit;
     }
 
-    /** {@code key} of {@code partition} was updated: its changelog record goes out at the next flush. */
+    /**
+     * {@code key} of {@code partition} was updated: its changelog record goes out at the next flush. Every update of
+     * the key until then gets the same future, completed by that record.
+     */
     CompletableFuture<RecordMetadata> updated(int partition, K key) {
         ConcurrentHashMap<K, CompletableFuture<RecordMetadata>> keys = dirty.computeIfAbsent(partition,
                 p -> new ConcurrentHashMap<>());
-        CompletableFuture<RecordMetadata> next = new CompletableFuture<>();
-        CompletableFuture<RecordMetadata> older = keys.put(key, next);
-        if (older != null) {
-            var unused = next.whenComplete((md, e) -> complete(older, md, e));
-        } else if (keys.size() == limit) {
+        CompletableFuture<RecordMetadata> waiting = keys.get(key);
+        if (waiting != null) {
+            return waiting; // the hot path: a key updated again before the commit
+        }
+        CompletableFuture<RecordMetadata> fresh = new CompletableFuture<>();
+        CompletableFuture<RecordMetadata> raced = keys.putIfAbsent(key, fresh);
+        if (raced != null) {
+            return raced;
+        }
+        if (keys.size() == limit) {
             requestCommit.run(); // once per crossing: the commit empties the partition's keys
         }
-        return next;
+        return fresh;
     }
 
     /** Sends the changelog record of every dirty key, with the value it has now. Returns how many were sent. */
