@@ -7,7 +7,6 @@ import dev.faust4j.Table;
 import dev.faust4j.WindowedTable;
 import dev.faust4j.codec.Codec;
 import dev.faust4j.internal.conductor.PartitionState;
-import dev.faust4j.spi.ChangelogReader;
 import dev.faust4j.spi.ProducedRecord;
 import dev.faust4j.spi.TopicPartition;
 import dev.faust4j.spi.TopicSpec;
@@ -40,10 +39,10 @@ import java.util.function.Supplier;
  * belongs with partition {@code p} of the source topics, so the worker holds table partition {@code p} while it is
  * assigned a source partition numbered {@code p} (counted across topics). On assignment ({@link #assigned}, called
  * on the poll thread from the rebalance callback, before any record of the new partitions is delivered) every table
- * partition newly held gets a store ({@link PartitionStore} in memory, or a {@link RocksStore} opened from
- * {@link RocksStores}) and is restored from the store's offset to its changelog's end with a
- * {@link ChangelogRestorer} (reading committed records under exactly-once); a store whose offset lies outside its
- * changelog fails the assignment, or is wiped and restored in full when the storage says so. After a commit
+ * partition newly held gets a store ({@link PartitionStore} in memory, or a {@link RocksStore}) restored from its
+ * changelog ({@link TableRestore}), and a partition held so far only through topics that never wrote it is caught
+ * up in place; windowed, set and global tables, and the write cache ({@link #committing}), are declared here too.
+ * After a commit
  * ({@link #committed}) each RocksDB store of the partitions committed writes its acknowledged updates with their
  * offset. On release ({@link #released}: revoked, lost, stopped, or rewound under exactly-once before it is assigned
  * again) it is dropped and closed. Changelog topics are declared at start, compacted, with the app's partition
@@ -89,6 +88,7 @@ public final class Tables implements PartitionState, AutoCloseable {
     /** Partition number: how many assigned source partitions have it. Poll thread only. */
     private final Map<Integer, Set<String>> held = new HashMap<>();
     private final Map<String, Integer> sourcePartitions = new ConcurrentHashMap<>();
+    private final TableRestore restorer;
 
     /**
      * @param settings      the app's settings (id, partitions, replication factor, clock, table storage)
@@ -120,6 +120,8 @@ public final class Tables implements PartitionState, AutoCloseable {
         this.started = started;
         this.storage = Storage.of(settings);
         this.rocks = storage.rocksdb() ? new RocksStores(storage.dataDir(), storage.memory()) : null;
+        this.restorer = new TableRestore(appId, readCommitted, ticker, transport, rocks,
+                storage.wipeOnInconsistentOffset());
     }
 
     /**
@@ -268,33 +270,10 @@ public final class Tables implements PartitionState, AutoCloseable {
             if (f != null) {
                 f.owned(fresh);
             }
-            restore(fresh);
+            restorer.restore(tables.values(), fresh);
         }
         if (!stale.isEmpty()) {
-            catchUp(stale);
-        }
-    }
-
-    /**
-     * Brings table partitions held so far only through topics that never wrote them here up to their changelog's
-     * end, in place: another worker may have written them meanwhile (Kafka's assignor does not keep partitions of
-     * one number of a {@code groupBy}'s input and repartition topics together), and this worker is about to.
-     * Writes wait meanwhile ({@link TablePartitions#lockWrites}). Poll thread.
-     */
-    private void catchUp(Map<TopicPartition, TablePartitions<?, ?>> stale) {
-        Map<TopicPartition, ChangelogRestorer.Target> targets = new LinkedHashMap<>();
-        stale.forEach((tp, t) -> {
-            TableStore<?, ?> store = t.storeOrNull(tp.partition());
-            if (store != null) {
-                targets.put(tp, store);
-            }
-        });
-        List<TablePartitions<?, ?>> locked = new ArrayList<>(new java.util.LinkedHashSet<>(stale.values()));
-        locked.forEach(TablePartitions::lockWrites);
-        try (ChangelogReader reader = transport.get().changelogReader(readCommitted)) {
-            new ChangelogRestorer(reader, ticker, appId).restore(targets, () -> false);
-        } finally {
-            locked.forEach(TablePartitions::unlockWrites);
+            restorer.catchUp(stale);
         }
     }
 
@@ -383,69 +362,6 @@ public final class Tables implements PartitionState, AutoCloseable {
         }
         if (rocks != null) {
             rocks.close();
-        }
-    }
-
-    private void restore(Set<Integer> fresh) {
-        Map<TopicPartition, Opened<?, ?>> opened = new LinkedHashMap<>();
-        try {
-            for (TablePartitions<?, ?> t : tables.values()) {
-                for (int p : fresh) {
-                    opened.put(new TopicPartition(t.changelog, p), open(t, p));
-                }
-            }
-            List<ChangelogRestorer.Restored> restored = restoreOrWipe(opened);
-            if (rocks != null) {
-                for (ChangelogRestorer.Restored r : restored) {
-                    Opened<?, ?> o = opened.get(r.partition());
-                    log.info("app {}: table {} partition {}: RocksDB store at changelog offset {}, {} record(s)"
-                            + " replayed up to offset {}", appId, o.table.name, o.partition, r.from(), r.records(),
-                            r.to());
-                }
-            }
-        } catch (RuntimeException e) {
-            opened.values().forEach(o -> o.store.close());
-            throw e;
-        }
-        opened.values().forEach(Opened::publish); // only once restored: an agent never sees a half-restored partition
-    }
-
-    /** Restores the stores; one whose offset lies outside its changelog fails, or is wiped and restored in full. */
-    private List<ChangelogRestorer.Restored> restoreOrWipe(Map<TopicPartition, Opened<?, ?>> opened) {
-        while (true) {
-            Map<TopicPartition, ChangelogRestorer.Target> targets = new LinkedHashMap<>();
-            opened.forEach((tp, o) -> targets.put(tp, o.store));
-            try (ChangelogReader reader = transport.get().changelogReader(readCommitted)) {
-                return new ChangelogRestorer(reader, ticker, appId).restore(targets, () -> false);
-            } catch (ChangelogRestorer.InconsistentOffsetException e) {
-                Opened<?, ?> o = opened.get(e.partition());
-                if (o == null) {
-                    throw e;
-                }
-                if (rocks == null || !storage.wipeOnInconsistentOffset()) {
-                    throw new IllegalStateException("table " + o.table.name + " partition " + o.partition + ": "
-                            + e.getMessage() + " (or set tableWipeOnInconsistentOffset to do it at once), in "
-                            + (rocks == null ? "memory" : rocks.dir(o.table.name, o.partition)), e);
-                }
-                log.warn("table {} partition {}: {}; tableWipeOnInconsistentOffset is set: deleting the store and"
-                        + " restoring it from the changelog", o.table.name, o.partition, e.getMessage());
-                o.store.close();
-                rocks.wipe(o.table.name, o.partition);
-                opened.put(e.partition(), open(o.table, o.partition));
-            }
-        }
-    }
-
-    private <K, V> Opened<K, V> open(TablePartitions<K, V> t, int partition) {
-        TableStore<K, V> store = rocks == null || t.memoryOnly() ? t.newMemoryStore()
-                : rocks.open(t.name, partition, t.codec);
-        return new Opened<>(t, partition, store);
-    }
-
-    /** A table partition's store, opened, being restored. */
-    private record Opened<K, V>(TablePartitions<K, V> table, int partition, TableStore<K, V> store) {
-        void publish() {
-            table.publish(partition, store);
         }
     }
 
