@@ -391,6 +391,17 @@ public final class App implements AutoCloseable {
             return set(Setting.TABLE_WIPE_ON_INCONSISTENT_OFFSET, wipe);
         }
 
+        /**
+         * How many other workers keep a standby copy of each table partition (default 1, as Faust; 0 for none, as
+         * Kafka Streams). A standby follows the partition's changelog without processing its records, so the worker
+         * that takes the partition over (the assignor prefers a standby) replays only the changelog's tail instead
+         * of all of it. Capped at the number of workers minus one. Costs the changelog reads and the copy's memory
+         * (or disk with RocksDB) on each standby. Needs Kafka's classic group protocol, the default.
+         */
+        public Builder tableStandbyReplicas(int replicas) {
+            return set(Setting.TABLE_STANDBY_REPLICAS, replicas);
+        }
+
         /** The clock for commit intervals, take(within), timers and backoffs; tests pass a {@code ManualTicker}. */
         public Builder ticker(Ticker ticker) {
             this.ticker = Objects.requireNonNull(ticker, "ticker");

@@ -143,6 +143,13 @@ final class Setting<T> {
                     + "deleted): {@code false} stops the worker with an error, {@code true} deletes the store and "
                     + "restores it from the changelog.");
 
+    static final Setting<Integer> TABLE_STANDBY_REPLICAS = add("tableStandbyReplicas", "table_standby_replicas",
+            "TABLE_STANDBY_REPLICAS", 1, Setting::integer, n -> atLeast(n, 0, "tableStandbyReplicas"), String::valueOf,
+            "How many other workers keep a warm copy of each table partition, following its changelog, so that the "
+                    + "worker taking a partition over replays only the tail (Faust's default 1; {@code 0}: none, Kafka "
+                    + "Streams' default). Capped at the number of workers minus one; needs Kafka's classic group "
+                    + "protocol (the default).");
+
     private final int index;
     private final String name;
     private final String key;

@@ -55,6 +55,7 @@ import java.util.TreeMap;
  * <tr><td>{@code tableRocksdbMemory}</td><td>{@code table_rocksdb_memory}</td><td>{@code TABLE_ROCKSDB_MEMORY}</td><td>{@code 64MiB}</td><td>Memory all RocksDB table stores of a worker share (block cache, memtables charged to it): bytes, or with a unit ({@code 64MiB}, {@code 1GiB}).</td></tr>
  * <tr><td>{@code tableWriteCache}</td><td>{@code table_write_cache}</td><td>{@code TABLE_WRITE_CACHE}</td><td>{@code true}</td><td>Whether a table sends one changelog record per key updated at each commit, with its value then ({@code true}: Kafka Streams' cache), or one per update ({@code false}: as Faust). Windowed, set and global tables send one per update.</td></tr>
  * <tr><td>{@code tableWipeOnInconsistentOffset}</td><td>{@code table_wipe_on_inconsistent_offset}</td><td>{@code TABLE_WIPE_ON_INCONSISTENT_OFFSET}</td><td>{@code false}</td><td>When a RocksDB table store's offset lies outside its changelog (the topic was recreated, or its records deleted): {@code false} stops the worker with an error, {@code true} deletes the store and restores it from the changelog.</td></tr>
+ * <tr><td>{@code tableStandbyReplicas}</td><td>{@code table_standby_replicas}</td><td>{@code TABLE_STANDBY_REPLICAS}</td><td>{@code 1}</td><td>How many other workers keep a warm copy of each table partition, following its changelog, so that the worker taking a partition over replays only the tail (Faust's default 1; {@code 0}: none, Kafka Streams' default). Capped at the number of workers minus one; needs Kafka's classic group protocol (the default).</td></tr>
  * </table>
  * <!-- settings-table:end -->
  *
@@ -235,6 +236,11 @@ public final class Settings {
     /** Whether tables send their changelog records at commits, one per key updated (default true). */
     public boolean tableWriteCache() {
         return get(Setting.TABLE_WRITE_CACHE);
+    }
+
+    /** How many other workers keep a standby copy of each table partition (default 1). */
+    public int tableStandbyReplicas() {
+        return get(Setting.TABLE_STANDBY_REPLICAS);
     }
 
     /** Whether a RocksDB table store whose offset lies outside its changelog is wiped and restored (default false). */

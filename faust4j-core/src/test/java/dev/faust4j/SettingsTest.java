@@ -158,7 +158,8 @@ class SettingsTest {
             Map.entry("dataDir", new Object[] {"/var/lib/app", "/var/lib/app"}),
             Map.entry("tableRocksdbMemory", new Object[] {"256MiB", 256L * 1024 * 1024}),
             Map.entry("tableWipeOnInconsistentOffset", new Object[] {"yes", true}),
-            Map.entry("tableWriteCache", new Object[] {"false", false}));
+            Map.entry("tableWriteCache", new Object[] {"false", false}),
+            Map.entry("tableStandbyReplicas", new Object[] {"2", 2}));
 
     @Test
     void exactlyOnceCommitsEvery100msUnlessTheIntervalIsSet() {
@@ -182,6 +183,8 @@ class SettingsTest {
         assertThat(defaults.tableRocksdbMemory()).isEqualTo(64L * 1024 * 1024);
         assertThat(defaults.tableWipeOnInconsistentOffset()).isFalse();
         assertThat(defaults.tableWriteCache()).isTrue();
+        assertThat(defaults.tableStandbyReplicas()).as("Faust's default").isEqualTo(1);
+        assertThatThrownBy(() -> App.builder("s").tableStandbyReplicas(-1)).hasMessageContaining("tableStandbyReplicas");
         assertThat(settings(App.builder("s").environment(Map.of("APP_STORE", "rocksdb"))).tableStore())
                 .isEqualTo("rocksdb://");
         assertThat(settings(App.builder("s").properties(props("table_rocksdb_memory", "1.5 GiB")))

@@ -1,6 +1,7 @@
 package dev.faust4j.spi;
 
 import java.util.Collection;
+import java.util.Set;
 
 /**
  * Partition assignment changes, called by a {@link TransportConsumer} on the poll thread from inside
@@ -16,4 +17,15 @@ public interface RebalanceListener {
 
     /** These partitions were lost (already owned by someone else): never commit for them. */
     void onPartitionsLost(Collection<TopicPartition> partitions);
+
+    /**
+     * The partition numbers whose table state this member keeps as standby replicas from this rebalance on (it
+     * follows their changelogs without processing their records; {@code tableStandbyReplicas}), replacing the
+     * earlier set. A transport whose assignor places standbys calls it in every rebalance, after
+     * {@link #onPartitionsRevoked} and before {@link #onPartitionsAssigned} (Kafka's {@code onAssignment} order),
+     * with {@code assignment}, the member's whole assignment after the rebalance: a standby about to become active
+     * is handed over, not dropped. The default ignores it.
+     */
+    default void onStandbysAssigned(Set<Integer> standbys, Set<TopicPartition> assignment) {
+    }
 }
