@@ -49,6 +49,8 @@ public final class CountingTransport implements Transport {
     public static final class Probe {
         private final AtomicLong delivered = new AtomicLong();
         private final AtomicLong changelogRecordsRead = new AtomicLong();
+        private final AtomicLong readByClosedReaders = new AtomicLong();
+        private final Set<AtomicLong> openReaders = ConcurrentHashMap.newKeySet();
         private final Set<TopicPartition> assignment = ConcurrentHashMap.newKeySet();
         private volatile LongConsumer onPoll = n -> {};
         private volatile boolean refuseCommits;
@@ -64,6 +66,19 @@ public final class CountingTransport implements Transport {
         /** Records the app's changelog readers (table restores) returned so far. */
         public long changelogRecordsRead() {
             return changelogRecordsRead.get();
+        }
+
+        /**
+         * Records returned by the changelog readers still open: those that follow changelogs (standby replicas,
+         * global tables), as opposed to restores, which close their reader when done.
+         */
+        public long changelogRecordsReadByOpenReaders() {
+            return openReaders.stream().mapToLong(AtomicLong::get).sum();
+        }
+
+        /** Records returned by the changelog readers closed so far: the restores done (and followers stopped). */
+        public long changelogRecordsReadByClosedReaders() {
+            return readByClosedReaders.get();
         }
 
         /** The partitions the consumer owns now (as told by its rebalance callbacks). */
@@ -148,6 +163,8 @@ public final class CountingTransport implements Transport {
     @Override
     public ChangelogReader changelogReader(boolean readCommitted) {
         ChangelogReader reader = inner.changelogReader(readCommitted);
+        AtomicLong read = new AtomicLong();
+        probe.openReaders.add(read);
         return new ChangelogReader() {
             @Override
             public void assign(Collection<TopicPartition> partitions) {
@@ -184,6 +201,7 @@ public final class CountingTransport implements Transport {
                 List<PartitionRecords> polled = reader.poll(timeout);
                 for (PartitionRecords batch : polled) {
                     probe.changelogRecordsRead.addAndGet(batch.records().size());
+                    read.addAndGet(batch.records().size());
                 }
                 return polled;
             }
@@ -196,6 +214,9 @@ public final class CountingTransport implements Transport {
             @Override
             public void close() {
                 reader.close();
+                if (probe.openReaders.remove(read)) {
+                    probe.readByClosedReaders.addAndGet(read.get());
+                }
             }
         };
     }
@@ -279,6 +300,11 @@ public final class CountingTransport implements Transport {
                 public void onPartitionsLost(Collection<TopicPartition> partitions) {
                     listener.onPartitionsLost(partitions);
                     probe.assignment.removeAll(new HashSet<>(partitions));
+                }
+
+                @Override
+                public void onStandbysAssigned(Set<Integer> standbys, Set<TopicPartition> assignment) {
+                    listener.onStandbysAssigned(standbys, assignment);
                 }
             });
         }

@@ -3,6 +3,7 @@ package dev.faust4j.internal.conductor;
 import dev.faust4j.spi.TopicPartition;
 
 import java.util.Collection;
+import java.util.Set;
 
 /**
  * State kept per partition (tables): told on the poll thread when partitions are assigned (before any of their
@@ -42,5 +43,13 @@ public interface PartitionState {
      * is flushed (at-least-once) or the transaction commits (exactly-once, at the commit barrier).
      */
     default void committing() {
+    }
+
+    /**
+     * This worker keeps standby replicas of these partition numbers from now on (replacing the earlier set), and
+     * {@code assignment} is its whole assignment after this rebalance; called before {@link #assigned} of the same
+     * rebalance.
+     */
+    default void standbys(Set<Integer> standbys, Set<TopicPartition> assignment) {
     }
 }

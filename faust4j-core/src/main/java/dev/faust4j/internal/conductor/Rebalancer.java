@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Partition assignment changes, on the poll thread from inside {@code poll}.
@@ -59,6 +60,11 @@ final class Rebalancer implements RebalanceListener {
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
         log.info("app {} revoking {}", appId, partitions);
         release(assignment.of(partitions), true);
+    }
+
+    @Override
+    public void onStandbysAssigned(Set<Integer> standbys, Set<TopicPartition> assigned) {
+        state.standbys(standbys, assigned);
     }
 
     @Override

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -293,8 +295,21 @@ final class MemoryBroker {
         /** The id the member is known by (checked when a transaction commits its offsets). */
         String memberId();
 
-        /** The partitions this member should own from generation {@code generation} on. */
-        void setTarget(List<TopicPartition> partitions, int generation);
+        /** How many standby replicas of each partition number this member's app wants ({@code tableStandbyReplicas}). */
+        int standbyReplicas();
+
+        /**
+         * The directory holding this member's table stores on disk ({@code rocksdb://}), or null: members sharing it
+         * never keep standbys of each other's partitions (one store per partition there).
+         */
+        @Nullable
+        String stateDir();
+
+        /**
+         * The partitions this member should own from generation {@code generation} on, and the partition numbers it
+         * keeps standby replicas of.
+         */
+        void setTarget(List<TopicPartition> partitions, Set<Integer> standbys, int generation);
     }
 
     /** A consumer group: members, target assignment, owners and committed offsets. Guarded by the broker lock. */
@@ -309,7 +324,12 @@ final class MemoryBroker {
             this.id = id;
         }
 
-        /** Recomputes every member's target: the partitions of each topic dealt round-robin over its subscribers. */
+        /**
+         * Recomputes every member's target: the partitions of each topic dealt round-robin over its subscribers (so
+         * partitions of one number go together when the members subscribe to the same topics), and the standbys of
+         * number {@code p} on the members after its owner, {@code p + 1}, {@code p + 2}, ..., skipping those that
+         * share its owner's state directory (Kafka: the assignor).
+         */
         void rebalance() {
             generation++;
             Map<Member, List<TopicPartition>> targets = new HashMap<>();
@@ -322,17 +342,34 @@ final class MemoryBroker {
                     byTopic.computeIfAbsent(t, k -> new ArrayList<>()).add(m);
                 }
             }
-            byTopic.forEach((topicName, subs) -> {
-                Topic t = topics.get(topicName);
+            int numbers = 0;
+            for (Map.Entry<String, List<Member>> e : byTopic.entrySet()) {
+                Topic t = topics.get(e.getKey());
                 if (t == null) {
-                    return;
+                    continue;
                 }
+                List<Member> subs = e.getValue();
+                numbers = Math.max(numbers, t.partitions.length);
                 for (int p = 0; p < t.partitions.length; p++) {
-                    targets.get(subs.get(p % subs.size())).add(new TopicPartition(topicName, p));
+                    targets.get(subs.get(p % subs.size())).add(new TopicPartition(e.getKey(), p));
                 }
-            });
+            }
+            Map<Member, Set<Integer>> standbys = new HashMap<>();
+            int n = members.size();
+            int replicas = Math.min(n - 1, members.stream().mapToInt(Member::standbyReplicas).max().orElse(0));
+            for (int p = 0; p < numbers; p++) {
+                String ownerDir = members.get(p % n).stateDir();
+                int placed = 0;
+                for (int k = 1; k < n && placed < replicas; k++) {
+                    Member m = members.get((p + k) % n);
+                    if (ownerDir == null || !ownerDir.equals(m.stateDir())) {
+                        standbys.computeIfAbsent(m, x -> new TreeSet<>()).add(p);
+                        placed++;
+                    }
+                }
+            }
             for (Member m : members) {
-                m.setTarget(targets.get(m), generation);
+                m.setTarget(targets.get(m), standbys.getOrDefault(m, Set.of()), generation);
             }
             changed.signalAll();
         }

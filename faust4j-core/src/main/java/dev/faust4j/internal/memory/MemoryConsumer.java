@@ -1,5 +1,6 @@
 package dev.faust4j.internal.memory;
 
+import org.jspecify.annotations.Nullable;
 import dev.faust4j.spi.CommitFailedException;
 import dev.faust4j.spi.ConsumedRecord;
 import dev.faust4j.spi.GroupMetadata;
@@ -38,6 +39,9 @@ final class MemoryConsumer implements dev.faust4j.spi.TransportConsumer, MemoryB
     private final Map<TopicPartition, long[]> owned = new LinkedHashMap<>(); // tp -> {position}
     private final Set<TopicPartition> paused = new HashSet<>();
     private volatile List<TopicPartition> target = List.of();
+    private volatile Set<Integer> standbyTarget = Set.of();
+    private final int standbyReplicas;
+    private final @Nullable String stateDir;
     private volatile int targetGeneration = -1;
     private int appliedGeneration = -1;
     private boolean pendingAcquire;
@@ -48,9 +52,13 @@ final class MemoryConsumer implements dev.faust4j.spi.TransportConsumer, MemoryB
     /**
      * @param readCommitted read only up to each partition's last stable offset, skipping aborted records (Kafka's
      *                      {@code isolation.level=read_committed})
+     * @param standbyReplicas the standby replicas of each partition number the app wants
+     * @param stateDir        the directory of the app's table stores on disk, or null
      */
     MemoryConsumer(MemoryBroker broker, String groupId, boolean resetToLatest, int maxPollRecords,
-                   boolean readCommitted) {
+                   boolean readCommitted, int standbyReplicas, @Nullable String stateDir) {
+        this.standbyReplicas = standbyReplicas;
+        this.stateDir = stateDir;
         this.broker = broker;
         this.resetToLatest = resetToLatest;
         this.maxPollRecords = maxPollRecords;
@@ -69,8 +77,19 @@ final class MemoryConsumer implements dev.faust4j.spi.TransportConsumer, MemoryB
     }
 
     @Override
-    public void setTarget(List<TopicPartition> tps, int generation) {
+    public int standbyReplicas() {
+        return standbyReplicas;
+    }
+
+    @Override
+    public @Nullable String stateDir() {
+        return stateDir;
+    }
+
+    @Override
+    public void setTarget(List<TopicPartition> tps, Set<Integer> standbys, int generation) {
         this.target = List.copyOf(tps);
+        this.standbyTarget = Set.copyOf(standbys);
         this.targetGeneration = generation;
     }
 
@@ -197,10 +216,12 @@ final class MemoryConsumer implements dev.faust4j.spi.TransportConsumer, MemoryB
 
     private void applyRebalance() {
         List<TopicPartition> tgt;
+        Set<Integer> standbys;
         int gen;
         broker.lock.lock();
         try {
             tgt = target;
+            standbys = standbyTarget;
             gen = targetGeneration;
         } finally {
             broker.lock.unlock();
@@ -213,6 +234,9 @@ final class MemoryConsumer implements dev.faust4j.spi.TransportConsumer, MemoryB
         }
         if (!revoked.isEmpty() && listener != null) {
             listener.onPartitionsRevoked(revoked);
+        }
+        if (gen != appliedGeneration && listener != null) { // Kafka's order: revoked, standbys, assigned
+            listener.onStandbysAssigned(standbys, Set.copyOf(tgt));
         }
         List<TopicPartition> assigned = new ArrayList<>();
         broker.lock.lock();

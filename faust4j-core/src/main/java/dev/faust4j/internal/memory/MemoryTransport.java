@@ -88,7 +88,9 @@ public final class MemoryTransport implements Transport {
     @Override
     public TransportConsumer createConsumer() {
         return new MemoryConsumer(broker, groupId, settings.autoOffsetReset().equals("latest"),
-                settings.maxPollRecords(), settings.processingGuarantee() == ProcessingGuarantee.EXACTLY_ONCE);
+                settings.maxPollRecords(), settings.processingGuarantee() == ProcessingGuarantee.EXACTLY_ONCE,
+                settings.tableStandbyReplicas(), settings.tableStore().equals("rocksdb://")
+                        ? settings.dataDir().toAbsolutePath().normalize().toString() : null);
     }
 
     @Override

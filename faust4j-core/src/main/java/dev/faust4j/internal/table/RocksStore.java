@@ -132,16 +132,17 @@ final class RocksStore<K, V> implements TableStore<K, V> {
     }
 
     /**
-     * Opens (creating) the store in {@code dir}, retrying while another handle holds its lock.
+     * Opens (creating) the store in {@code dir}, retrying while another handle holds its lock (up to 30 s when
+     * {@code waitForLock}, else failing at once: a standby never waits for an active store).
      *
      * @param name the table and partition, for messages
      */
     static <K, V> RocksStore<K, V> open(Path dir, String name, ChangelogCodec<K, V> codec, DBOptions dbOptions,
-                                        ColumnFamilyOptions cfOptions) {
+                                        ColumnFamilyOptions cfOptions, boolean waitForLock) {
         List<ColumnFamilyDescriptor> families = List.of(
                 new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
                 new ColumnFamilyDescriptor(META.getBytes(StandardCharsets.UTF_8), cfOptions));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LOCK_WAIT_SECONDS);
+        long deadline = System.nanoTime() + (waitForLock ? TimeUnit.SECONDS.toNanos(LOCK_WAIT_SECONDS) : 0);
         while (true) {
             List<ColumnFamilyHandle> handles = new ArrayList<>();
             try {
@@ -156,8 +157,8 @@ final class RocksStore<K, V> implements TableStore<K, V> {
                 boolean locked = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("lock");
                 if (!locked || System.nanoTime() - deadline >= 0) {
                     throw new IllegalStateException("cannot open the RocksDB store of " + name + " in " + dir + ": "
-                            + e.getMessage() + (locked ? " (still locked after " + LOCK_WAIT_SECONDS + " s: is another"
-                                    + " process using this dataDir?)" : ""),
+                            + e.getMessage() + (locked && waitForLock ? " (still locked after " + LOCK_WAIT_SECONDS
+                                    + " s: is another process using this dataDir?)" : ""),
                             e);
                 }
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));

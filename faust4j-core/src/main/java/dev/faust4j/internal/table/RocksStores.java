@@ -61,8 +61,11 @@ final class RocksStores implements AutoCloseable {
         return tables.resolve(URLEncoder.encode(table, StandardCharsets.UTF_8)).resolve(Integer.toString(partition));
     }
 
-    /** Opens (creating) the store of a table partition. */
-    <K, V> RocksStore<K, V> open(String table, int partition, ChangelogCodec<K, V> codec) {
+    /**
+     * Opens (creating) the store of a table partition, waiting up to 30 s for another handle to release it when
+     * {@code waitForLock}.
+     */
+    <K, V> RocksStore<K, V> open(String table, int partition, ChangelogCodec<K, V> codec, boolean waitForLock) {
         DBOptions db;
         ColumnFamilyOptions cf;
         lock.lock();
@@ -91,7 +94,8 @@ final class RocksStores implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        return RocksStore.open(dir(table, partition), "table " + table + " partition " + partition, codec, db, cf);
+        return RocksStore.open(dir(table, partition), "table " + table + " partition " + partition, codec, db, cf,
+                waitForLock);
     }
 
     /** Deletes the store of a table partition (it must be closed). */

@@ -15,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -50,15 +51,23 @@ final class TableRestore {
     }
 
     /**
-     * Opens a store for each table partition of these numbers, restores them from their stored offsets to their
-     * changelogs' ends, and publishes them once all are restored. Poll thread.
+     * Opens a store for each table partition of these numbers (or takes over the standby's, from {@code warm}),
+     * restores them from their stored offsets to their changelogs' ends, and publishes them once all are restored.
+     * Poll thread.
      */
-    void restore(Collection<TablePartitions<?, ?>> tables, Set<Integer> fresh) {
+    void restore(Collection<TablePartitions<?, ?>> tables, Set<Integer> fresh,
+                 Function<TopicPartition, @Nullable TableStore<?, ?>> warm) {
         Map<TopicPartition, Opened<?, ?>> opened = new LinkedHashMap<>();
         try {
             for (TablePartitions<?, ?> t : tables) {
                 for (int p : fresh) {
-                    opened.put(new TopicPartition(t.changelog, p), open(t, p));
+                    TopicPartition tp = new TopicPartition(t.changelog, p);
+                    TableStore<?, ?> standby = warm.apply(tp);
+                    opened.put(tp, standby == null ? open(t, p) : adopt(t, p, standby));
+                    if (standby != null) {
+                        log.info("app {}: table {} partition {}: taking over the standby replica at changelog offset"
+                                + " {}", appId, t.name, p, standby.nextOffset());
+                    }
                 }
             }
             List<ChangelogRestorer.Restored> restored = restoreOrWipe(opened);
@@ -103,9 +112,23 @@ final class TableRestore {
         }
     }
 
+    /** Opens a standby's store of a table partition: as an assigned partition's, but never waiting for a lock. */
+    TableStore<?, ?> openStandby(TablePartitions<?, ?> t, int partition) {
+        return open(t, partition, false).store;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <K, V> Opened<K, V> adopt(TablePartitions<K, V> t, int partition, TableStore<?, ?> store) {
+        return new Opened<>(t, partition, (TableStore<K, V>) store);
+    }
+
     private <K, V> Opened<K, V> open(TablePartitions<K, V> t, int partition) {
+        return open(t, partition, true);
+    }
+
+    private <K, V> Opened<K, V> open(TablePartitions<K, V> t, int partition, boolean waitForLock) {
         TableStore<K, V> store = rocks == null || t.memoryOnly() ? t.newMemoryStore()
-                : rocks.open(t.name, partition, t.codec);
+                : rocks.open(t.name, partition, t.codec, waitForLock);
         return new Opened<>(t, partition, store);
     }
 

@@ -89,6 +89,7 @@ public final class Tables implements PartitionState, AutoCloseable {
     private final Map<Integer, Set<String>> held = new HashMap<>();
     private final Map<String, Integer> sourcePartitions = new ConcurrentHashMap<>();
     private final TableRestore restorer;
+    private final Standbys standbys;
 
     /**
      * @param settings      the app's settings (id, partitions, replication factor, clock, table storage)
@@ -122,6 +123,8 @@ public final class Tables implements PartitionState, AutoCloseable {
         this.rocks = storage.rocksdb() ? new RocksStores(storage.dataDir(), storage.memory()) : null;
         this.restorer = new TableRestore(appId, readCommitted, ticker, transport, rocks,
                 storage.wipeOnInconsistentOffset());
+        this.standbys = new Standbys(appId, () -> transport.get().changelogReader(readCommitted),
+                restorer::openStandby);
     }
 
     /**
@@ -270,11 +273,36 @@ public final class Tables implements PartitionState, AutoCloseable {
             if (f != null) {
                 f.owned(fresh);
             }
-            restorer.restore(tables.values(), fresh);
+            restorer.restore(tables.values(), fresh, standbys::take);
         }
         if (!stale.isEmpty()) {
             restorer.catchUp(stale);
         }
+    }
+
+    /**
+     * The transport's assignor names the partition numbers this worker keeps standby replicas of: their stores
+     * follow the changelogs ({@link Standbys}) until they are assigned here (then {@link #assigned} takes them over
+     * and replays only the tail) or no longer named. Poll thread.
+     */
+    @Override
+    public void standbys(Set<Integer> numbers, Set<TopicPartition> assignment) {
+        if (tables.isEmpty()) {
+            return;
+        }
+        Set<Integer> follow = new TreeSet<>();
+        for (int p : numbers) {
+            if (p < partitions && !held.containsKey(p)) {
+                follow.add(p);
+            }
+        }
+        Set<Integer> keep = new TreeSet<>();
+        for (TopicPartition tp : assignment) {
+            if (!held.containsKey(tp.partition())) {
+                keep.add(tp.partition()); // about to be assigned: its standby is handed over, not closed
+            }
+        }
+        standbys.assign(tables.values(), follow, keep);
     }
 
     /**
@@ -352,6 +380,7 @@ public final class Tables implements PartitionState, AutoCloseable {
         if (f != null) {
             f.close(); // stops following the global tables before their reader's transport closes
         }
+        standbys.close();
         for (TablePartitions<?, ?> t : tables.values()) {
             for (int p = 0; p < partitions; p++) {
                 TableStore<?, ?> store = t.drop(p);

@@ -40,7 +40,7 @@ class RocksStoreCrashTest {
     /** The child: commits rounds until killed, printing each round committed. */
     public static void main(String[] args) {
         RocksStores stores = new RocksStores(Path.of(args[0]), 8L << 20);
-        RocksStore<String, Long> store = stores.open("t", 0, CODEC);
+        RocksStore<String, Long> store = stores.open("t", 0, CODEC, true);
         for (long round = store.nextOffset() / KEYS;; round++) {
             long r = round;
             for (int k = 0; k < KEYS; k++) {
@@ -60,7 +60,7 @@ class RocksStoreCrashTest {
         for (int kill = 0; kill < 3; kill++) { // each kill lands elsewhere in a round
             long seen = runAndKill(previous + 10);
             try (RocksStores stores = new RocksStores(dataDir, 8L << 20)) {
-                RocksStore<String, Long> store = stores.open("t", 0, CODEC);
+                RocksStore<String, Long> store = stores.open("t", 0, CODEC, true);
                 try {
                     Map<String, Long> content = new HashMap<>();
                     store.copyTo(content);

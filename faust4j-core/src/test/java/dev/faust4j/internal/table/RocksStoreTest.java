@@ -42,7 +42,7 @@ class RocksStoreTest {
     @BeforeEach
     void open() {
         stores = new RocksStores(dataDir, 8L << 20);
-        store = stores.open("t", 0, CODEC);
+        store = stores.open("t", 0, CODEC, true);
     }
 
     @AfterEach
@@ -53,7 +53,7 @@ class RocksStoreTest {
 
     private RocksStore<String, Long> reopen() {
         store.close();
-        store = stores.open("t", 0, CODEC);
+        store = stores.open("t", 0, CODEC, true);
         return store;
     }
 
@@ -177,7 +177,7 @@ class RocksStoreTest {
         assertThat(store.get("a")).isNull();
         assertThatThrownBy(() -> set(store, "a", 2L, acked(1))).hasMessageContaining("table t partition 0")
                 .hasMessageContaining("no longer held");
-        store = stores.open("t", 0, CODEC);
+        store = stores.open("t", 0, CODEC, true);
     }
 
     @Test
@@ -186,7 +186,7 @@ class RocksStoreTest {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread opener = new Thread(() -> {
             try {
-                second.set(stores.open("t", 0, CODEC));
+                second.set(stores.open("t", 0, CODEC, true));
             } catch (RuntimeException e) {
                 failure.set(e);
             }
