@@ -3,6 +3,8 @@ package dev.faust4j;
 import dev.faust4j.codec.Codecs;
 import dev.faust4j.internal.memory.Murmur2;
 import dev.faust4j.spi.ConsumedRecord;
+import dev.faust4j.testing.CountingTransport;
+import dev.faust4j.testing.Gate;
 import dev.faust4j.testing.TransportFixture;
 import dev.faust4j.testing.Transports;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,7 +73,14 @@ class TablesTest {
     }
 
     private static Counter counter(App.Builder builder, String id, List<String> errors) {
+        return counter(builder, id, errors, app -> {
+        });
+    }
+
+    private static Counter counter(App.Builder builder, String id, List<String> errors,
+                                   java.util.function.Consumer<App> beforeStart) {
         App app = builder.build();
+        beforeStart.accept(app);
         Table<String, Long> counts = app.table("counts", String.class, Long.class).withDefault(() -> 0L);
         Topic<String, String> in = topic(app, id + "-in");
         app.agent(in, stream -> {
@@ -120,6 +129,40 @@ class TablesTest {
         assertThat(errors).as("updates of another key than the record's").isNotEmpty()
                 .allSatisfy(m -> assertThat(m).contains("table counts").contains("someone-else")
                         .contains("groupBy"));
+    }
+
+    /**
+     * A restore runs off the poll thread: while it is held, the worker's consumer keeps polling (on Kafka: it stays in
+     * its group however long the changelog), and no record of the restoring partitions reaches the agent before their
+     * tables are restored (else the counts below would start again from zero).
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource(ALL)
+    void aRestoreRunsOffThePollThreadAndRecordsWaitForIt(TransportFixture transport, String store) {
+        String id = Transports.uniqueId("table-restoring");
+        List<String> errors = new CopyOnWriteArrayList<>();
+        try (Counter first = counter(transport, store, id, ProcessingGuarantee.AT_LEAST_ONCE, errors)) {
+            send(transport, id, "a", "b", "a", "c", "a");
+            await().atMost(TIMEOUT).until(() -> first.counts().local().equals(Map.of("a", 3L, "b", 1L, "c", 1L)));
+        }
+        App.Builder b = builder(transport, id, store).broker(CountingTransport.url(transport.brokerUrl(id)))
+                .dataDir(dataDir.resolve(id + "-second")); // a fresh store: the whole changelog is restored
+        Gate gate = new Gate();
+        try (gate;
+             Counter second = counter(b, id, errors,
+                     app -> CountingTransport.probe(app).gateChangelogReads(gate));
+             Gate opened = gate) {
+            // the gate is opened (closed) before the app closes, so that its restore can stop
+            CountingTransport.Probe probe = CountingTransport.probe(second.app());
+            await().atMost(TIMEOUT).until(() -> gate.arrivals() > 0); // the restore waits at its first read
+            send(transport, id, "a", "b");
+            long polls = probe.polls();
+            await().atMost(TIMEOUT).alias("the consumer keeps polling while the restore is held")
+                    .until(() -> probe.polls() >= polls + 3);
+            assertThat(second.counts().local()).as("nothing published before it is restored").isEmpty();
+            gate.open();
+            await().atMost(TIMEOUT).until(() -> second.counts().local().equals(Map.of("a", 4L, "b", 2L, "c", 1L)));
+        }
     }
 
     @ParameterizedTest(name = "{0} {1}")

@@ -50,6 +50,8 @@ public final class CountingTransport implements Transport {
         private final AtomicLong delivered = new AtomicLong();
         private final AtomicLong changelogRecordsRead = new AtomicLong();
         private final AtomicLong readByClosedReaders = new AtomicLong();
+        private final AtomicLong polls = new AtomicLong();
+        private volatile Gate changelogGate;
         private final Set<AtomicLong> openReaders = ConcurrentHashMap.newKeySet();
         private final Set<TopicPartition> assignment = ConcurrentHashMap.newKeySet();
         private volatile LongConsumer onPoll = n -> {};
@@ -66,6 +68,19 @@ public final class CountingTransport implements Transport {
         /** Records the app's changelog readers (table restores) returned so far. */
         public long changelogRecordsRead() {
             return changelogRecordsRead.get();
+        }
+
+        /** Polls of the worker's consumer so far, whatever they returned. */
+        public long polls() {
+            return polls.get();
+        }
+
+        /**
+         * Makes every poll of the app's changelog readers (table restores, standbys) pass this gate first, or none
+         * when null: a test holds a restore where it stands.
+         */
+        public void gateChangelogReads(Gate gate) {
+            this.changelogGate = gate;
         }
 
         /**
@@ -198,6 +213,15 @@ public final class CountingTransport implements Transport {
 
             @Override
             public List<PartitionRecords> poll(Duration timeout) {
+                Gate gate = probe.changelogGate;
+                if (gate != null) {
+                    try {
+                        gate.pass();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return List.of();
+                    }
+                }
                 List<PartitionRecords> polled = reader.poll(timeout);
                 for (PartitionRecords batch : polled) {
                     probe.changelogRecordsRead.addAndGet(batch.records().size());
@@ -312,6 +336,7 @@ public final class CountingTransport implements Transport {
         @Override
         public List<PartitionRecords> poll(Duration timeout) {
             List<PartitionRecords> out = inner.poll(timeout);
+            probe.polls.incrementAndGet();
             if (!out.isEmpty()) {
                 long n = 0;
                 for (PartitionRecords pr : out) {

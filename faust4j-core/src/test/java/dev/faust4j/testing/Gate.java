@@ -29,8 +29,10 @@ public final class Gate implements AutoCloseable {
 
     /** Lets every pass through, now and later. */
     public void open() {
-        open = true;
-        permits.release(Integer.MAX_VALUE / 2);
+        if (!open) {
+            open = true;
+            permits.release(Integer.MAX_VALUE / 4); // twice at most (a race of two openers) stays below the maximum
+        }
     }
 
     /** How many times {@link #pass()} was called. */

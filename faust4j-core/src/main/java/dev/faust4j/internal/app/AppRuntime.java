@@ -106,6 +106,7 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
                 settings.commitEvery(), settings.shutdownGracePeriod(), settings.maxRecordBytes(),
                 () -> transport.get().createConsumer(), sender::flush, resender::inOutage, this::closeSubscriptions,
                 e -> fail("conductor failure: " + e), transactions, tables), handling);
+        tables.onRestored(conductor::requestResume); // a restore's end wakes the poll loop to resume its partitions
         this.streams = new Streams(settings.ticker(), sender, workers::start, handling, settings.topicPartitions(),
                 settings.agentErrorPolicy());
         this.topicServices = new TopicServices(settings.topicPartitions(), settings.topicReplicationFactor(),

@@ -147,7 +147,10 @@ public final class Conductor {
                 : new ExactlyOnceCommitter(config.appId(), consumer, assignment, config.ticker(),
                         config.commitInterval(), config.commitEvery(), config.transactions(), flow::hold, held,
                         dropStale, config.grace(), config.partitionState()::released,
-                        config.partitionState()::assigned, config.partitionState()::committed,
+                        tps -> {
+                            var unused = config.partitionState().assigned(tps);
+                            config.partitionState().awaitRestored(); // a rewind restores in place, records held
+                        }, config.partitionState()::committed,
                         config.partitionState()::committing);
         committer = commits;
         Rebalancer rebalancer = new Rebalancer(config.appId(), consumer, assignment, flow, commits,
@@ -172,6 +175,9 @@ public final class Conductor {
                             delivery.deliver(polled);
                         }
                     }
+                }
+                if (!flow.restoring().isEmpty()) {
+                    flow.restored(config.partitionState().ready(flow.restoring()));
                 }
                 commits.maybeCommit();
                 if (!held.isEmpty() && !commits.holdsDelivery()) {

@@ -16,7 +16,8 @@ public interface PartitionState {
     /** Nothing kept. */
     PartitionState NONE = new PartitionState() {
         @Override
-        public void assigned(Collection<TopicPartition> partitions) {
+        public Set<TopicPartition> assigned(Collection<TopicPartition> partitions) {
+            return Set.of();
         }
 
         @Override
@@ -24,8 +25,24 @@ public interface PartitionState {
         }
     };
 
-    /** These partitions are now this worker's: restore their state before their records are delivered. */
-    void assigned(Collection<TopicPartition> partitions);
+    /**
+     * These partitions are now this worker's: restore their state before their records are delivered. Returns those
+     * whose state is not restored yet (restoring off the poll thread): they stay paused until {@link #ready} returns
+     * them.
+     */
+    Set<TopicPartition> assigned(Collection<TopicPartition> partitions);
+
+    /**
+     * Of these partitions waiting for their state, those restored by now; throws when a restore failed. Called on
+     * every turn of the poll loop while some wait.
+     */
+    default Set<TopicPartition> ready(Collection<TopicPartition> waiting) {
+        return Set.copyOf(waiting);
+    }
+
+    /** Blocks until every restore under way is done (an exactly-once rewind restores in place). */
+    default void awaitRestored() {
+    }
 
     /** These partitions are no longer this worker's (or are rewound): drop their state. */
     void released(Collection<TopicPartition> partitions);

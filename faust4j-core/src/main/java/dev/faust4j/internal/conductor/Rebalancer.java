@@ -52,7 +52,7 @@ final class Rebalancer implements RebalanceListener {
             assignment.assign(tp, consumer.position(tp));
         }
         log.info("app {} assigned {}", appId, partitions);
-        state.assigned(partitions); // tables restored before any record of these partitions is delivered
+        flow.restoring(state.assigned(partitions)); // paused until their tables are restored
         flow.apply();
     }
 

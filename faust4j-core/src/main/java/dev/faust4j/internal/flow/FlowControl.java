@@ -20,7 +20,8 @@ import java.util.Set;
  * until its readers drain it to its low mark (the buffer then calls back, see {@link Subscription#watchLow}); the
  * poll loop keeps polling, so the member is never evicted. While sends are being retried (a broker outage) every
  * partition is paused: nothing new is fetched until the outputs of what is in hand are delivered; so it is while an
- * exactly-once commit waits for the agents ({@link #hold}). The wanted set
+ * exactly-once commit waits for the agents ({@link #hold}); and a partition whose tables are being restored off the
+ * poll thread is paused until they are ({@link #restoring}). The wanted set
  * is recomputed from these two causes and applied as a difference, and re-applied after every rebalance (Kafka
  * forgets pauses of reassigned partitions).
  *
@@ -32,6 +33,7 @@ public final class FlowControl {
     private final Map<Subscription, Set<String>> topicsOf = new HashMap<>();
     private final Set<Subscription> full = new HashSet<>();
     private final Set<TopicPartition> paused = new HashSet<>();
+    private final Set<TopicPartition> restoring = new HashSet<>();
     private boolean outage;
     private boolean held;
 
@@ -87,9 +89,29 @@ public final class FlowControl {
         }
     }
 
+    /** These assigned partitions wait for their tables to be restored: paused until {@link #restored}. */
+    public void restoring(Collection<TopicPartition> partitions) {
+        if (!partitions.isEmpty() && restoring.addAll(partitions)) {
+            apply();
+        }
+    }
+
+    /** The partitions waiting for their tables (none most of the time). */
+    public Set<TopicPartition> restoring() {
+        return restoring;
+    }
+
+    /** These partitions' tables are restored: they resume unless paused for another cause. */
+    public void restored(Collection<TopicPartition> partitions) {
+        if (!partitions.isEmpty() && restoring.removeAll(partitions)) {
+            apply();
+        }
+    }
+
     /** Partitions left the assignment: they are no longer paused. */
     public void forget(Collection<TopicPartition> partitions) {
         paused.removeAll(partitions);
+        restoring.removeAll(partitions);
     }
 
     /** Recomputes the paused set and applies the difference (also after a rebalance). */
@@ -108,6 +130,7 @@ public final class FlowControl {
                 }
             }
         }
+        want.addAll(restoring);
         List<TopicPartition> toPause = new ArrayList<>();
         for (TopicPartition tp : want) {
             if (paused.add(tp)) {

@@ -15,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -52,11 +53,12 @@ final class TableRestore {
 
     /**
      * Opens a store for each table partition of these numbers (or takes over the standby's, from {@code warm}),
-     * restores them from their stored offsets to their changelogs' ends, and publishes them once all are restored.
-     * Poll thread.
+     * restores them from their stored offsets to their changelogs' ends, and publishes them once all are restored;
+     * returns false, having published nothing and closed the stores, when {@code cancelled} said stop. A restore
+     * thread ({@link Restoring}).
      */
-    void restore(Collection<TablePartitions<?, ?>> tables, Set<Integer> fresh,
-                 Function<TopicPartition, @Nullable TableStore<?, ?>> warm) {
+    boolean restore(Collection<TablePartitions<?, ?>> tables, Set<Integer> fresh,
+                    Function<TopicPartition, @Nullable TableStore<?, ?>> warm, BooleanSupplier cancelled) {
         Map<TopicPartition, Opened<?, ?>> opened = new LinkedHashMap<>();
         try {
             for (TablePartitions<?, ?> t : tables) {
@@ -70,7 +72,11 @@ final class TableRestore {
                     }
                 }
             }
-            List<ChangelogRestorer.Restored> restored = restoreOrWipe(opened);
+            List<ChangelogRestorer.Restored> restored = restoreOrWipe(opened, cancelled);
+            if (cancelled.getAsBoolean()) {
+                opened.values().forEach(o -> o.store.close()); // what RocksDB applied stays, with its offset
+                return false;
+            }
             if (rocks != null) {
                 for (ChangelogRestorer.Restored r : restored) {
                     Opened<?, ?> o = opened.get(r.partition());
@@ -84,15 +90,17 @@ final class TableRestore {
             throw e;
         }
         opened.values().forEach(Opened::publish); // only once restored: an agent never sees a half-restored partition
+        return true;
     }
 
     /** Restores the stores; one whose offset lies outside its changelog fails, or is wiped and restored in full. */
-    private List<ChangelogRestorer.Restored> restoreOrWipe(Map<TopicPartition, Opened<?, ?>> opened) {
+    private List<ChangelogRestorer.Restored> restoreOrWipe(Map<TopicPartition, Opened<?, ?>> opened,
+                                                           BooleanSupplier cancelled) {
         while (true) {
             Map<TopicPartition, ChangelogRestorer.Target> targets = new LinkedHashMap<>();
             opened.forEach((tp, o) -> targets.put(tp, o.store));
             try (ChangelogReader reader = transport.get().changelogReader(readCommitted)) {
-                return new ChangelogRestorer(reader, ticker, appId).restore(targets, () -> false);
+                return new ChangelogRestorer(reader, ticker, appId).restore(targets, cancelled);
             } catch (ChangelogRestorer.InconsistentOffsetException e) {
                 Opened<?, ?> o = opened.get(e.partition());
                 if (o == null) {

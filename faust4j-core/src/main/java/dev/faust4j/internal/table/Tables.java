@@ -90,6 +90,9 @@ public final class Tables implements PartitionState, AutoCloseable {
     private final Map<String, Integer> sourcePartitions = new ConcurrentHashMap<>();
     private final TableRestore restorer;
     private final Standbys standbys;
+    private final Restoring restoring;
+    private volatile Runnable onRestored = () -> {
+    };
 
     /**
      * @param settings      the app's settings (id, partitions, replication factor, clock, table storage)
@@ -125,6 +128,14 @@ public final class Tables implements PartitionState, AutoCloseable {
                 storage.wipeOnInconsistentOffset());
         this.standbys = new Standbys(appId, () -> transport.get().changelogReader(readCommitted),
                 restorer::openStandby);
+        this.restoring = new Restoring(appId,
+                (numbers, cancelled) -> restorer.restore(tables.values(), numbers, standbys::take, cancelled),
+                () -> onRestored.run());
+    }
+
+    /** What to call when a restore ends, on its thread (wakes the poll loop, which then resumes the partitions). */
+    public void onRestored(Runnable wakeup) {
+        this.onRestored = wakeup;
     }
 
     /**
@@ -244,11 +255,16 @@ public final class Tables implements PartitionState, AutoCloseable {
         f.start();
     }
 
-    /** Source partitions were assigned: restores the table partitions newly held. Poll thread. */
+    /**
+     * Source partitions were assigned: starts restoring the table partitions newly held, off the poll thread
+     * ({@link Restoring}), catches up in place those held so far only through topics that never wrote them, and
+     * returns the assigned partitions whose table partitions are not restored yet (kept paused until
+     * {@link #ready} says so). Poll thread.
+     */
     @Override
-    public void assigned(Collection<TopicPartition> assigned) {
+    public Set<TopicPartition> assigned(Collection<TopicPartition> assigned) {
         if (tables.isEmpty() && globals.isEmpty()) {
-            return;
+            return Set.of();
         }
         Set<Integer> fresh = new TreeSet<>();
         Map<TopicPartition, TablePartitions<?, ?>> stale = new LinkedHashMap<>();
@@ -273,11 +289,74 @@ public final class Tables implements PartitionState, AutoCloseable {
             if (f != null) {
                 f.owned(fresh);
             }
-            restorer.restore(tables.values(), fresh, standbys::take);
+            if (!tables.isEmpty()) {
+                restoring.start(fresh);
+            }
         }
         if (!stale.isEmpty()) {
-            restorer.catchUp(stale);
+            // a number still being restored is restored again: the restore took its changelog's end before the
+            // previous owner of this topic's partition wrote its last updates
+            Set<Integer> again = new TreeSet<>();
+            for (TopicPartition tp : stale.keySet()) {
+                if (restoring.restoring(tp.partition())) {
+                    again.add(tp.partition());
+                }
+            }
+            stale.keySet().removeIf(tp -> again.contains(tp.partition()));
+            if (!again.isEmpty()) {
+                restart(restoring.cancel(again));
+            }
+            if (!stale.isEmpty()) {
+                restorer.catchUp(stale);
+            }
         }
+        return waiting(assigned);
+    }
+
+    /**
+     * Of these partitions, those whose table partitions are restored by now; throws when a restore failed. Poll
+     * thread.
+     */
+    @Override
+    public Set<TopicPartition> ready(Collection<TopicPartition> waiting) {
+        restoring.finished();
+        Set<TopicPartition> ready = new java.util.HashSet<>();
+        for (TopicPartition tp : waiting) {
+            if (!restoring.restoring(tp.partition())) {
+                ready.add(tp);
+            }
+        }
+        return ready;
+    }
+
+    /** Waits until every restore under way is done (an exactly-once rewind restores in place). Poll thread. */
+    @Override
+    public void awaitRestored() {
+        restoring.awaitAll();
+    }
+
+    private Set<TopicPartition> waiting(Collection<TopicPartition> assigned) {
+        if (restoring.idle()) {
+            return Set.of();
+        }
+        Set<TopicPartition> waiting = new java.util.HashSet<>();
+        for (TopicPartition tp : assigned) {
+            if (restoring.restoring(tp.partition())) {
+                waiting.add(tp);
+            }
+        }
+        return waiting;
+    }
+
+    /** Restarts the restore of those of these numbers still held. */
+    private void restart(Set<Integer> numbers) {
+        Set<Integer> still = new TreeSet<>();
+        for (int p : numbers) {
+            if (held.containsKey(p)) {
+                still.add(p);
+            }
+        }
+        restoring.start(still);
     }
 
     /**
@@ -324,14 +403,19 @@ public final class Tables implements PartitionState, AutoCloseable {
             if (topics.isEmpty()) {
                 held.remove(tp.partition());
                 dropped.add(tp.partition());
-                for (TablePartitions<?, ?> t : tables.values()) {
-                    TableStore<?, ?> store = t.drop(tp.partition());
-                    if (store != null) {
-                        if (!readCommitted) {
-                            flush(t, tp.partition(), store);
-                        }
-                        store.close();
+            }
+        }
+        if (!dropped.isEmpty() && !restoring.idle()) {
+            restart(restoring.cancel(dropped)); // a restore never publishes a partition no longer held
+        }
+        for (int p : dropped) {
+            for (TablePartitions<?, ?> t : tables.values()) {
+                TableStore<?, ?> store = t.drop(p);
+                if (store != null) {
+                    if (!readCommitted) {
+                        flush(t, p, store);
                     }
+                    store.close();
                 }
             }
         }
@@ -380,6 +464,7 @@ public final class Tables implements PartitionState, AutoCloseable {
         if (f != null) {
             f.close(); // stops following the global tables before their reader's transport closes
         }
+        restoring.close();
         standbys.close();
         for (TablePartitions<?, ?> t : tables.values()) {
             for (int p = 0; p < partitions; p++) {

@@ -51,19 +51,23 @@ class TablePartitionHandOverTest {
             Tables tables = tables(id, transport);
             Table<String, Long> counts = tables.table("counts", Codecs.json(String.class), Codecs.json(Long.class));
             tables.declare();
-            tables.assigned(List.of(input)); // table partition 0 held (and restored) through the input
+            tables.assigned(List.of(input));
+            tables.awaitRestored(); // table partition 0 held (and restored) through the input
             assertThat(counts.local()).isEmpty();
 
             // another worker, which holds the repartition partition 0, counts into table partition 0
             fixture.appendRaw(url, counts.changelogTopic(), 2, 0, bytes("\"a\""), bytes("3"));
 
-            tables.assigned(List.of(repartition)); // the repartition partition comes here
+            tables.assigned(List.of(repartition));
+
+            tables.awaitRestored(); // the repartition partition comes here
             assertThat(counts.local()).as("restored again: the other worker's count").isEqualTo(Map.of("a", 3L));
 
             // it goes away and comes back while the input stays: restored again, since the other worker wrote meanwhile
             tables.released(List.of(repartition));
             fixture.appendRaw(url, counts.changelogTopic(), 2, 0, bytes("\"a\""), bytes("4"));
             tables.assigned(List.of(repartition));
+            tables.awaitRestored(); // restored off the calling thread
             assertThat(counts.local()).isEqualTo(Map.of("a", 4L));
         }
     }
@@ -80,12 +84,15 @@ class TablePartitionHandOverTest {
             Table<String, Long> counts = tables.table("counts", Codecs.json(String.class), Codecs.json(Long.class));
             tables.declare();
             tables.assigned(List.of(repartition));
+            tables.awaitRestored(); // restored off the calling thread
             // a count of this worker from the repartition topic, whose changelog record is not in the log yet
             TablePartitions<String, Long> parts = ((TableImpl<String, Long>) counts).parts;
             var unused = parts.writing(repartition.topic(), () -> parts.store(0).update("mine", old -> 1L,
                     value -> new CompletableFuture<>())); // never acknowledged: not in the changelog
 
-            tables.assigned(List.of(input)); // the input partition 0 comes here too
+            tables.assigned(List.of(input));
+
+            tables.awaitRestored(); // the input partition 0 comes here too
             assertThat(counts.local()).as("the writer's store stays, with its own write").isEqualTo(Map.of("mine", 1L));
         }
     }
