@@ -184,7 +184,8 @@ class SettingsTest {
         assertThat(defaults.tableWipeOnInconsistentOffset()).isFalse();
         assertThat(defaults.tableWriteCache()).isTrue();
         assertThat(defaults.tableStandbyReplicas()).as("Faust's default").isEqualTo(1);
-        assertThatThrownBy(() -> App.builder("s").tableStandbyReplicas(-1)).hasMessageContaining("tableStandbyReplicas");
+        assertThatThrownBy(() -> App.builder("s").tableStandbyReplicas(-1))
+                .hasMessageContaining("tableStandbyReplicas");
         assertThat(settings(App.builder("s").environment(Map.of("APP_STORE", "rocksdb"))).tableStore())
                 .isEqualTo("rocksdb://");
         assertThat(settings(App.builder("s").properties(props("table_rocksdb_memory", "1.5 GiB")))

@@ -22,7 +22,7 @@ public interface RebalanceListener {
      * The partition numbers whose table state this member keeps as standby replicas from this rebalance on (it
      * follows their changelogs without processing their records; {@code tableStandbyReplicas}), replacing the
      * earlier set. A transport whose assignor places standbys calls it in every rebalance, after
-     * {@link #onPartitionsRevoked} and before {@link #onPartitionsAssigned} (Kafka's {@code onAssignment} order),
+     * {@link #onPartitionsRevoked} and before {@link #onPartitionsAssigned} (the order in which Kafka calls an assignor's onAssignment),
      * with {@code assignment}, the member's whole assignment after the rebalance: a standby about to become active
      * is handed over, not dropped. The default ignores it.
      */
