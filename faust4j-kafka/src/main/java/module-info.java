@@ -11,6 +11,8 @@ module dev.faust4j.kafka {
     requires static org.jspecify;
 
     exports dev.faust4j.kafka;
+    // the consumer instantiates the assignor by class name; not an API, so exported to the Kafka clients only
+    exports dev.faust4j.kafka.internal to kafka.clients;
 
     provides dev.faust4j.spi.TransportFactory with dev.faust4j.kafka.KafkaTransportFactory;
 }

@@ -1,6 +1,7 @@
 package dev.faust4j.kafka;
 
 import dev.faust4j.Settings;
+import dev.faust4j.kafka.internal.CopartitionedAssignor;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
@@ -80,8 +81,16 @@ final class KafkaClientConfigs {
         defaults.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.maxPollRecords());
         Map<String, Object> config = layered(defaults, settings.clientProperties(), CONSUMER_PREFIX);
         if (isClassicProtocol(config)) {
+            // the second keeps a rolling upgrade working: a group uses the first assignor all its members know
             config.putIfAbsent(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
-                    CooperativeStickyAssignor.class.getName());
+                    CopartitionedAssignor.class.getName() + "," + CooperativeStickyAssignor.class.getName());
+            if (usesCopartitionedAssignor(config)) {
+                config.put(CopartitionedAssignor.STANDBY_REPLICAS_CONFIG, settings.tableStandbyReplicas());
+            }
+        } else if (settings.tableStandbyReplicas() > 0) {
+            LOG.warn("tableStandbyReplicas={} has no effect with group.protocol=consumer: standby replicas are placed"
+                    + " by faust4j's assignor, which needs Kafka's classic group protocol",
+                    settings.tableStandbyReplicas());
         }
         Map<String, Object> forced = new LinkedHashMap<>();
         forced.put(ConsumerConfig.GROUP_ID_CONFIG, appId);
@@ -104,7 +113,8 @@ final class KafkaClientConfigs {
         for (String groupKey : List.of(ConsumerConfig.GROUP_ID_CONFIG, ConsumerConfig.GROUP_INSTANCE_ID_CONFIG,
                 ConsumerConfig.GROUP_PROTOCOL_CONFIG, ConsumerConfig.GROUP_REMOTE_ASSIGNOR_CONFIG,
                 ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
-                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG)) {
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, CopartitionedAssignor.STANDBY_REPLICAS_CONFIG,
+                CopartitionedAssignor.STANDBY_LISTENER_CONFIG)) {
             config.remove(groupKey);
         }
         config.put(CommonClientConfigs.CLIENT_ID_CONFIG,
@@ -147,6 +157,12 @@ final class KafkaClientConfigs {
         Map<String, Object> config = layered(common(appId, settings, "admin"), settings.clientProperties(),
                 ADMIN_PREFIX);
         return Collections.unmodifiableMap(config);
+    }
+
+    /** True if {@code partition.assignment.strategy} names faust4j's {@link CopartitionedAssignor}. */
+    static boolean usesCopartitionedAssignor(Map<String, Object> consumerConfig) {
+        Object strategy = consumerConfig.get(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG);
+        return strategy != null && strategy.toString().contains(CopartitionedAssignor.class.getName());
     }
 
     /** True unless {@code group.protocol} selects the new (KIP-848) consumer protocol. */

@@ -8,12 +8,14 @@ import dev.faust4j.spi.PartitionRecords;
 import dev.faust4j.spi.RebalanceListener;
 import dev.faust4j.spi.TopicPartition;
 import dev.faust4j.spi.TransportConsumer;
+import dev.faust4j.kafka.internal.CopartitionedAssignor;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -59,6 +61,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * commit, and the core has already drained by then. An exception thrown by our listener is wrapped by Kafka
  * into a KafkaException; poll() unwraps and rethrows the listener's own exception.
  *
+ * Standbys. With faust4j's CopartitionedAssignor (classic protocol), create() hands the assignor a StandbyRelay
+ * through a copy of the configuration (key faust4j.standby.listener, read in its configure()). Kafka calls the
+ * assignor's onAssignment on this thread inside poll, after onPartitionsRevoked and before onPartitionsAssigned;
+ * the relay forwards its standbys and whole assignment to the current listener's onStandbysAssigned, with the
+ * same closing guard and failure forwarding as the other callbacks (not skipped when empty: an empty set replaces
+ * the earlier one). Kafka catches what onAssignment throws, still runs onPartitionsAssigned and then throws the
+ * first failure, so the first listener failure of a poll is the one rethrown.
+ *
  * Records are converted without copying key, value or header bytes. Payloads are never logged.
  */
 final class KafkaConsumerAdapter implements TransportConsumer {
@@ -92,6 +102,7 @@ final class KafkaConsumerAdapter implements TransportConsumer {
     private boolean closing;
     private boolean closed;
     private @Nullable RuntimeException listenerFailure;
+    private volatile @Nullable ListenerAdapter current; // the subscription's listener, for the standby relay
 
     KafkaConsumerAdapter(Consumer<byte[], byte[]> consumer, String groupId, Duration apiTimeout,
                          Duration closeTimeout) {
@@ -101,6 +112,23 @@ final class KafkaConsumerAdapter implements TransportConsumer {
         this.closeTimeout = closeTimeout;
     }
 
+    /**
+     * A consumer over a new KafkaConsumer built from {@code config}; when the configuration uses faust4j's
+     * assignor, its standbys reach the listener's {@link RebalanceListener#onStandbysAssigned}.
+     */
+    static KafkaConsumerAdapter create(Map<String, Object> config, String groupId, Duration apiTimeout,
+                                       Duration closeTimeout) {
+        StandbyRelay relay = new StandbyRelay();
+        Map<String, Object> withRelay = new HashMap<>(config);
+        if (config.containsKey(CopartitionedAssignor.STANDBY_REPLICAS_CONFIG)) {
+            withRelay.put(CopartitionedAssignor.STANDBY_LISTENER_CONFIG, relay);
+        }
+        KafkaConsumerAdapter adapter = new KafkaConsumerAdapter(new KafkaConsumer<>(withRelay), groupId, apiTimeout,
+                closeTimeout);
+        relay.target = adapter;
+        return adapter;
+    }
+
     @Override
     public void subscribe(Collection<String> topics, RebalanceListener listener) {
         if (topics.isEmpty()) {
@@ -108,8 +136,18 @@ final class KafkaConsumerAdapter implements TransportConsumer {
             subscribed = false;
             return;
         }
-        consumer.subscribe(List.copyOf(topics), new ListenerAdapter(listener == null ? NO_LISTENER : listener));
+        ListenerAdapter adapter = new ListenerAdapter(listener == null ? NO_LISTENER : listener);
+        consumer.subscribe(List.copyOf(topics), adapter);
+        current = adapter;
         subscribed = true;
+    }
+
+    /** From the assignor's onAssignment, on the poll thread: see the design note. */
+    void standbysAssigned(Set<Integer> standbys, Set<org.apache.kafka.common.TopicPartition> assignment) {
+        ListenerAdapter listener = current;
+        if (listener != null) {
+            listener.onStandbysAssigned(standbys, assignment);
+        }
     }
 
     @Override
@@ -392,12 +430,38 @@ final class KafkaConsumerAdapter implements TransportConsumer {
             }
         }
 
+        void onStandbysAssigned(Set<Integer> standbys, Set<org.apache.kafka.common.TopicPartition> assignment) {
+            if (!closing) {
+                Set<TopicPartition> converted = new HashSet<>(assignment.size() * 2);
+                for (org.apache.kafka.common.TopicPartition ktp : assignment) {
+                    converted.add(ours(ktp));
+                }
+                forward(() -> listener.onStandbysAssigned(standbys,
+                        Collections.unmodifiableSet(converted)));
+            }
+        }
+
         private void forward(Runnable call) {
             try {
                 call.run();
             } catch (RuntimeException e) {
-                listenerFailure = e;
+                if (listenerFailure == null) {
+                    listenerFailure = e; // Kafka rethrows the first failure of a rebalance
+                }
                 throw e;
+            }
+        }
+    }
+
+    /** Handed to the assignor before the adapter exists; bound right after (see {@link #create}). */
+    private static final class StandbyRelay implements CopartitionedAssignor.StandbyListener {
+        volatile @Nullable KafkaConsumerAdapter target;
+
+        @Override
+        public void assigned(Set<Integer> standbys, Set<org.apache.kafka.common.TopicPartition> assignment) {
+            KafkaConsumerAdapter adapter = target;
+            if (adapter != null) {
+                adapter.standbysAssigned(standbys, assignment);
             }
         }
     }

@@ -61,8 +61,8 @@ final class KafkaTransport implements Transport {
     @Override
     public TransportConsumer createConsumer() {
         ensureOpen();
-        return new KafkaConsumerAdapter(new KafkaConsumer<>(consumerConfig), appId,
-                KafkaClientConfigs.apiTimeout(consumerConfig), closeTimeout);
+        return KafkaConsumerAdapter.create(consumerConfig, appId, KafkaClientConfigs.apiTimeout(consumerConfig),
+                closeTimeout);
     }
 
     @Override

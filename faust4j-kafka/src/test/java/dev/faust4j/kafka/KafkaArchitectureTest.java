@@ -7,6 +7,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.library.dependencies.SliceAssignment;
 import com.tngtech.archunit.library.dependencies.SliceIdentifier;
+import dev.faust4j.kafka.internal.CopartitionedAssignor;
 import dev.faust4j.testing.SecurityRules;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,8 +44,19 @@ class KafkaArchitectureTest {
     void onlyTheFactoryIsPublic() {
         assertThat(classes.stream()
                 .filter(c -> c.getModifiers().contains(JavaModifier.PUBLIC) && c.getEnclosingClass().isEmpty())
+                .filter(c -> c.getPackageName().equals("dev.faust4j.kafka"))
                 .map(JavaClass::getName).collect(Collectors.toSet()))
                 .containsExactly(KafkaTransportFactory.class.getName());
+    }
+
+    @Test
+    void theInternalPackageHoldsOnlyWhatKafkaInstantiatesByName() {
+        // public because the consumer instantiates the assignor by reflection; exported to kafka.clients only
+        assertThat(classes.stream()
+                .filter(c -> c.getModifiers().contains(JavaModifier.PUBLIC) && c.getEnclosingClass().isEmpty())
+                .filter(c -> c.getPackageName().equals("dev.faust4j.kafka.internal"))
+                .map(JavaClass::getName).collect(Collectors.toSet()))
+                .containsExactly(CopartitionedAssignor.class.getName());
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.faust4j.Settings;
 import dev.faust4j.spi.Transport;
 import dev.faust4j.spi.TransportContext;
 import dev.faust4j.spi.TransportFactory;
+import dev.faust4j.kafka.internal.CopartitionedAssignor;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.junit.jupiter.api.Test;
 
@@ -76,7 +77,9 @@ class KafkaClientConfigsTest {
                 .containsEntry("enable.auto.commit", false)
                 .containsEntry("auto.offset.reset", "latest")
                 .containsEntry("max.poll.records", 7)
-                .containsEntry("partition.assignment.strategy", CooperativeStickyAssignor.class.getName());
+                .containsEntry("partition.assignment.strategy",
+                        CopartitionedAssignor.class.getName() + "," + CooperativeStickyAssignor.class.getName())
+                .containsEntry(CopartitionedAssignor.STANDBY_REPLICAS_CONFIG, 1);
         assertThat(c.get("client.id").toString()).startsWith("orders-consumer-");
         assertThat(KafkaClientConfigs.producer("orders", s).get("client.id").toString()).startsWith("orders-producer-");
         assertThat(KafkaClientConfigs.admin("orders", s).get("client.id").toString()).startsWith("orders-admin-");
@@ -113,7 +116,29 @@ class KafkaClientConfigsTest {
         Map<String, Object> c = KafkaClientConfigs.consumer("app",
                 settings("kafka://h:1", Map.of("group.protocol", "consumer")));
         assertThat(c).containsEntry("group.protocol", "consumer")
-                .doesNotContainKeys("partition.assignment.strategy", "session.timeout.ms", "heartbeat.interval.ms");
+                .doesNotContainKeys("partition.assignment.strategy", "session.timeout.ms", "heartbeat.interval.ms",
+                        CopartitionedAssignor.STANDBY_REPLICAS_CONFIG);
+    }
+
+    @Test
+    void theStandbyReplicasFollowTheSettingsAndStayOutOfTheChangelogReader() {
+        Settings s = App.builder("orders").broker("kafka://h:1").tableStandbyReplicas(2).build().settings();
+        Map<String, Object> c = KafkaClientConfigs.consumer("orders", s);
+        assertThat(c).containsEntry(CopartitionedAssignor.STANDBY_REPLICAS_CONFIG, 2);
+
+        Map<String, Object> withListener = new java.util.HashMap<>(c);
+        withListener.put(CopartitionedAssignor.STANDBY_LISTENER_CONFIG, new Object());
+        assertThat(KafkaClientConfigs.changelogReader(withListener, false)).doesNotContainKeys(
+                CopartitionedAssignor.STANDBY_REPLICAS_CONFIG, CopartitionedAssignor.STANDBY_LISTENER_CONFIG,
+                "partition.assignment.strategy");
+    }
+
+    @Test
+    void aStrategyOfTheUsersOwnIsKeptAndGetsNoAssignorKeys() {
+        Map<String, Object> c = KafkaClientConfigs.consumer("app", settings("kafka://h:1",
+                Map.of("partition.assignment.strategy", "org.apache.kafka.clients.consumer.RangeAssignor")));
+        assertThat(c).containsEntry("partition.assignment.strategy", "org.apache.kafka.clients.consumer.RangeAssignor")
+                .doesNotContainKey(CopartitionedAssignor.STANDBY_REPLICAS_CONFIG);
     }
 
     @Test
