@@ -58,6 +58,32 @@ class ChangelogReaderTest {
         }
     }
 
+    /**
+     * A wakeup (another thread telling a following reader that its partitions changed) makes the next poll return
+     * at once, and never fails the reader's other calls (Kafka's consumer throws it from whichever blocking call
+     * comes next: a standby follower died of it).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(ALL)
+    void aWakeupMakesTheNextPollReturnAndNeverFailsAnotherCall(TransportFixture fixture) {
+        String id = Transports.uniqueId("changelog-wakeup");
+        String url = fixture.brokerUrl(id);
+        String topic = id + "-changelog";
+        fixture.appendRaw(url, topic, 1, 0, bytes("k"), bytes("v"));
+        TopicPartition tp = new TopicPartition(topic, 0);
+        try (Transport transport = Transports.open(url, id);
+             ChangelogReader reader = transport.changelogReader(false)) {
+            reader.assign(List.of(tp));
+            reader.seek(tp, 0);
+            reader.wakeup();
+            assertThat(reader.endOffsets(List.of(tp))).containsEntry(tp, 1L);
+            assertThat(reader.beginningOffsets(List.of(tp))).containsEntry(tp, 0L);
+            assertThat(reader.position(tp)).isZero();
+            assertThat(reader.poll(Duration.ofSeconds(30))).as("the wakeup's poll").isEmpty();
+            assertThat(values(readToEnd(reader, tp, 1))).containsExactly("v");
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource(ALL)
     void readingCommittedStopsBeforeAnOpenTransactionAndCompletesOverAnAbortedTail(TransportFixture fixture) {

@@ -34,6 +34,7 @@ final class KafkaChangelogReader implements ChangelogReader {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Duration apiTimeout;
     private final Duration closeTimeout;
+    private boolean wakeupPending; // a wakeup that interrupted another call than poll: the next poll returns at once
 
     KafkaChangelogReader(KafkaConsumer<byte[], byte[]> consumer, Duration apiTimeout, Duration closeTimeout) {
         this.consumer = consumer;
@@ -65,21 +66,40 @@ final class KafkaChangelogReader implements ChangelogReader {
 
     @Override
     public long position(TopicPartition partition) {
-        return consumer.position(kafka(partition), apiTimeout);
+        return unwoken(() -> consumer.position(kafka(partition), apiTimeout));
     }
 
     @Override
     public Map<TopicPartition, Long> beginningOffsets(Collection<TopicPartition> partitions) {
-        return ours(consumer.beginningOffsets(kafka(partitions), apiTimeout));
+        return ours(unwoken(() -> consumer.beginningOffsets(kafka(partitions), apiTimeout)));
     }
 
     @Override
     public Map<TopicPartition, Long> endOffsets(Collection<TopicPartition> partitions) {
-        return ours(consumer.endOffsets(kafka(partitions), apiTimeout)); // the LSO under read_committed
+        return ours(unwoken(() -> consumer.endOffsets(kafka(partitions), apiTimeout))); // the LSO under read_committed
+    }
+
+    /**
+     * Runs a blocking call that a {@link #wakeup} meant for {@link #poll} may interrupt (Kafka's consumer throws
+     * {@code WakeupException} from whichever blocking call comes next): the call is made again, and the wakeup
+     * kept for the next poll, which then returns at once, as the SPI promises.
+     */
+    private <T> T unwoken(java.util.function.Supplier<T> call) {
+        while (true) {
+            try {
+                return call.get();
+            } catch (WakeupException e) {
+                wakeupPending = true;
+            }
+        }
     }
 
     @Override
     public List<PartitionRecords> poll(Duration timeout) {
+        if (wakeupPending) {
+            wakeupPending = false;
+            return List.of();
+        }
         ConsumerRecords<byte[], byte[]> polled;
         try {
             polled = consumer.poll(timeout);

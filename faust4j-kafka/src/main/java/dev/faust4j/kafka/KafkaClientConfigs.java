@@ -86,6 +86,9 @@ final class KafkaClientConfigs {
                     CopartitionedAssignor.class.getName() + "," + CooperativeStickyAssignor.class.getName());
             if (usesCopartitionedAssignor(config)) {
                 config.put(CopartitionedAssignor.STANDBY_REPLICAS_CONFIG, settings.tableStandbyReplicas());
+                if (settings.tableStore().equals("rocksdb://")) {
+                    config.put(CopartitionedAssignor.STATE_DIR_CONFIG, stateDir(settings));
+                }
             }
         } else if (settings.tableStandbyReplicas() > 0) {
             LOG.warn("tableStandbyReplicas={} has no effect with group.protocol=consumer: standby replicas are placed"
@@ -114,7 +117,7 @@ final class KafkaClientConfigs {
                 ConsumerConfig.GROUP_PROTOCOL_CONFIG, ConsumerConfig.GROUP_REMOTE_ASSIGNOR_CONFIG,
                 ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
                 ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, CopartitionedAssignor.STANDBY_REPLICAS_CONFIG,
-                CopartitionedAssignor.STANDBY_LISTENER_CONFIG)) {
+                CopartitionedAssignor.STANDBY_LISTENER_CONFIG, CopartitionedAssignor.STATE_DIR_CONFIG)) {
             config.remove(groupKey);
         }
         config.put(CommonClientConfigs.CLIENT_ID_CONFIG,
@@ -163,6 +166,22 @@ final class KafkaClientConfigs {
     static boolean usesCopartitionedAssignor(Map<String, Object> consumerConfig) {
         Object strategy = consumerConfig.get(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG);
         return strategy != null && strategy.toString().contains(CopartitionedAssignor.class.getName());
+    }
+
+    /**
+     * Where this worker's RocksDB stores live, as the assignor compares it: the host name and the absolute data
+     * directory (two workers of one host with one dataDir share their stores' directories).
+     */
+    static String stateDir(Settings settings) {
+        String host = System.getenv("HOSTNAME");
+        if (host == null || host.isBlank()) {
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.net.UnknownHostException e) {
+                host = "localhost";
+            }
+        }
+        return host + ":" + settings.dataDir().toAbsolutePath().normalize();
     }
 
     /** True unless {@code group.protocol} selects the new (KIP-848) consumer protocol. */

@@ -407,6 +407,34 @@ class CopartitionedAssignorTest {
         assertThat(group.standbys()).as("an unchanged group keeps its standbys").isEqualTo(standbys);
     }
 
+    /**
+     * Two workers of one host with one dataDir keep one RocksDB store per partition there: neither is a standby of
+     * the other's partitions (it could not open the owner's store), a third worker elsewhere is.
+     */
+    @Test
+    void membersSharingAStateDirectoryAreNeverStandbysOfEachOther() {
+        Cluster cluster = cluster(Map.of("a", 4));
+        Map<String, Subscription> subs = new LinkedHashMap<>();
+        subs.put("m1", subscription(List.of("a"), List.of(tp("a", 0), tp("a", 1)),
+                CopartitionedAssignor.encodeSubscription(List.of(), "host1:/data"), 2));
+        subs.put("m2", subscription(List.of("a"), List.of(tp("a", 2), tp("a", 3)),
+                CopartitionedAssignor.encodeSubscription(List.of(), "host1:/data"), 2));
+        Map<String, Assignment> out = assignor(1).assign(cluster, new GroupSubscription(subs)).groupAssignment();
+        assertThat(standbys(out.get("m1"))).as("same host and directory as m2").isEmpty();
+        assertThat(standbys(out.get("m2"))).as("same host and directory as m1").isEmpty();
+
+        subs.put("m3", subscription(List.of("a"), List.of(), CopartitionedAssignor.encodeSubscription(List.of(),
+                "host2:/data"), 2));
+        out = assignor(1).assign(cluster, new GroupSubscription(subs)).groupAssignment();
+        assertThat(standbys(out.get("m1"))).doesNotContainAnyElementsOf(numbers(out.get("m2")));
+        assertThat(standbys(out.get("m2"))).doesNotContainAnyElementsOf(numbers(out.get("m1")));
+        assertThat(CopartitionedAssignor.decode(CopartitionedAssignor.encodeSubscription(List.of(3, 1), "h:/d")))
+                .containsExactly(1, 3);
+        assertThat(CopartitionedAssignor.decodeStateDir(CopartitionedAssignor.encodeSubscription(List.of(3), "h:/d")))
+                .isEqualTo("h:/d");
+        assertThat(CopartitionedAssignor.decodeStateDir(userData(1, 2))).as("version 1: none").isEmpty();
+    }
+
     @Test
     void membersWithDifferentSubscriptionsGetEveryPartitionOnce() {
         Cluster cluster = cluster(Map.of("a", 4, "b", 4, "c", 2));

@@ -46,6 +46,8 @@ import java.util.function.Supplier;
 final class Standbys {
     private static final Logger log = LoggerFactory.getLogger(Standbys.class);
     private static final Duration POLL = Duration.ofMillis(100);
+    private static final Duration RETRY = Duration.ofSeconds(1);
+    private static final long FAILURE_LOG_EVERY = TimeUnit.MINUTES.toNanos(1);
 
     /** One standby table partition. */
     private static final class Slot {
@@ -204,40 +206,53 @@ final class Standbys {
     }
 
     private void follow() {
-        try (ChangelogReader r = readers.get()) {
-            reader = r;
-            List<TopicPartition> followed = List.of();
-            while (!closed) {
-                if (reassign.getAndSet(false)) {
-                    followed = reassign(r);
-                }
-                if (followed.isEmpty()) {
-                    idle();
-                    continue;
-                }
-                for (PartitionRecords batch : r.poll(POLL)) {
-                    Slot slot = slots.get(batch.partition());
-                    if (slot != null) {
-                        apply(slot, batch.records());
+        long lastFailureLogged = Long.MIN_VALUE;
+        while (!closed) {
+            try (ChangelogReader r = readers.get()) {
+                reader = r;
+                reassign.set(true);
+                List<TopicPartition> followed = List.of();
+                while (!closed) {
+                    if (reassign.getAndSet(false)) {
+                        followed = reassign(r);
+                    }
+                    if (followed.isEmpty()) {
+                        idle(false);
+                        continue;
+                    }
+                    for (PartitionRecords batch : r.poll(POLL)) {
+                        Slot slot = slots.get(batch.partition());
+                        if (slot != null) {
+                            apply(slot, batch.records());
+                        }
                     }
                 }
+            } catch (RuntimeException e) {
+                if (closed) {
+                    return;
+                }
+                long now = System.nanoTime();
+                if (lastFailureLogged == Long.MIN_VALUE || now - lastFailureLogged >= FAILURE_LOG_EVERY) {
+                    lastFailureLogged = now;
+                    log.warn("app {}: following the standby table partitions' changelogs failed (a takeover restores"
+                            + " them from where they stand); trying again with a new reader: {}", appId, e.toString(),
+                            e);
+                }
+                idle(true); // a pause before the new reader, unless the assignment changes or the worker stops
+            } finally {
+                reader = null;
             }
-        } catch (RuntimeException e) {
-            if (!closed) {
-                log.error("app {}: following the standby table partitions' changelogs failed; they stop changing"
-                        + " here, and a takeover restores them from where they stand: {}", appId, e.toString(), e);
-            }
-        } finally {
-            reader = null;
         }
     }
 
-    /** Nothing to follow: waits for a new assignment or the close. */
-    private void idle() {
+    /** Waits for a new assignment or the close (after a failure: at most {@link #RETRY}). */
+    private void idle(boolean afterFailure) {
         idleLock.lock();
         try {
-            while (!reassign.get() && !closed) {
-                assigned.await(1, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + RETRY.toNanos();
+            while (!reassign.get() && !closed && (!afterFailure || System.nanoTime() < deadline)) {
+                assigned.await(afterFailure ? Math.max(1, deadline - System.nanoTime()) : TimeUnit.SECONDS.toNanos(1),
+                        TimeUnit.NANOSECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

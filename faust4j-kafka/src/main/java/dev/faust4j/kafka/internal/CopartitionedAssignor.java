@@ -45,7 +45,8 @@ import java.util.TreeSet;
  *
  * Standbys. min(replicas, candidates) members per group, among those holding none of its partitions in the
  * target assignment: members that were its standby or its owner first (their stores are warm), then the fewest
- * standbys so far, then member order. A member learns its standby numbers from the assignment's userData
+ * standbys so far, then member order; never a member that shares the group owner's state directory (two workers of
+ * one host with one dataDir: one RocksDB store per partition there). A member learns its standby numbers from the assignment's userData
  * (version byte, count, ints) and reports them back in its subscription userData (same format), which keeps them
  * sticky and lets the next assignment promote them. Undecodable userData counts as "no standbys".
  *
@@ -66,9 +67,16 @@ public final class CopartitionedAssignor implements ConsumerPartitionAssignor, C
     public static final String STANDBY_REPLICAS_CONFIG = "faust4j.table.standby.replicas";
     /** Consumer configuration key: the {@link StandbyListener} told of each assignment's standbys. */
     public static final String STANDBY_LISTENER_CONFIG = "faust4j.standby.listener";
+    /**
+     * Config key: where this member keeps its table stores on disk (host and directory), or absent: members that
+     * share it never keep standbys of each other's partitions (one store per partition there).
+     */
+    public static final String STATE_DIR_CONFIG = "faust4j.state.dir";
 
     private static final Logger LOG = LoggerFactory.getLogger(CopartitionedAssignor.class);
     private static final byte USER_DATA_VERSION = 1;
+    /** Subscription userData: version 1's standbys, then the state directory (int length, UTF-8). */
+    private static final byte SUBSCRIPTION_VERSION = 2;
     private static final int NO_GENERATION = -1;
 
     /** Receives the member's standby partition numbers with its whole assignment, on the poll thread. */
@@ -87,6 +95,7 @@ public final class CopartitionedAssignor implements ConsumerPartitionAssignor, C
     private volatile int replicas;
     private volatile @Nullable StandbyListener listener;
     private volatile Set<Integer> currentStandbys = Set.of();
+    private volatile String stateDir = "";
 
     /** Used by the Kafka consumer, which then calls {@link #configure}. */
     public CopartitionedAssignor() {
@@ -113,6 +122,8 @@ public final class CopartitionedAssignor implements ConsumerPartitionAssignor, C
                     + StandbyListener.class.getName() + ", was a " + l.getClass().getName());
         }
         listener = (StandbyListener) l;
+        Object dir = configs.get(STATE_DIR_CONFIG);
+        stateDir = dir == null ? "" : dir.toString();
     }
 
     @Override
@@ -127,7 +138,7 @@ public final class CopartitionedAssignor implements ConsumerPartitionAssignor, C
 
     @Override
     public ByteBuffer subscriptionUserData(Set<String> topics) {
-        return encode(currentStandbys);
+        return encodeSubscription(currentStandbys, stateDir);
     }
 
     @Override
@@ -203,8 +214,8 @@ public final class CopartitionedAssignor implements ConsumerPartitionAssignor, C
     }
 
     /** One member's subscription, decoded. */
-    private record Member(String id, String sortKey, Set<String> topics, Set<Integer> standbys, int generation,
-                          List<TopicPartition> owned) {
+    private record Member(String id, String sortKey, Set<String> topics, Set<Integer> standbys, String stateDir,
+                          int generation, List<TopicPartition> owned) {
     }
 
     private static List<Member> members(Map<String, Subscription> subscriptions) {
@@ -212,7 +223,7 @@ public final class CopartitionedAssignor implements ConsumerPartitionAssignor, C
         for (Map.Entry<String, Subscription> e : subscriptions.entrySet()) {
             Subscription s = e.getValue();
             members.add(new Member(e.getKey(), s.groupInstanceId().orElse(e.getKey()), Set.copyOf(s.topics()),
-                    decode(s.userData()), s.generationId().orElse(NO_GENERATION),
+                    decode(s.userData()), decodeStateDir(s.userData()), s.generationId().orElse(NO_GENERATION),
                     s.ownedPartitions() == null ? List.of() : s.ownedPartitions()));
         }
         members.sort(Comparator.comparing(Member::sortKey).thenComparing(Member::id));
@@ -382,8 +393,14 @@ public final class CopartitionedAssignor implements ConsumerPartitionAssignor, C
         for (int g = 0; g < groupCount; g++) {
             int group = g;
             candidates.clear();
+            Set<String> ownerDirs = new HashSet<>(); // a member sharing an owner's state directory shares its stores
             for (int i = 0; i < memberCount; i++) {
-                if (!groupsTouched.get(i).contains(g)) {
+                if ((groupsTouched.get(i).contains(g) || previousOwner[g] == i) && !members.get(i).stateDir.isEmpty()) {
+                    ownerDirs.add(members.get(i).stateDir);
+                }
+            }
+            for (int i = 0; i < memberCount; i++) {
+                if (!groupsTouched.get(i).contains(g) && !ownerDirs.contains(members.get(i).stateDir)) {
                     candidates.add(i);
                 }
             }
@@ -411,14 +428,54 @@ public final class CopartitionedAssignor implements ConsumerPartitionAssignor, C
         return buffer.flip();
     }
 
-    /** The partition numbers of {@link #encode}d userData; empty for null, empty, foreign or damaged data. */
-    static Set<Integer> decode(@Nullable ByteBuffer userData) {
+    /** Subscription userData: {@link #encode}'s, with version 2, then the state directory (int length, UTF-8). */
+    public static ByteBuffer encodeSubscription(Collection<Integer> partitionNumbers, String stateDir) {
+        ByteBuffer numbers = encode(partitionNumbers);
+        byte[] dir = stateDir.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ByteBuffer buffer = ByteBuffer.allocate(numbers.remaining() + Integer.BYTES + dir.length);
+        buffer.put(numbers).put(0, SUBSCRIPTION_VERSION).putInt(dir.length).put(dir);
+        return buffer.flip();
+    }
+
+    /** The state directory of {@link #encodeSubscription}'s userData; empty when absent or damaged. */
+    public static String decodeStateDir(@Nullable ByteBuffer userData) {
+        if (userData == null || userData.remaining() < 1 + Integer.BYTES) {
+            return "";
+        }
+        ByteBuffer buffer = userData.duplicate();
+        try {
+            if (buffer.get() != SUBSCRIPTION_VERSION) {
+                return "";
+            }
+            int count = buffer.getInt();
+            if (count < 0 || count > buffer.remaining() / Integer.BYTES) {
+                return "";
+            }
+            buffer.position(buffer.position() + count * Integer.BYTES);
+            int length = buffer.getInt();
+            if (length < 0 || length > buffer.remaining()) {
+                return "";
+            }
+            byte[] dir = new byte[length];
+            buffer.get(dir);
+            return new String(dir, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (BufferUnderflowException | IllegalArgumentException e) {
+            return "";
+        }
+    }
+
+    /**
+     * The partition numbers of {@link #encode}d (or {@link #encodeSubscription}'d) userData; empty for null, empty,
+     * foreign or damaged data.
+     */
+    public static Set<Integer> decode(@Nullable ByteBuffer userData) {
         if (userData == null || userData.remaining() < 1 + Integer.BYTES) {
             return Set.of();
         }
         ByteBuffer buffer = userData.duplicate(); // big-endian, and the caller's position is left alone
         try {
-            if (buffer.get() != USER_DATA_VERSION) {
+            byte version = buffer.get();
+            if (version != USER_DATA_VERSION && version != SUBSCRIPTION_VERSION) {
                 return Set.of();
             }
             int count = buffer.getInt();
