@@ -24,13 +24,16 @@ import java.util.function.Supplier;
  * (in memory, or RocksDB stores opened from {@link RocksStores}), and the stale ones held so far only through topics
  * that never wrote them, in place.
  *
- * <p>Design. A restore runs on the poll thread, inside the rebalance callback, before any record of the new
- * partitions is delivered: {@link ChangelogRestorer} brings every store from its stored offset (0 in memory) to its
- * changelog's end (the last stable offset under exactly-once), and only then are the stores published, so an agent
- * never sees a half-restored partition. A store whose offset lies outside its changelog fails the assignment with
- * the table, partition and place named, or is wiped and restored in full when {@code wipeOnInconsistentOffset}.
+ * <p>Design. A restore runs on a restore job's thread ({@link Restoring}) while the assigned partitions stay paused:
+ * {@link ChangelogRestorer} brings every store (a standby's, taken over, or a new one) from its stored offset (0 for
+ * a new memory store) to its changelog's end (the last stable offset under exactly-once), and only then are the
+ * stores published, so an agent never sees a half-restored partition; a cancelled restore publishes nothing. A
+ * store whose offset lies outside its changelog fails the restore with the table, partition and place named, or is
+ * wiped and restored in full when {@code wipeOnInconsistentOffset}. The in-place catch-up of stale partitions runs
+ * on the poll thread.
  *
- * <p>Thread-safety: not thread-safe; the poll thread only.
+ * <p>Thread-safety: {@link #restore} and {@link #openStandby} may run on several threads at once (a restore job,
+ * the poll thread); {@link #catchUp} on the poll thread.
  */
 final class TableRestore {
     private static final Logger log = LoggerFactory.getLogger(TableRestore.class);

@@ -38,11 +38,12 @@ import java.util.function.Supplier;
  * <p>Design. A table's changelog is co-partitioned with the topics that feed it: partition {@code p} of every table
  * belongs with partition {@code p} of the source topics, so the worker holds table partition {@code p} while it is
  * assigned a source partition numbered {@code p} (counted across topics). On assignment ({@link #assigned}, called
- * on the poll thread from the rebalance callback, before any record of the new partitions is delivered) every table
- * partition newly held gets a store ({@link PartitionStore} in memory, or a {@link RocksStore}) restored from its
- * changelog ({@link TableRestore}), and a partition held so far only through topics that never wrote it is caught
- * up in place; windowed, set and global tables, and the write cache ({@link #committing}), are declared here too.
- * After a commit
+ * on the poll thread from the rebalance callback) every table partition newly held gets a store ({@link
+ * PartitionStore} in memory, or a {@link RocksStore}; the standby's when this worker kept one, {@link Standbys})
+ * restored from its changelog ({@link TableRestore}) by a job of its own ({@link Restoring}), while the partitions
+ * of that number stay paused until {@link #ready}; a partition held so far only through topics that never wrote it
+ * is caught up in place; windowed, set and global tables, and the write cache ({@link #committing}), are declared
+ * here too. The standby numbers the assignor names come through {@link #standbys}. After a commit
  * ({@link #committed}) each RocksDB store of the partitions committed writes its acknowledged updates with their
  * offset. On release ({@link #released}: revoked, lost, stopped, or rewound under exactly-once before it is assigned
  * again) it is dropped and closed. Changelog topics are declared at start, compacted, with the app's partition

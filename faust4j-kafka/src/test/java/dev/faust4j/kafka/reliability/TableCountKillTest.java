@@ -45,8 +45,11 @@ import static org.awaitility.Awaitility.await;
  * that restores every partition and writes its {@code table.local()} to a file; both must agree.
  *
  * <p>Two workers count the input keyed by the counted key; three count it through a {@code groupBy}, the way users
- * regroup a stream by the table key (with three workers, Kafka's assignor splits the partitions numbered alike of
- * the input and the repartition topic: the case that lost counts before {@code TablePartitionHandOverTest}'s fix).
+ * regroup a stream by the table key (with three workers, Kafka's cooperative-sticky assignor split the partitions
+ * numbered alike of the input and the repartition topic: the case that lost counts before
+ * {@code TablePartitionHandOverTest}'s fix; faust4j's own assignor now keeps them together). When a single killed
+ * worker is restarted only after the survivors took its partitions over, they must have taken at least one over
+ * from a standby replica (the default {@code tableStandbyReplicas} 1).
  * In {@code ./dev test}: 30,000 records, two kills, at-least-once with two workers and exactly-once through the
  * {@code groupBy} with three. Full battery ({@code faust4j.reliability.full}): 200,000 records, three kills, both
  * guarantees both ways. The seed is printed; {@code -Dfaust4j.reliability.seed=<seed>} replays a run.
@@ -153,6 +156,19 @@ class TableCountKillTest {
     }
 
     /** Waits until the group has {@code n} members and they own every partition of the topics the group reads. */
+    /** How many table partitions these workers took over from a standby replica so far (their log says so). */
+    private static int standbyTakeovers(List<WorkerProcess> workers) {
+        int n = 0;
+        for (WorkerProcess w : workers) {
+            String out = w.output();
+            for (int at = out.indexOf("taking over the standby replica"); at >= 0; at = out
+                    .indexOf("taking over the standby replica", at + 1)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     private void awaitMembersOwningAll(int n) {
         int topics = groupBy ? 2 : 1;
         await(n + " members owning every partition").atMost(PATIENCE).pollInterval(Duration.ofMillis(100)).until(() -> {
@@ -251,6 +267,13 @@ class TableCountKillTest {
             List<String> victims = random.nextInt(3) == 2
                     ? List.of("w" + (first + 1), "w" + ((first + 1) % workers + 1))
                     : List.of("w" + (first + 1));
+            List<WorkerProcess> survivors = new ArrayList<>();
+            live.forEach((v, w) -> {
+                if (!victims.contains(v)) {
+                    survivors.add(w);
+                }
+            });
+            int takeoversBefore = standbyTakeovers(survivors);
             for (String v : victims) {
                 live.get(v).kill();
             }
@@ -270,6 +293,13 @@ class TableCountKillTest {
             }
             if (late && victims.size() == 1) {
                 awaitMembersOwningAll(workers - 1);
+                // the survivors took the dead worker's partitions over from their standby replicas (tableStandbyReplicas
+                // 1, the default): the tail of each changelog replayed, not all of it
+                await("a survivor takes a partition over from its standby").atMost(PATIENCE)
+                        .pollInterval(Duration.ofMillis(100))
+                        .until(() -> standbyTakeovers(survivors) > takeoversBefore);
+                events.add("survivors took over " + (standbyTakeovers(survivors) - takeoversBefore)
+                        + " table partition(s) from their standbys");
             }
             for (String v : victims) {
                 int n = instances.merge(v, 1, Integer::sum);
