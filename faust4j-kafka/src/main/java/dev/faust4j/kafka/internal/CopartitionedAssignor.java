@@ -390,6 +390,8 @@ public final class CopartitionedAssignor implements ConsumerPartitionAssignor, C
             return standbys;
         }
         List<Integer> candidates = new ArrayList<>(memberCount);
+        int perGroup = Math.min(wanted, memberCount - 1);
+        int share = memberCount == 0 ? 0 : (groupCount * perGroup + memberCount - 1) / memberCount;
         for (int g = 0; g < groupCount; g++) {
             int group = g;
             candidates.clear();
@@ -404,17 +406,72 @@ public final class CopartitionedAssignor implements ConsumerPartitionAssignor, C
                     candidates.add(i);
                 }
             }
-            // warm first (its standby or its owner before), then the fewest standbys so far, then member order
+            // warm first (its standby or its owner before) while under its share of standbys (else a member that
+            // joins never gets any), then the fewest standbys so far, then member order
             candidates.sort(Comparator
-                    .comparingInt((Integer i) -> members.get(i).standbys.contains(group) || previousOwner[group] == i
-                            ? 0 : 1)
+                    .comparingInt((Integer i) -> (members.get(i).standbys.contains(group) || previousOwner[group] == i)
+                            && standbys.get(i).size() < share ? 0 : 1)
                     .thenComparingInt(i -> standbys.get(i).size())
                     .thenComparingInt(i -> i));
             for (int k = 0; k < Math.min(wanted, candidates.size()); k++) {
                 standbys.get(candidates.get(k)).add(g);
             }
         }
+        rebalanceStandbys(members, groupsTouched, previousOwner, standbys);
         return standbys;
+    }
+
+    /**
+     * Evens out the standbys the greedy pass left uneven (warm members fill up on the groups a newcomer could take,
+     * and then only they can take the newcomer's own groups): while the most loaded member holds two more than the
+     * least loaded, one of its standbys that the least loaded may hold moves there.
+     */
+    private static void rebalanceStandbys(List<Member> members, List<Set<Integer>> groupsTouched, int[] previousOwner,
+                                          List<Set<Integer>> standbys) {
+        int memberCount = members.size();
+        for (int moves = 0; moves < 10_000; moves++) {
+            int most = 0;
+            int least = 0;
+            for (int i = 1; i < memberCount; i++) {
+                if (standbys.get(i).size() > standbys.get(most).size()) {
+                    most = i;
+                }
+                if (standbys.get(i).size() < standbys.get(least).size()) {
+                    least = i;
+                }
+            }
+            if (standbys.get(most).size() - standbys.get(least).size() <= 1) {
+                return;
+            }
+            Integer movable = null;
+            for (int g : standbys.get(most)) {
+                if (!groupsTouched.get(least).contains(g) && !standbys.get(least).contains(g)
+                        && !sharesOwnerDir(members, groupsTouched, previousOwner, g, least)) {
+                    movable = g;
+                    break;
+                }
+            }
+            if (movable == null) {
+                return; // the least loaded member may take none of them (it owns them, or shares their directory)
+            }
+            standbys.get(most).remove(movable);
+            standbys.get(least).add(movable);
+        }
+    }
+
+    /** True when member {@code i} shares the state directory of group {@code g}'s owner (now or before). */
+    private static boolean sharesOwnerDir(List<Member> members, List<Set<Integer>> groupsTouched, int[] previousOwner,
+                                          int g, int i) {
+        String dir = members.get(i).stateDir;
+        if (dir.isEmpty()) {
+            return false;
+        }
+        for (int o = 0; o < members.size(); o++) {
+            if ((groupsTouched.get(o).contains(g) || previousOwner[g] == o) && dir.equals(members.get(o).stateDir)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** userData: a version byte, the count, then the partition numbers, as big-endian ints. */
