@@ -40,7 +40,8 @@ public final class Main {
     static final String USAGE = """
             usage: ./dev bench <mode> [options]      (java -jar benchmarks/target/benchmarks.jar <mode> ...)
               modes:
-                all          memory, pipeline, repartition, windowed, restore, latency, memory-use (not jmh)
+                all          memory, pipeline, repartition, windowed, restore, table-memory, latency, memory-use
+                               (not jmh)
                 memory       memory transport: 1/2/4 agents, concurrency(8), JSON, vs the JVM ceilings
                 pipeline     Kafka consume-decode-change-produce-commit, one interleaved run of (a)-(g):
                                at-least-once: (a) raw loop, (b) faust4j, (c) faust4j c=4, (d) Kafka Streams;
@@ -52,7 +53,12 @@ public final class Main {
                                Kafka Streams windowedBy(TimeWindows.ofSizeWithNoGrace(1 min)).count(), cache on/off
                 restore      time to restore a table of --records keys (default 1000000) from its changelog:
                                faust4j vs Kafka Streams (RocksDB, in-memory) into a fresh state dir
-                tables       repartition, windowed, restore (issue 10)
+                tables       repartition, windowed, restore, table-memory (issue 10)
+                table-memory one worker (-Xmx256m unless --jvm) puts --records distinct keys with ~200-byte values
+                               (default 2000000, ~450 MB) into a RocksDB table, tableRocksdbMemory 64 MiB then
+                               256 MiB, then random gets: records/s, peak heap, peak RSS, store size on disk;
+                               RSS bound checked (one run per setting unless --runs, about 2 minutes;
+                               always one inside tables and all)
                 latency      end-to-end latency at a fixed rate (linger 0): faust4j vs the raw loop
                 memory-use   peak heap and RSS: faust4j pipeline, and a 2,000,000-record backlog with a slow agent
                 jmh [args]   JMH micro-benchmarks (ack tracker, fan-out, JSON codec); args go to JMH
@@ -68,10 +74,13 @@ public final class Main {
                 --rate N             latency mode: records/s (default 10000)
                 --seconds N          latency mode: measured seconds (default 20); memory-use backlog seconds (default 30)
                 --contenders L,L     pipeline mode: run only these contenders, by letter (a to g)
+                --commit-interval-ms N  table-memory: the worker's commitInterval (default: faust4j's, 2.8 s)
                 --verbose            echo contender output
             """;
 
     final int runs;
+    /** True when --runs was given (table-memory runs once otherwise). */
+    final boolean runsGiven;
     final long records;
     /** True when --records was given (the table benchmarks default to 1,000,000 otherwise). */
     final boolean recordsGiven;
@@ -84,6 +93,8 @@ public final class Main {
     final int rate;
     final Integer secondsOption;
     final boolean verbose;
+    /** table-memory: the worker's commitInterval in ms (--commit-interval-ms), or null for faust4j's default. */
+    final String commitIntervalMs;
     final String contendersOption;
     boolean pipelineEosOnly;
     final Path logDir;
@@ -93,6 +104,7 @@ public final class Main {
 
     Main(Map<String, String> o) throws Exception {
         runs = Integer.parseInt(o.getOrDefault("runs", "3"));
+        runsGiven = o.containsKey("runs");
         records = Long.parseLong(o.getOrDefault("records", "2000000").replace("_", ""));
         recordsGiven = o.containsKey("records");
         tableStores = Arrays.stream(o.getOrDefault("table-stores", "memory://").split(",", -1)).map(String::trim)
@@ -107,6 +119,7 @@ public final class Main {
         rate = Integer.parseInt(o.getOrDefault("rate", "10000"));
         secondsOption = o.containsKey("seconds") ? Integer.valueOf(o.get("seconds")) : null;
         verbose = o.containsKey("verbose");
+        commitIntervalMs = o.get("commit-interval-ms");
         contendersOption = o.get("contenders");
         logDir = Files.createTempDirectory("faust4j-bench-");
     }
@@ -164,7 +177,9 @@ public final class Main {
                     t.repartition();
                     t.windowed();
                     t.restore();
+                    t.tableMemory(1);
                 }
+                case "table-memory" -> new TablesSuite(m).tableMemory(m.runsGiven ? m.runs : 1);
                 case "latency" -> m.latency();
                 case "memory-use" -> m.memoryUse();
                 case "all" -> {
@@ -173,6 +188,7 @@ public final class Main {
                     m.repartition();
                     new TablesSuite(m).windowed();
                     new TablesSuite(m).restore();
+                    new TablesSuite(m).tableMemory(1);
                     m.latency();
                     m.memoryUse();
                 }
@@ -211,6 +227,7 @@ public final class Main {
             case "win-streams" -> TableBench.windowStreams(a);
             case "restore-faust" -> TableBench.restoreFaust(a);
             case "restore-streams" -> TableBench.restoreStreams(a);
+            case "tablemem-faust" -> TableBench.memoryFaust(a);
             case "lat-producer" -> KafkaBench.latProducer(a);
             case "lat-raw" -> KafkaBench.latRaw(a);
             case "lat-faust" -> KafkaBench.latFaust(a);
@@ -262,6 +279,11 @@ public final class Main {
 
     /** Runs every contender {@code runs} times, interleaved and rotated run by run; returns rows by label. */
     Map<String, Row> runAll(List<Contender> contenders, Function<Contender, Map<String, String>> runner) {
+        return runAll(contenders, runner, runs);
+    }
+
+    /** {@link #runAll(List, Function)} with {@code runs} runs per contender. */
+    Map<String, Row> runAll(List<Contender> contenders, Function<Contender, Map<String, String>> runner, int runs) {
         Map<String, Row> rows = new LinkedHashMap<>();
         for (Contender c : contenders) {
             rows.put(c.label, new Row(c.label, new ArrayList<>()));

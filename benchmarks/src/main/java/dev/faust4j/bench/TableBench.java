@@ -29,6 +29,7 @@ import org.apache.kafka.streams.state.Stores;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
@@ -301,6 +302,242 @@ final class TableBench {
         double millis() {
             return first.get() == 0 ? 0 : (last.get() - first.get()) / 1e6;
         }
+    }
+
+    // ---- a table larger than the heap ----
+
+    /** The i-th key of the table-memory input: {@code k0000000}, ... (distinct, in key order). */
+    static String memoryKey(long i) {
+        return String.format(java.util.Locale.ROOT, "k%07d", i);
+    }
+
+    /**
+     * The value of the i-th record of the table-memory input: {@code length} letters and digits drawn from a
+     * generator seeded with {@code i} (so a reader can recompute it, and RocksDB's compression gains little).
+     */
+    static String memoryValue(long i, int length) {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        // seeded with i itself: seeds i * GOLDEN_GAMMA would give each key the previous key's letters shifted by
+        // one (SplittableRandom advances its seed by that gamma), which RocksDB compresses to a third
+        java.util.SplittableRandom r = new java.util.SplittableRandom(i);
+        char[] c = new char[length];
+        for (int j = 0; j < length; j++) {
+            c[j] = alphabet.charAt(r.nextInt(alphabet.length()));
+        }
+        return new String(c);
+    }
+
+    /**
+     * One worker puts every input record (distinct keys, ~200-byte values) into a RocksDB table
+     * ({@code tableRocksdbMemory} = {@code rocksdb_memory} bytes, a fresh temporary data directory), so the table
+     * outgrows the heap. Reports records/s, peak heap used, peak RSS (VmHWM, over the run and the stop), VmHWM when
+     * half the records were processed, the live heap after a full GC at the end, GC time, and the store's size on
+     * disk. Then, after the figures are taken, it opens every partition's database read-only and checks it holds
+     * every key once with its value (recomputed from the key).
+     */
+    static void memoryFaust(Args a) throws Exception {
+        long records = a.number("records", 2_000_000);
+        int valueBytes = a.integer("value_bytes", 200);
+        long rocksMemory = a.number("rocksdb_memory", 64L << 20);
+        java.nio.file.Path dir = Files.createTempDirectory("faust4j-bench-tablemem-");
+        try {
+            Probe probe = new Probe();
+            App.Builder builder = App.builder(a.required("group")).broker("kafka://" + a.required("bootstrap"))
+                    .tableStore("rocksdb://").dataDir(dir).tableRocksdbMemory(rocksMemory);
+            if (a.values.containsKey("commit_interval_ms")) {
+                builder.commitInterval(Duration.ofMillis(a.number("commit_interval_ms", 2800)));
+            }
+            App app = builder.build();
+            Topic<String, String> in = app.topic(
+                    TopicOptions.builder(Codecs.string(), Codecs.string()).names(a.required("input")).build());
+            Table<String, String> table = app.table("records", String.class, String.class);
+            LongAdder count = new LongAdder();
+            app.agent(in, stream -> {
+                for (dev.faust4j.KeyValue<String, String> kv : stream.items()) {
+                    table.put(kv.key(), kv.value());
+                    count.increment();
+                }
+            }).name("table-writer");
+            // a timeline in the log (processed, RSS, heap), and VmHWM when half the records were processed
+            AtomicLong hwmAtHalf = new AtomicLong(-1);
+            Thread timeline = Thread.ofPlatform().daemon().name("bench-timeline").start(() -> {
+                java.lang.management.MemoryMXBean mem = java.lang.management.ManagementFactory.getMemoryMXBean();
+                long next = 0;
+                while (!Thread.currentThread().isInterrupted()) {
+                    long c = count.sum();
+                    if (hwmAtHalf.get() < 0 && c >= records / 2) {
+                        hwmAtHalf.set(Probe.peakRssBytes());
+                    }
+                    long now = System.nanoTime();
+                    if (now >= next) {
+                        System.out.printf(java.util.Locale.ROOT, "timeline processed=%d rss_mb=%.0f hwm_mb=%.0f"
+                                + " heap_used_mb=%.0f%n", c, Probe.rssBytes() / 1048576.0,
+                                Probe.peakRssBytes() / 1048576.0, mem.getHeapMemoryUsage().getUsed() / 1048576.0);
+                        next = now + 2_000_000_000L;
+                    }
+                    try {
+                        Thread.sleep(50);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            long start = System.nanoTime();
+            app.start();
+            long[] t = Probe.watch(count, 0, records, 120_000);
+            long hwmWrites = Probe.peakRssBytes();
+            // then random reads (outside an agent, so each looks in every partition's store): they fill the block
+            // cache, which a write-only load barely uses (the bloom filters answer a put's lookup of a new key)
+            long reads = a.number("reads", records / 5);
+            java.util.SplittableRandom pick = new java.util.SplittableRandom(42);
+            long readStart = System.nanoTime();
+            long wrongReads = 0;
+            for (long n = 0; n < reads; n++) {
+                long i = pick.nextLong(records);
+                if (!memoryValue(i, valueBytes).equals(table.get(memoryKey(i)))) {
+                    wrongReads++;
+                }
+            }
+            double readSecs = (System.nanoTime() - readStart) / 1e9;
+            if (wrongReads > 0) {
+                throw new IllegalStateException(wrongReads + " of " + reads + " random reads found a wrong value");
+            }
+            long stopStart = System.nanoTime();
+            app.stop();
+            app.awaitTermination();
+            double stopMs = (System.nanoTime() - stopStart) / 1e6;
+            timeline.interrupt();
+            Map<String, Object> f = new LinkedHashMap<>();
+            double secs = (t[2] - t[0]) / 1e9;
+            f.put("records_per_s", Math.round(records / secs));
+            f.put("seconds", secs);
+            f.put("first_record_ms", (t[0] - start) / 1e6);
+            f.put("stop_ms", stopMs);
+            f.putAll(probe.memoryFigures()); // peak heap and VmHWM over the run and the stop
+            probe.stop();
+            f.put("peak_rss_half_mb", hwmAtHalf.get() / 1048576.0);
+            f.put("peak_rss_writes_mb", hwmWrites / 1048576.0);
+            f.put("reads_per_s", Math.round(reads / readSecs));
+            f.put("heap_max_mb", Runtime.getRuntime().maxMemory() / 1048576.0);
+            long gcMs = 0;
+            for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+                gcMs += Math.max(0, gc.getCollectionTime());
+            }
+            f.put("gc_s", gcMs / 1000.0);
+            System.gc();
+            f.put("live_heap_mb",
+                    java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed()
+                            / 1048576.0);
+            f.put("nmt_committed_mb", nativeMemoryCommittedMb());
+            f.put("store_mb", directoryBytes(dir) / 1048576.0);
+            f.put("rocksdb_memory_mb", rocksMemory / 1048576.0);
+            f.putAll(checkStores(dir.resolve("tables").resolve("records"), records, valueBytes));
+            Probe.report("tablemem-faust", f);
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    /**
+     * The memory the JVM itself has committed (heap, metaspace, code, threads, GC, ...: Native Memory Tracking's
+     * total, printed to the log), or NaN without {@code -XX:NativeMemoryTracking}. RSS above it is mostly RocksDB's
+     * and the C allocator's.
+     */
+    static double nativeMemoryCommittedMb() {
+        try {
+            Object out = java.lang.management.ManagementFactory.getPlatformMBeanServer().invoke(
+                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "vmNativeMemory",
+                    new Object[] {new String[] {"summary", "scale=MB"}}, new String[] {String[].class.getName()});
+            System.out.println(out);
+            java.util.regex.Matcher x = java.util.regex.Pattern.compile("Total: reserved=\\d+MB, committed=(\\d+)MB")
+                    .matcher(String.valueOf(out));
+            return x.find() ? Double.parseDouble(x.group(1)) : Double.NaN;
+        } catch (Exception e) {
+            return Double.NaN;
+        }
+    }
+
+    /** The bytes of every file under {@code dir}. */
+    static long directoryBytes(java.nio.file.Path dir) throws java.io.IOException {
+        try (var files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        }
+    }
+
+    private static void deleteTree(java.nio.file.Path dir) throws java.io.IOException {
+        try (var files = Files.walk(dir)) {
+            for (java.nio.file.Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /**
+     * Opens the table's partition databases under {@code tableDir} (one directory per partition) read-only and
+     * counts their keys; fails unless they hold each key {@code k0000000...} exactly once, with its value.
+     */
+    private static Map<String, Object> checkStores(java.nio.file.Path tableDir, long records, int valueBytes)
+            throws Exception {
+        org.rocksdb.RocksDB.loadLibrary();
+        java.util.BitSet seen = new java.util.BitSet((int) records);
+        long keys = 0;
+        long duplicates = 0;
+        long wrong = 0;
+        int partitions = 0;
+        List<java.nio.file.Path> dirs;
+        try (var list = Files.list(tableDir)) {
+            dirs = list.filter(Files::isDirectory).sorted().toList();
+        }
+        for (java.nio.file.Path p : dirs) {
+            partitions++;
+            List<org.rocksdb.ColumnFamilyDescriptor> cfs = new java.util.ArrayList<>();
+            int defaultFamily = -1;
+            try (org.rocksdb.Options o = new org.rocksdb.Options()) {
+                for (byte[] name : org.rocksdb.RocksDB.listColumnFamilies(o, p.toString())) {
+                    if (java.util.Arrays.equals(name, org.rocksdb.RocksDB.DEFAULT_COLUMN_FAMILY)) {
+                        defaultFamily = cfs.size();
+                    }
+                    cfs.add(new org.rocksdb.ColumnFamilyDescriptor(name));
+                }
+            }
+            List<org.rocksdb.ColumnFamilyHandle> handles = new java.util.ArrayList<>();
+            try (org.rocksdb.DBOptions o = new org.rocksdb.DBOptions();
+                 org.rocksdb.RocksDB db = org.rocksdb.RocksDB.openReadOnly(o, p.toString(), cfs, handles)) {
+                org.rocksdb.ColumnFamilyHandle data = handles.get(defaultFamily); // the table's keys and values
+                try (org.rocksdb.RocksIterator it = db.newIterator(data)) {
+                    for (it.seekToFirst(); it.isValid(); it.next()) {
+                        keys++;
+                        String k = unquote(new String(it.key(), java.nio.charset.StandardCharsets.UTF_8));
+                        long i = k.startsWith("k") ? Long.parseLong(k.substring(1)) : -1;
+                        if (i < 0 || i >= records) {
+                            wrong++;
+                            continue;
+                        }
+                        if (seen.get((int) i)) {
+                            duplicates++;
+                        }
+                        seen.set((int) i);
+                        String v = unquote(new String(it.value(), java.nio.charset.StandardCharsets.UTF_8));
+                        if (!v.equals(memoryValue(i, valueBytes))) {
+                            wrong++;
+                        }
+                    }
+                } finally {
+                    handles.forEach(org.rocksdb.ColumnFamilyHandle::close);
+                }
+            }
+        }
+        long distinct = seen.cardinality();
+        if (distinct != records || duplicates != 0 || wrong != 0) {
+            throw new IllegalStateException("the RocksDB stores hold " + distinct + " of the " + records + " keys ("
+                    + keys + " entries, " + duplicates + " duplicated, " + wrong + " wrong key or value)");
+        }
+        return Map.of("store_keys", distinct, "store_partitions", partitions);
+    }
+
+    /** A JSON string's content (the table's changelog codec writes strings as JSON), or {@code s} unquoted. */
+    private static String unquote(String s) {
+        return s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"") ? s.substring(1, s.length() - 1) : s;
     }
 
     private static Long plusOne(Long n) {

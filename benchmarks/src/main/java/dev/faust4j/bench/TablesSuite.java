@@ -425,4 +425,163 @@ final class TablesSuite {
             producer.flush();
         }
     }
+
+    // ---- a table larger than the heap ----
+
+    static final String MEMORY_INPUT = "bench-table-memory-input";
+    static final int MEMORY_VALUE_BYTES = 200;
+    /** What RSS may exceed the heap's maximum and tableRocksdbMemory by: JVM and native overhead (checked). */
+    static final long MEMORY_OVERHEAD_MB = 250;
+
+    /**
+     * One worker with a small heap ({@code -Xmx256m -Xms256m} unless {@code --jvm}) puts {@code --records} records
+     * with distinct keys and ~200-byte values into a RocksDB table, once with {@code tableRocksdbMemory} 64 MiB and
+     * once with 256 MiB: the table outgrows the heap, and the worker's peak RSS must stay under heap max +
+     * tableRocksdbMemory + {@value #MEMORY_OVERHEAD_MB} MB whatever the data size. Each worker checks its stores
+     * after the run (every key once, with its value). {@code runs} per setting: the table-memory mode's
+     * {@code --runs} (1 unless given); one inside {@code tables} and {@code all}, to keep them short.
+     */
+    void tableMemory(int runs) throws Exception {
+        long records = m.records;
+        String input = memoryInput(records);
+        List<String> jvm = new ArrayList<>(m.jvm.isEmpty() ? List.of("-Xmx256m", "-Xms256m") : m.jvm);
+        jvm.add("-XX:+ExitOnOutOfMemoryError"); // a worker out of heap fails its run at once instead of thrashing
+        jvm.add("-XX:NativeMemoryTracking=summary"); // the JVM's own native memory, to split RSS
+        m.out("\n## Table larger than the heap: " + records + " distinct keys, ~" + MEMORY_VALUE_BYTES
+                + "-byte values, one worker (" + String.join(" ", jvm) + "), RocksDB table, " + runs
+                + " run(s) per setting\n");
+        m.out("The agent puts every record of an 8-partition topic into a Table<String, String> (tableStore"
+                + " rocksdb://, write cache on, a fresh temporary dataDir), so the table (" + records + " keys, ~"
+                + Math.round(records * (MEMORY_VALUE_BYTES + 12) / 1048576.0) + " MB of keys and values) cannot fit"
+                + " in the heap. Peak heap: the highest heap use sampled every 10 ms (garbage included); live heap:"
+                + " after a full GC at the end; peak RSS: VmHWM over the run and the stop; \"peak RSS at half\": VmHWM"
+                + " when half the records were processed (if RSS grew with the data, the second half would raise"
+                + " it). After the puts the worker reads " + records / 5
+                + " random keys with table.get() (outside an agent, so"
+                + " each read looks in all 8 partitions' stores): reads fill the block cache, which puts of new keys"
+                + " barely use (the bloom filters answer their lookups); peak RSS is over both phases. Store MB: the"
+                + " data directory's files after the stop. Each worker then opens its stores"
+                + " read-only and checks they hold every key exactly once with its value.\n");
+        List<Contender> cs = new ArrayList<>();
+        for (long mib : new long[] {64, 256}) {
+            Map<String, Object> args = new LinkedHashMap<>(
+                    Map.of("rocksdb_memory", mib << 20, "value_bytes", MEMORY_VALUE_BYTES));
+            if (m.commitIntervalMs != null) {
+                args.put("commit_interval_ms", m.commitIntervalMs);
+            }
+            cs.add(new Contender("faust4j RocksDB table, tableRocksdbMemory " + mib + " MiB"
+                    + (m.commitIntervalMs == null ? "" : ", commitInterval " + m.commitIntervalMs + " ms"),
+                    "tablemem-faust", args, jvm));
+        }
+        Map<String, Integer> outOfHeap = new HashMap<>();
+        Map<String, Row> rows = m.runAll(cs, c -> {
+            String id = "tablemem-" + UUID.randomUUID().toString().substring(0, 8);
+            try {
+                Map<String, String> res;
+                try (ChildProcess p = ChildProcess.start(c.label() + "-" + id.substring(id.length() - 6), c.jvm(),
+                        c.kind(), Main.with(c.args(), "bootstrap", m.bootstrap(), "input", input, "group", id,
+                                "records", records),
+                        m.logDir, m.verbose)) {
+                    try {
+                        res = new LinkedHashMap<>(p.awaitResult(1800));
+                    } catch (Exception e) { // the worker exited (or timed out): say so if it ran out of heap
+                        if (Files.exists(p.log()) && Files.readString(p.log()).contains("OutOfMemoryError")) {
+                            outOfHeap.merge(c.label(), 1, Integer::sum);
+                            throw new IllegalStateException(c.label() + " ran out of heap (OutOfMemoryError; see "
+                                    + p.log() + ")", e);
+                        }
+                        throw e;
+                    }
+                }
+                if (Long.parseLong(res.get("store_keys")) != records) {
+                    throw new IllegalStateException(c.label() + ": store holds " + res.get("store_keys") + " keys");
+                }
+                double bound = Double.parseDouble(res.get("heap_max_mb"))
+                        + Double.parseDouble(res.get("rocksdb_memory_mb")) + MEMORY_OVERHEAD_MB;
+                res.put("bound_mb", Double.toString(bound));
+                return res;
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e.toString(), e);
+            } finally {
+                m.deleteTopics(id);
+            }
+        }, runs);
+        m.table(rows, new String[][] {{"records_per_s", "records/s", "0"}, {"stop_ms", "stop ms", "0"},
+                {"peak_heap_mb", "peak heap MB", "0"}, {"live_heap_mb", "live heap at end MB", "0"},
+                {"gc_s", "GC s", "1"}, {"nmt_committed_mb", "JVM native+heap MB (NMT)", "0"},
+                {"peak_rss_half_mb", "peak RSS at half MB", "0"},
+                {"peak_rss_writes_mb", "peak RSS after puts MB", "0"}, {"reads_per_s", "random gets/s", "0"},
+                {"peak_rss_mb", "peak RSS MB", "0"}, {"bound_mb", "bound MB", "0"}, {"store_mb", "store MB", "0"},
+                {"store_keys", "keys in store", "0"}});
+        m.out("");
+        for (Contender c : cs) {
+            Row r = rows.get(c.label());
+            long failed = r.runs().stream().filter(x -> x.containsKey("failed")).count();
+            if (failed > 0) {
+                m.out("- " + c.label() + ": " + failed + " of " + r.runs().size() + " runs FAILED, "
+                        + outOfHeap.getOrDefault(c.label(), 0) + " of them out of heap (OutOfMemoryError: the"
+                        + " worker's heap is NOT bounded by its configuration in those runs; see their logs)");
+                if (failed == r.runs().size()) {
+                    continue;
+                }
+            }
+            Stats rss = r.stat("peak_rss_mb");
+            Stats bound = r.stat("bound_mb");
+            Stats store = r.stat("store_mb");
+            Stats heapMax = r.stat("heap_max_mb");
+            m.out("- " + c.label() + ": peak RSS " + rss.format(0) + " MB vs bound heap max ("
+                    + heapMax.format(0) + ") + tableRocksdbMemory ("
+                    + (((Number) c.args().get("rocksdb_memory")).longValue() >> 20) + ") + " + MEMORY_OVERHEAD_MB
+                    + " = " + bound.format(0) + " MB"
+                    + (rss.max() <= bound.min() ? " — MET" : " — MISSED") + (failed > 0 ? " (runs that finished)" : "")
+                    + "; store on disk " + store.format(0)
+                    + " MB" + (store.min() > heapMax.max() ? " (larger than the heap)" : " (NOT larger than the heap)")
+                    + "; peak RSS at half the records " + r.stat("peak_rss_half_mb").format(0) + " MB");
+        }
+        Row small = rows.get(cs.get(0).label());
+        Row large = rows.get(cs.get(1).label());
+        m.out("- peak RSS, 256 MiB run minus 64 MiB run (the setting differs by 192 MiB): "
+                + Stats.of(List.of(large.stat("peak_rss_mb").median() - small.stat("peak_rss_mb").median()))
+                        .format(0)
+                + " MB");
+        m.out("- what bounds RSS: the heap (-Xmx) + tableRocksdbMemory (RocksDB block cache, memtables charged to it;"
+                + " index and filter blocks cached in it) + JVM and native overhead (metaspace, code cache, thread"
+                + " stacks, direct buffers, RocksDB's table readers and malloc arenas); the data size does not enter");
+        m.out("- every worker that finished read its stores back after its run: each held all " + records
+                + " keys once with their values (a run that did not is listed as failed)");
+    }
+
+    /**
+     * The table-memory input, written once: {@code records} records over 8 partitions, keys {@code k0000000...}
+     * (distinct), values {@link TableBench#memoryValue} of {@value #MEMORY_VALUE_BYTES} letters and digits.
+     */
+    String memoryInput(long records) throws Exception {
+        try (Admin admin = m.admin()) {
+            if (admin.listTopics().names().get().contains(MEMORY_INPUT)) {
+                long n = Main.endOffsets(admin, MEMORY_INPUT);
+                if (n == records) {
+                    return MEMORY_INPUT;
+                }
+                throw new IllegalStateException(
+                        "topic " + MEMORY_INPUT + " holds " + n + " records, not " + records + "; use a fresh broker");
+            }
+            admin.createTopics(List.of(new NewTopic(MEMORY_INPUT, PARTITIONS, (short) 1))).all().get();
+        }
+        m.awaitTopic(MEMORY_INPUT);
+        System.err.println("writing " + records + " records with distinct keys to " + MEMORY_INPUT + " ...");
+        long t0 = System.nanoTime();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaBench.producerProps(m.bootstrap(),
+                Map.of(ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024)))) {
+            for (long i = 0; i < records; i++) {
+                var unused = producer.send(new ProducerRecord<>(MEMORY_INPUT,
+                        TableBench.memoryKey(i).getBytes(StandardCharsets.UTF_8),
+                        TableBench.memoryValue(i, MEMORY_VALUE_BYTES).getBytes(StandardCharsets.UTF_8)));
+            }
+            producer.flush();
+        }
+        System.err.printf(Locale.ROOT, "table-memory input written in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        return MEMORY_INPUT;
+    }
 }
