@@ -402,6 +402,18 @@ public final class App implements AutoCloseable {
             return set(Setting.TABLE_STANDBY_REPLICAS, replicas);
         }
 
+        /**
+         * How many keys updated since the last commit a worker holds on the heap waiting for the commit (default
+         * 100,000): a RocksDB store keeps each update in memory until a commit writes it with its changelog offset,
+         * and the write cache keeps each dirty key until the commit sends it. At this many a commit is requested; at
+         * twice as many the worker stops fetching until a commit has written them (a slow broker then slows the
+         * worker down instead of filling its heap). Size it to the heap: an update costs its key and value plus about
+         * 200 bytes.
+         */
+        public Builder tableMaxPendingKeys(int keys) {
+            return set(Setting.TABLE_MAX_PENDING_KEYS, keys);
+        }
+
         /** The clock for commit intervals, take(within), timers and backoffs; tests pass a {@code ManualTicker}. */
         public Builder ticker(Ticker ticker) {
             this.ticker = Objects.requireNonNull(ticker, "ticker");

@@ -150,6 +150,13 @@ final class Setting<T> {
                     + "Streams' default). Capped at the number of workers minus one; needs Kafka's classic group "
                     + "protocol (the default).");
 
+    static final Setting<Integer> TABLE_MAX_PENDING_KEYS = add("tableMaxPendingKeys", "table_max_pending_keys",
+            "TABLE_MAX_PENDING_KEYS", 100_000, Setting::integer, n -> atLeast(n, 1, "tableMaxPendingKeys"),
+            String::valueOf,
+            "How many keys updated since the last commit a worker holds on the heap, waiting for the commit (RocksDB "
+                    + "stores' pending updates, each partition's write cache): at this many a commit is requested, "
+                    + "at twice as many the worker stops fetching until a commit has written them.");
+
     private final int index;
     private final String name;
     private final String key;

@@ -56,6 +56,7 @@ import java.util.TreeMap;
  * <tr><td>{@code tableWriteCache}</td><td>{@code table_write_cache}</td><td>{@code TABLE_WRITE_CACHE}</td><td>{@code true}</td><td>Whether a table sends one changelog record per key updated at each commit, with its value then ({@code true}: Kafka Streams' cache), or one per update ({@code false}: as Faust). Windowed, set and global tables send one per update.</td></tr>
  * <tr><td>{@code tableWipeOnInconsistentOffset}</td><td>{@code table_wipe_on_inconsistent_offset}</td><td>{@code TABLE_WIPE_ON_INCONSISTENT_OFFSET}</td><td>{@code false}</td><td>When a RocksDB table store's offset lies outside its changelog (the topic was recreated, or its records deleted): {@code false} stops the worker with an error, {@code true} deletes the store and restores it from the changelog.</td></tr>
  * <tr><td>{@code tableStandbyReplicas}</td><td>{@code table_standby_replicas}</td><td>{@code TABLE_STANDBY_REPLICAS}</td><td>{@code 1}</td><td>How many other workers keep a warm copy of each table partition, following its changelog, so that the worker taking a partition over replays only the tail (Faust's default 1; {@code 0}: none, Kafka Streams' default). Capped at the number of workers minus one; needs Kafka's classic group protocol (the default).</td></tr>
+ * <tr><td>{@code tableMaxPendingKeys}</td><td>{@code table_max_pending_keys}</td><td>{@code TABLE_MAX_PENDING_KEYS}</td><td>{@code 100000}</td><td>How many keys updated since the last commit a worker holds on the heap, waiting for the commit (RocksDB stores' pending updates, each partition's write cache): at this many a commit is requested, at twice as many the worker stops fetching until a commit has written them.</td></tr>
  * </table>
  * <!-- settings-table:end -->
  *
@@ -241,6 +242,11 @@ public final class Settings {
     /** How many other workers keep a standby copy of each table partition (default 1). */
     public int tableStandbyReplicas() {
         return get(Setting.TABLE_STANDBY_REPLICAS);
+    }
+
+    /** Keys updated since the last commit a worker holds before it commits, and stops fetching at twice as many. */
+    public int tableMaxPendingKeys() {
+        return get(Setting.TABLE_MAX_PENDING_KEYS);
     }
 
     /** Whether a RocksDB table store whose offset lies outside its changelog is wiped and restored (default false). */

@@ -159,7 +159,8 @@ class SettingsTest {
             Map.entry("tableRocksdbMemory", new Object[] {"256MiB", 256L * 1024 * 1024}),
             Map.entry("tableWipeOnInconsistentOffset", new Object[] {"yes", true}),
             Map.entry("tableWriteCache", new Object[] {"false", false}),
-            Map.entry("tableStandbyReplicas", new Object[] {"2", 2}));
+            Map.entry("tableStandbyReplicas", new Object[] {"2", 2}),
+            Map.entry("tableMaxPendingKeys", new Object[] {"5000", 5000}));
 
     @Test
     void exactlyOnceCommitsEvery100msUnlessTheIntervalIsSet() {

@@ -161,6 +161,7 @@ public final class Conductor {
                 subscribeNew(flow, rebalancer);
                 flow.resumeDrained();
                 flow.outage(config.sendOutage().getAsBoolean());
+                flow.stateFull(config.partitionState().overBudget());
                 if (router.isEmpty()) {
                     LockSupport.parkNanos(POLL_TIMEOUT.toNanos());
                 } else {

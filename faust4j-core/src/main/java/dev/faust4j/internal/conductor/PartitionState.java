@@ -40,6 +40,14 @@ public interface PartitionState {
         return Set.copyOf(waiting);
     }
 
+    /**
+     * True while the state holds too much waiting for a commit (table updates not yet written): the worker stops
+     * fetching until it is false again. Called on every turn of the poll loop.
+     */
+    default boolean overBudget() {
+        return false;
+    }
+
     /** Blocks until every restore under way is done (an exactly-once rewind restores in place). */
     default void awaitRestored() {
     }

@@ -20,7 +20,8 @@ import java.util.Set;
  * until its readers drain it to its low mark (the buffer then calls back, see {@link Subscription#watchLow}); the
  * poll loop keeps polling, so the member is never evicted. While sends are being retried (a broker outage) every
  * partition is paused: nothing new is fetched until the outputs of what is in hand are delivered; so it is while an
- * exactly-once commit waits for the agents ({@link #hold}); and a partition whose tables are being restored off the
+ * exactly-once commit waits for the agents ({@link #hold}), and while the tables hold too many updates waiting for a
+ * commit ({@link #stateFull}); and a partition whose tables are being restored off the
  * poll thread is paused until they are ({@link #restoring}). The wanted set
  * is recomputed from these two causes and applied as a difference, and re-applied after every rebalance (Kafka
  * forgets pauses of reassigned partitions).
@@ -36,6 +37,7 @@ public final class FlowControl {
     private final Set<TopicPartition> restoring = new HashSet<>();
     private boolean outage;
     private boolean held;
+    private boolean stateFull;
 
     public FlowControl(TransportConsumer consumer, Assignment assignment) {
         this.consumer = consumer;
@@ -108,6 +110,14 @@ public final class FlowControl {
         }
     }
 
+    /** Pauses every partition while the tables hold too many updates waiting for a commit. */
+    public void stateFull(boolean on) {
+        if (on != stateFull) {
+            stateFull = on;
+            apply();
+        }
+    }
+
     /** Partitions left the assignment: they are no longer paused. */
     public void forget(Collection<TopicPartition> partitions) {
         paused.removeAll(partitions);
@@ -117,7 +127,7 @@ public final class FlowControl {
     /** Recomputes the paused set and applies the difference (also after a rebalance). */
     public void apply() {
         Set<TopicPartition> want = new HashSet<>();
-        if (outage || held) {
+        if (outage || held || stateFull) {
             want.addAll(assignment.partitions());
         } else if (!full.isEmpty()) {
             Set<String> topics = new HashSet<>();

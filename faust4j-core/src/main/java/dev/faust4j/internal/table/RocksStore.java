@@ -362,6 +362,12 @@ final class RocksStore<K, V> implements TableStore<K, V> {
         return db;
     }
 
+    /** Keys whose updates are not written to the database yet. */
+    @Override
+    public int pending() {
+        return pending.size();
+    }
+
     /** Values of updates not yet written to the database (for tests). */
     int pendingCount() {
         return pending.size();

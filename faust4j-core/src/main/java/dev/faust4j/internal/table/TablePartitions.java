@@ -189,6 +189,16 @@ final class TablePartitions<K, V> {
         return s;
     }
 
+    /** Keys updated and held until the next commit, over this worker's partitions. */
+    long pending() {
+        long n = 0;
+        for (TableStore<K, V> s : stores.values()) {
+            n += s.pending();
+        }
+        WriteCache<K, V> c = cache;
+        return c == null ? n : Math.max(n, c.size()); // a RocksDB store's pending keys include its dirty keys
+    }
+
     Collection<TableStore<K, V>> all() {
         return new ArrayList<>(stores.values());
     }

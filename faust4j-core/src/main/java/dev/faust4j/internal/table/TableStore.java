@@ -75,6 +75,11 @@ interface TableStore<K, V> extends ChangelogRestorer.Target, AutoCloseable {
     /** Puts every key and value of this partition into {@code out} (a weakly consistent view). */
     void copyTo(Map<K, V> out);
 
+    /** Keys updated and held on the heap until the next commit writes them (RocksDB), or 0. */
+    default int pending() {
+        return 0;
+    }
+
     /** The changelog records of this partition written so far were committed. Poll thread. */
     default void committed() {
     }

@@ -80,8 +80,9 @@ public final class Tables implements PartitionState, AutoCloseable {
     private final @Nullable RocksStores rocks;
     private final Map<String, TablePartitions<?, ?>> tables = new LinkedHashMap<>();
     private final Map<String, TablePartitions<?, ?>> globals = new LinkedHashMap<>();
-    /** A partition's write cache asks for a commit once it holds this many keys (Kafka Streams: 10 MiB). */
-    private static final int CACHE_KEYS_PER_PARTITION = 100_000;
+    private final int maxPendingKeys;
+    private boolean commitRequestedForPending; // poll thread
+    private boolean overBudget; // poll thread
     private final boolean writeCache;
     private final Runnable requestCommit;
     private final LongSupplier wallClock = System::currentTimeMillis;
@@ -114,6 +115,7 @@ public final class Tables implements PartitionState, AutoCloseable {
                   Function<ProducedRecord, CompletableFuture<RecordMetadata>> send, BooleanSupplier started,
                   Runnable requestCommit) {
         this.writeCache = settings.tableWriteCache();
+        this.maxPendingKeys = settings.tableMaxPendingKeys();
         this.requestCommit = requestCommit;
         this.appId = settings.id();
         this.partitions = settings.topicPartitions();
@@ -161,7 +163,7 @@ public final class Tables implements PartitionState, AutoCloseable {
         checkNew(name);
         TablePartitions<K, V> parts = partitions(name, ChangelogCodec.of(keys, values));
         if (writeCache) {
-            parts.enableCache(CACHE_KEYS_PER_PARTITION, requestCommit);
+            parts.enableCache(maxPendingKeys, requestCommit);
         }
         tables.put(name, parts);
         return new TableImpl<>(parts, this::windowed);
@@ -243,6 +245,39 @@ public final class Tables implements PartitionState, AutoCloseable {
                 var unused = cache.flush();
             }
         }
+    }
+
+    /**
+     * True while the keys updated since the last commit and held on the heap (RocksDB stores' pending updates,
+     * write caches) exceed twice {@code tableMaxPendingKeys}, until a commit brings them back to the limit: the
+     * worker stops fetching meanwhile. At the limit a commit is requested. Poll thread, every turn of the loop.
+     */
+    @Override
+    public boolean overBudget() {
+        if (tables.isEmpty()) {
+            return false;
+        }
+        long pending = 0;
+        for (TablePartitions<?, ?> t : tables.values()) {
+            pending += t.pending();
+        }
+        if (pending >= maxPendingKeys) {
+            if (!commitRequestedForPending) {
+                commitRequestedForPending = true;
+                requestCommit.run();
+            }
+        } else {
+            commitRequestedForPending = false;
+        }
+        if (!overBudget && pending > 2L * maxPendingKeys) {
+            overBudget = true;
+            log.info("app {}: {} table keys updated since the last commit wait for it (tableMaxPendingKeys {}):"
+                    + " fetching stops until a commit writes them", appId, pending, maxPendingKeys);
+        } else if (overBudget && pending <= maxPendingKeys) {
+            overBudget = false;
+            log.info("app {}: table keys waiting for a commit back to {}: fetching again", appId, pending);
+        }
+        return overBudget;
     }
 
     /** Restores the global tables and starts following their changelogs: at start, before any record is read. */

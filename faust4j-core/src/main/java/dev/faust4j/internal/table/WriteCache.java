@@ -76,6 +76,15 @@ final class WriteCache<K, V> {
         return fresh;
     }
 
+    /** Dirty keys, over the partitions. */
+    long size() {
+        long n = 0;
+        for (ConcurrentHashMap<K, CompletableFuture<RecordMetadata>> keys : dirty.values()) {
+            n += keys.size();
+        }
+        return n;
+    }
+
     /** Sends the changelog record of every dirty key, with the value it has now. Returns how many were sent. */
     int flush() {
         flushing.lock();
