@@ -19,6 +19,7 @@ import dev.faust4j.internal.agent.AgentImpl;
 import dev.faust4j.internal.agent.Restarts;
 import dev.faust4j.internal.buffer.Subscription;
 import dev.faust4j.internal.cli.Cli;
+import dev.faust4j.internal.cli.Listing;
 import dev.faust4j.internal.cli.WorkerHandle;
 import dev.faust4j.internal.send.Transactions;
 import dev.faust4j.internal.conductor.Conductor;
@@ -33,7 +34,6 @@ import dev.faust4j.internal.topic.ChannelImpl;
 import dev.faust4j.internal.topic.SourceImpl;
 import dev.faust4j.internal.topic.TopicImpl;
 import dev.faust4j.internal.topic.TopicServices;
-import dev.faust4j.spi.ProducedRecord;
 import dev.faust4j.spi.TopicSpec;
 import dev.faust4j.spi.Transport;
 import org.jspecify.annotations.Nullable;
@@ -44,6 +44,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
@@ -68,6 +69,7 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
     private final ReentrantLock lock = new ReentrantLock();
     private final Lifecycle lifecycle = new Lifecycle();
     private final TransportLoader transport;
+    private final CommandSupport commands;
     private final Registry registry;
     private final Workers workers;
     private final Timers timers;
@@ -107,6 +109,7 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
                 () -> transport.get().createConsumer(), sender::flush, resender::inOutage, this::closeSubscriptions,
                 e -> fail("conductor failure: " + e), transactions, tables), handling);
         tables.onRestored(conductor::requestResume); // a restore's end wakes the poll loop to resume its partitions
+        this.commands = new CommandSupport(settings, registry, tables, transport::get, sender);
         this.streams = new Streams(settings.ticker(), sender, workers::start, handling, settings.topicPartitions(),
                 settings.agentErrorPolicy());
         this.topicServices = new TopicServices(settings.topicPartitions(), settings.topicReplicationFactor(),
@@ -407,11 +410,38 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
     }
 
     @Override
-    public CompletableFuture<RecordMetadata> sendRaw(String topic, byte[] key, byte[] value, Integer partition) {
-        transport.get().declareTopics(List.of(defaultSpec(topic)));
-        CompletableFuture<RecordMetadata> f = sender
-                .sendUntied(new ProducedRecord(topic, partition, null, key, value, List.of()));
-        sender.flush();
-        return f;
+    public Listing listing() {
+        return commands.listing();
+    }
+
+    @Override
+    public String agentTopic(String agent) {
+        return commands.agentTopic(agent);
+    }
+
+    @Override
+    public void check(String topic, byte @Nullable [] key, byte[] value) {
+        commands.check(topic, key, value);
+    }
+
+    @Override
+    public OptionalInt partitionsOnBroker(String topic) {
+        return commands.partitionsOnBroker(topic);
+    }
+
+    @Override
+    public boolean inProcessBroker() {
+        return commands.inProcessBroker();
+    }
+
+    @Override
+    public String broker() {
+        return settings.broker();
+    }
+
+    @Override
+    public CompletableFuture<RecordMetadata> send(String topic, byte @Nullable [] key, byte[] value,
+                                                  @Nullable Integer partition, boolean create) {
+        return commands.send(topic, key, value, partition, create);
     }
 }

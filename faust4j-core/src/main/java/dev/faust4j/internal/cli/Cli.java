@@ -6,11 +6,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 
 /**
- * The app's command line (Faust's {@code faust -A app ...}): {@code worker}, {@code send} and {@code reset}.
+ * The app's command line (Faust's {@code faust -A app ...}): {@code worker}, {@code send}, {@code agents},
+ * {@code topics}, {@code tables} and {@code reset}; {@code --version} and {@code --help}, whose usage names the app.
  *
  * <p>Thread-safety: each call parses and runs one command line.
  */
@@ -23,11 +31,56 @@ public final class Cli {
         CommandLine cl = new CommandLine(new Root(app.appId()))
                 .addSubcommand("worker", new Worker(app))
                 .addSubcommand("send", new Send(app))
+                .addSubcommand("agents", new Agents(app))
+                .addSubcommand("topics", new Topics(app))
+                .addSubcommand("tables", new Tables(app))
                 .addSubcommand("reset", new Reset(app));
+        cl.setCommandName(app.appId());
         return cl.execute(args);
     }
 
-    @Command(mixinStandardHelpOptions = true, description = "A faust4j app. Commands: worker, send, reset.")
+    /** faust4j's version, from the build ({@code version.properties}), or "unknown". */
+    static String version() {
+        try (InputStream in = Cli.class.getResourceAsStream("version.properties")) {
+            if (in == null) {
+                return "unknown";
+            }
+            Properties p = new Properties();
+            p.load(in);
+            return p.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    /** {@code --version}: faust4j's version and the Java running it. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"faust4j " + version() + " (Java " + Runtime.version() + ")"};
+        }
+    }
+
+    /** Prints rows as aligned columns under a header. */
+    static void table(PrintWriter out, List<String[]> rows) {
+        int[] widths = new int[rows.getFirst().length];
+        for (String[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                widths[i] = Math.max(widths[i], row[i].length());
+            }
+        }
+        for (String[] row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < row.length; i++) {
+                line.append(i == row.length - 1 ? row[i] : String.format("%-" + (widths[i] + 2) + "s", row[i]));
+            }
+            out.println(line.toString().stripTrailing());
+        }
+        out.flush();
+    }
+
+    @Command(mixinStandardHelpOptions = true, versionProvider = Version.class,
+            description = "A faust4j app. Commands: worker, send, agents, topics, tables, reset.")
     static final class Root implements Callable<Integer> {
         private final String id;
 
@@ -82,12 +135,13 @@ public final class Cli {
     }
 
     @Command(name = "send", mixinStandardHelpOptions = true,
-            description = "Sends one value (UTF-8 bytes as given) to a topic.")
+            description = "Sends a value (its UTF-8 bytes, checked with the topic's codecs when the app declares the"
+                    + " topic) to a topic, or to the topic of an agent (@name). The topic must exist unless --create.")
     static final class Send implements Callable<Integer> {
         private final WorkerHandle app;
 
-        @Parameters(index = "0", description = "topic name")
-        String topic;
+        @Parameters(index = "0", paramLabel = "<topic|@agent>", description = "a topic name, or @ and an agent's name")
+        String target;
 
         @Parameters(index = "1", description = "value, sent as its UTF-8 bytes (JSON for json topics)")
         String value;
@@ -98,20 +152,137 @@ public final class Cli {
         @Option(names = {"-p", "--partition"}, description = "explicit partition")
         Integer partition;
 
+        @Option(names = "--repeat", defaultValue = "1", description = "send the value this many times (default 1)")
+        int repeat;
+
+        @Option(names = "--create", description = "create the topic (the app's partitions and replication) if missing")
+        boolean create;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
         Send(WorkerHandle app) {
             this.app = app;
         }
 
         @Override
         public Integer call() {
+            PrintWriter err = spec.commandLine().getErr();
+            PrintWriter out = spec.commandLine().getOut();
             try {
-                RecordMetadata md = app.sendRaw(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
-                        value.getBytes(StandardCharsets.UTF_8), partition).join();
-                System.out.println(md.topic() + "-" + md.partition() + "@" + md.offset());
+                if (app.inProcessBroker()) {
+                    err.println("send: app " + app.appId() + " runs on " + app.broker() + ", a broker inside this"
+                            + " process, so the record would vanish when this command exits; send to the app's Kafka"
+                            + " broker (set its broker, e.g. BROKER=kafka://localhost:9092)");
+                    return 1;
+                }
+                if (repeat < 1) {
+                    err.println("send: --repeat must be at least 1, was " + repeat);
+                    return 2;
+                }
+                String topic = target.startsWith("@") ? app.agentTopic(target.substring(1)) : target;
+                byte[] k = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
+                byte[] v = value.getBytes(StandardCharsets.UTF_8);
+                app.check(topic, k, v);
+                OptionalInt partitions = app.partitionsOnBroker(topic);
+                if (partitions.isEmpty() && !create) {
+                    err.println("send: topic " + topic + " does not exist on " + app.broker() + "; check its name,"
+                            + " or pass --create to create it with the app's defaults");
+                    return 1;
+                }
+                if (partition != null && partitions.isPresent() && (partition < 0
+                        || partition >= partitions.getAsInt())) {
+                    err.println("send: topic " + topic + " has " + partitions.getAsInt() + " partitions; --partition "
+                            + partition + " is not one of them");
+                    return 2;
+                }
+                for (int i = 0; i < repeat; i++) {
+                    RecordMetadata md = app.send(topic, k, v, partition, create && i == 0).join();
+                    out.println(md.topic() + "-" + md.partition() + "@" + md.offset());
+                }
+                out.flush();
                 return 0;
+            } catch (IllegalArgumentException e) {
+                err.println("send: " + e.getMessage());
+                return 1;
             } finally {
+                err.flush();
                 app.stop();
             }
+        }
+    }
+
+    @Command(name = "agents", mixinStandardHelpOptions = true, description = "Lists the app's agents.")
+    static final class Agents implements Callable<Integer> {
+        private final WorkerHandle app;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        Agents(WorkerHandle app) {
+            this.app = app;
+        }
+
+        @Override
+        public Integer call() {
+            List<String[]> rows = new ArrayList<>();
+            rows.add(new String[] {"AGENT", "READS", "CONCURRENCY"});
+            for (Listing.Agent a : app.listing().agents()) {
+                rows.add(new String[] {a.name(), a.reads(), Integer.toString(a.concurrency())});
+            }
+            table(spec.commandLine().getOut(), rows);
+            app.stop();
+            return 0;
+        }
+    }
+
+    @Command(name = "topics", mixinStandardHelpOptions = true,
+            description = "Lists the topics the app declares (with the ones faust4j makes for it).")
+    static final class Topics implements Callable<Integer> {
+        private final WorkerHandle app;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        Topics(WorkerHandle app) {
+            this.app = app;
+        }
+
+        @Override
+        public Integer call() {
+            List<String[]> rows = new ArrayList<>();
+            rows.add(new String[] {"TOPIC", "PARTITIONS", "KEY", "VALUE", "INTERNAL"});
+            for (Listing.Topic t : app.listing().topics()) {
+                rows.add(new String[] {t.name(), t.partitions() == 0 ? "-" : Integer.toString(t.partitions()),
+                        t.keyCodec(), t.valueCodec(), t.internal() ? "yes" : "no"});
+            }
+            table(spec.commandLine().getOut(), rows);
+            app.stop();
+            return 0;
+        }
+    }
+
+    @Command(name = "tables", mixinStandardHelpOptions = true, description = "Lists the app's tables.")
+    static final class Tables implements Callable<Integer> {
+        private final WorkerHandle app;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        Tables(WorkerHandle app) {
+            this.app = app;
+        }
+
+        @Override
+        public Integer call() {
+            List<String[]> rows = new ArrayList<>();
+            rows.add(new String[] {"TABLE", "KIND", "CHANGELOG"});
+            for (Listing.Table t : app.listing().tables()) {
+                rows.add(new String[] {t.name(), t.kind(), t.changelog()});
+            }
+            table(spec.commandLine().getOut(), rows);
+            app.stop();
+            return 0;
         }
     }
 

@@ -1,8 +1,10 @@
 package dev.faust4j.internal.cli;
 
 import dev.faust4j.RecordMetadata;
+import org.jspecify.annotations.Nullable;
 
 import java.time.Duration;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 
 /** What the command line needs of an app. Implemented by the app's runtime; thread-safe. */
@@ -32,6 +34,34 @@ public interface WorkerHandle {
      */
     String resetTables();
 
-    /** Sends raw bytes to a topic (creating it with the app's defaults if needed) and flushes. */
-    CompletableFuture<RecordMetadata> sendRaw(String topic, byte[] key, byte[] value, Integer partition);
+    /** The agents, topics and tables the app declares. */
+    Listing listing();
+
+    /**
+     * The topic the agent of this name reads ({@code send @agent}).
+     *
+     * @throws IllegalArgumentException naming the app's agents when there is none so named, or when it reads a
+     *                                  channel
+     */
+    String agentTopic(String agent);
+
+    /**
+     * Checks a key and value with the codecs of the topic, when the app declares it.
+     *
+     * @throws IllegalArgumentException saying which does not decode, and why
+     */
+    void check(String topic, byte @Nullable [] key, byte[] value);
+
+    /** The topic's partition count on the broker, or empty when it does not exist there. */
+    OptionalInt partitionsOnBroker(String topic);
+
+    /** True when the app's broker lives in this process ({@code memory://}). */
+    boolean inProcessBroker();
+
+    /** The app's broker URL. */
+    String broker();
+
+    /** Sends raw bytes to a topic (created with the app's defaults first when {@code create}) and flushes. */
+    CompletableFuture<RecordMetadata> send(String topic, byte @Nullable [] key, byte[] value,
+                                           @Nullable Integer partition, boolean create);
 }

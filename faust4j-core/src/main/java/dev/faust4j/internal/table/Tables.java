@@ -91,6 +91,7 @@ public final class Tables implements PartitionState, AutoCloseable {
     private final Map<Integer, Set<String>> held = new HashMap<>();
     private final Map<String, Integer> sourcePartitions = new ConcurrentHashMap<>();
     private final TableRestore restorer;
+    private final Map<String, String> kinds = new LinkedHashMap<>(); // table name: table, windowed, set or global
     private final Standbys standbys;
     private final Restoring restoring;
     private volatile Runnable onRestored = () -> {
@@ -166,6 +167,7 @@ public final class Tables implements PartitionState, AutoCloseable {
             parts.enableCache(maxPendingKeys, requestCommit);
         }
         tables.put(name, parts);
+        kinds.put(name, "table");
         return new TableImpl<>(parts, this::windowed);
     }
 
@@ -178,6 +180,7 @@ public final class Tables implements PartitionState, AutoCloseable {
         TablePartitions<K, V> parts = partitions(name, ChangelogCodec.of(keys, values));
         parts.keepInMemory();
         globals.put(name, parts);
+        kinds.put(name, "global");
         return new TableImpl<>(parts, new TableImpl.Windowing() {
             @Override
             public <A, B> WindowedTable<A, B> windowed(TableImpl<A, B> table, Window window) {
@@ -192,6 +195,7 @@ public final class Tables implements PartitionState, AutoCloseable {
         SetChangelog<K, E> records = new SetChangelog<>(keys, members);
         TablePartitions<K, java.util.Set<E>> parts = partitions(name, ChangelogCodec.of(keys, records.asValueCodec()));
         tables.put(name, parts);
+        kinds.put(name, "set");
         return new SetTableImpl<>(parts, records);
     }
 
@@ -219,7 +223,22 @@ public final class Tables implements PartitionState, AutoCloseable {
         TablePartitions<WindowedKey<K>, V> parts = partitions(table.name(),
                 ChangelogCodec.windowed(plain.keyCodec(), plain.valueCodec()));
         tables.put(table.name(), parts);
+        kinds.put(table.name(), "windowed");
         return new WindowedTableImpl<>(table, parts, window, wallClock);
+    }
+
+    /** A table as the command line lists it. */
+    public record Described(String name, String kind, String changelog) {
+    }
+
+    /** The tables declared, in declaration order. */
+    public List<Described> describe() {
+        List<Described> out = new ArrayList<>();
+        kinds.forEach((name, kind) -> {
+            TablePartitions<?, ?> t = tables.containsKey(name) ? tables.get(name) : globals.get(name);
+            out.add(new Described(name, kind, t.changelog));
+        });
+        return out;
     }
 
     /** Creates the changelog topics (compacted, the app's partition count). */

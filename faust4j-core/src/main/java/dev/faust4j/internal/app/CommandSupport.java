@@ -1,0 +1,135 @@
+package dev.faust4j.internal.app;
+
+import dev.faust4j.RecordMetadata;
+import dev.faust4j.Settings;
+import dev.faust4j.Source;
+import dev.faust4j.internal.agent.AgentImpl;
+import dev.faust4j.internal.cli.Listing;
+import dev.faust4j.internal.send.Sender;
+import dev.faust4j.internal.table.Tables;
+import dev.faust4j.internal.topic.TopicImpl;
+import dev.faust4j.spi.ProducedRecord;
+import dev.faust4j.spi.TopicSpec;
+import dev.faust4j.spi.Transport;
+import org.jspecify.annotations.Nullable;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * What the command line asks of an app besides running it: what it declares ({@code agents}, {@code topics},
+ * {@code tables}) and sending a value the way {@code send} does (to a topic or an agent, checked with the topic's
+ * codecs, to an existing topic unless asked to create it).
+ *
+ * <p>Design. Reads the {@link Registry} and the {@link Tables} the runtime owns and sends with its {@link Sender},
+ * untied from any record; holds no state of its own.
+ *
+ * <p>Thread-safety: thread-safe as its collaborators are (the command line calls it from one thread).
+ */
+final class CommandSupport {
+    private final Settings settings;
+    private final Registry registry;
+    private final Tables tables;
+    private final Supplier<Transport> transport;
+    private final Sender sender;
+
+    CommandSupport(Settings settings, Registry registry, Tables tables, Supplier<Transport> transport,
+                   Sender sender) {
+        this.settings = settings;
+        this.registry = registry;
+        this.tables = tables;
+        this.transport = transport;
+        this.sender = sender;
+    }
+
+    /** The agents, topics and tables the app declares. */
+    Listing listing() {
+        List<Listing.Agent> agents = new ArrayList<>();
+        for (AgentImpl<?, ?> a : registry.agents()) {
+            Source<?, ?> source = a.source();
+            agents.add(new Listing.Agent(a.name(), source.label(), a.concurrency()));
+        }
+        Map<String, Listing.Topic> topics = new TreeMap<>();
+        for (TopicImpl<?, ?> t : registry.topics()) {
+            for (String name : t.names()) {
+                topics.putIfAbsent(name, new Listing.Topic(name, t.partitions(), String.valueOf(t.keyCodec()),
+                        String.valueOf(t.valueCodec()), t.internal()));
+            }
+        }
+        List<Listing.Table> described = new ArrayList<>();
+        for (Tables.Described t : tables.describe()) {
+            described.add(new Listing.Table(t.name(), t.kind(), t.changelog()));
+        }
+        return new Listing(agents, List.copyOf(topics.values()), described);
+    }
+
+    /** The topic an agent reads, for {@code send @agent}. */
+    String agentTopic(String agent) {
+        for (AgentImpl<?, ?> a : registry.agents()) {
+            if (a.name().equals(agent)) {
+                if (a.source() instanceof TopicImpl<?, ?> t && t.names().size() == 1) {
+                    return t.name();
+                }
+                throw new IllegalArgumentException("agent " + agent + " reads " + a.source().label()
+                        + ", not one topic: send to a topic instead");
+            }
+        }
+        List<String> names = registry.agents().stream().map(AgentImpl::name).sorted().toList();
+        throw new IllegalArgumentException("app " + settings.id() + " has no agent named " + agent + " (its agents: "
+                + (names.isEmpty() ? "none" : String.join(", ", names)) + ")");
+    }
+
+    /**
+     * Checks a key and value against the codecs of the topic when the app declares it: each must decode, else the
+     * message says which and why. A topic the app does not declare is not checked.
+     */
+    void check(String topic, byte @Nullable [] key, byte[] value) {
+        for (TopicImpl<?, ?> t : registry.topics()) {
+            if (t.names().contains(topic)) {
+                decode(topic, "value", t.valueCodec(), value);
+                if (key != null) {
+                    decode(topic, "key", t.keyCodec(), key);
+                }
+                return;
+            }
+        }
+    }
+
+    private static void decode(String topic, String what, dev.faust4j.codec.Codec<?> codec, byte[] bytes) {
+        try {
+            var unused = codec.decode(bytes);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("the " + what + " is not a valid " + codec + " " + what + " of topic "
+                    + topic + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The topic's partition count on the broker, or empty when it does not exist there. */
+    OptionalInt partitionsOnBroker(String topic) {
+        return transport.get().partitionCount(topic);
+    }
+
+    /** True when the broker lives in this process ({@code memory://}): what is sent there dies with it. */
+    boolean inProcessBroker() {
+        String scheme = settings.brokerScheme();
+        return scheme.equals("memory") || scheme.endsWith("+memory");
+    }
+
+    /** Sends raw bytes to a topic (created with the app's defaults when {@code create}) and flushes. */
+    CompletableFuture<RecordMetadata> send(String topic, byte @Nullable [] key, byte[] value,
+                                           @Nullable Integer partition, boolean create) {
+        if (create) {
+            transport.get().declareTopics(List.of(new TopicSpec(topic, settings.topicPartitions(),
+                    settings.topicReplicationFactor(), false, Map.of())));
+        }
+        CompletableFuture<RecordMetadata> f = sender.sendUntied(new ProducedRecord(topic, partition, null, key,
+                value, List.of()));
+        sender.flush();
+        return f;
+    }
+}
