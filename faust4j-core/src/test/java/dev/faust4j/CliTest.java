@@ -1,6 +1,7 @@
 package dev.faust4j;
 
 import dev.faust4j.spi.ConsumedRecord;
+import dev.faust4j.testing.LogCapture;
 import dev.faust4j.testing.TransportFixture;
 import dev.faust4j.testing.Transports;
 import org.junit.jupiter.api.Test;
@@ -16,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -118,6 +120,23 @@ class CliTest {
         Run tables = run(app(id, "memory://" + id), "tables");
         assertThat(tables.out()).containsPattern("counts +table +" + id + "-counts-changelog")
                 .containsPattern("per-minute +windowed +" + id + "-per-minute-changelog");
+    }
+
+    /** A worker says at start what it runs: broker, guarantee, agents and what they read, other topics, tables. */
+    @Test
+    void aWorkerStartsWithABannerOfWhatItRuns() {
+        assumeTrue(LogCapture.supported(), "the banner is read from slf4j-simple's output");
+        String id = Transports.uniqueId("cli-banner");
+        try (LogCapture logs = new LogCapture(); App app = app(id, "memory://" + id)) {
+            app.topic(id + "-out", String.class);
+            app.start();
+            assertThat(logs.text()).contains("app " + id + " started on memory://" + id + ": at-least-once,"
+                    + " 1 agent(s), 2 table(s) in memory://")
+                    .contains("agent count-orders reads " + id + "-orders (concurrency 2)")
+                    .contains("topics " + id + "-out")
+                    .contains("table counts (table), changelog " + id + "-counts-changelog")
+                    .contains("table per-minute (windowed), changelog " + id + "-per-minute-changelog");
+        }
     }
 
     @Test

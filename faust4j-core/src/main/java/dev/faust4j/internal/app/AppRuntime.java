@@ -294,7 +294,9 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
         } finally {
             lock.unlock();
         }
-        log.info("app {} started on {} with {} agent(s)", settings.id(), settings.broker(), registry.agents().size());
+        for (String line : commands.banner()) {
+            log.info("{}", line);
+        }
     }
 
     @Override

@@ -68,6 +68,39 @@ final class CommandSupport {
         return new Listing(agents, List.copyOf(topics.values()), described);
     }
 
+    /**
+     * The start banner: the app, its broker, guarantee and table store, then one line per agent (what it reads),
+     * the topics it declares that no agent reads, and one line per table.
+     */
+    List<String> banner() {
+        Listing l = listing();
+        List<String> lines = new ArrayList<>();
+        lines.add("app " + settings.id() + " started on " + settings.broker() + ": "
+                + settings.processingGuarantee().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ", "
+                + l.agents().size() + " agent(s), " + l.tables().size() + " table(s)"
+                + (l.tables().isEmpty() ? "" : " in " + settings.tableStore()
+                        + (settings.tableStore().equals("rocksdb://") ? " (" + settings.dataDir() + ")" : "")));
+        java.util.Set<String> read = new java.util.HashSet<>();
+        for (Listing.Agent a : l.agents()) {
+            lines.add("  agent " + a.name() + " reads " + a.reads()
+                    + (a.concurrency() > 1 ? " (concurrency " + a.concurrency() + ")" : ""));
+            read.addAll(List.of(a.reads().split(",")));
+        }
+        List<String> others = new ArrayList<>();
+        for (Listing.Topic t : l.topics()) {
+            if (!t.internal() && !read.contains(t.name())) {
+                others.add(t.name());
+            }
+        }
+        if (!others.isEmpty()) {
+            lines.add("  topics " + String.join(", ", others));
+        }
+        for (Listing.Table t : l.tables()) {
+            lines.add("  table " + t.name() + " (" + t.kind() + "), changelog " + t.changelog());
+        }
+        return lines;
+    }
+
     /** The topic an agent reads, for {@code send @agent}. */
     String agentTopic(String agent) {
         for (AgentImpl<?, ?> a : registry.agents()) {
