@@ -212,77 +212,81 @@ public final class Cli {
         }
     }
 
-    @Command(name = "agents", mixinStandardHelpOptions = true, description = "Lists the app's agents.")
-    static final class Agents implements Callable<Integer> {
+    /** A listing command: prints its header and one row per thing the app declares, as aligned columns. */
+    abstract static class ListingCommand implements Callable<Integer> {
         private final WorkerHandle app;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        Agents(WorkerHandle app) {
+        ListingCommand(WorkerHandle app) {
             this.app = app;
         }
 
+        /** The header, then one row per item. */
+        abstract List<String[]> rows(Listing listing);
+
         @Override
         public Integer call() {
+            try {
+                table(spec.commandLine().getOut(), rows(app.listing()));
+                return 0;
+            } finally {
+                app.stop();
+            }
+        }
+    }
+
+    @Command(name = "agents", mixinStandardHelpOptions = true, description = "Lists the app's agents.")
+    static final class Agents extends ListingCommand {
+        Agents(WorkerHandle app) {
+            super(app);
+        }
+
+        @Override
+        List<String[]> rows(Listing listing) {
             List<String[]> rows = new ArrayList<>();
             rows.add(new String[] {"AGENT", "READS", "CONCURRENCY"});
-            for (Listing.Agent a : app.listing().agents()) {
+            for (Listing.Agent a : listing.agents()) {
                 rows.add(new String[] {a.name(), a.reads(), Integer.toString(a.concurrency())});
             }
-            table(spec.commandLine().getOut(), rows);
-            app.stop();
-            return 0;
+            return rows;
         }
     }
 
     @Command(name = "topics", mixinStandardHelpOptions = true,
             description = "Lists the topics the app declares (with the ones faust4j makes for it).")
-    static final class Topics implements Callable<Integer> {
-        private final WorkerHandle app;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
+    static final class Topics extends ListingCommand {
         Topics(WorkerHandle app) {
-            this.app = app;
+            super(app);
         }
 
         @Override
-        public Integer call() {
+        List<String[]> rows(Listing listing) {
             List<String[]> rows = new ArrayList<>();
             rows.add(new String[] {"TOPIC", "PARTITIONS", "KEY", "VALUE", "INTERNAL"});
-            for (Listing.Topic t : app.listing().topics()) {
+            for (Listing.Topic t : listing.topics()) {
                 rows.add(new String[] {t.name(), t.partitions() == 0 ? "-" : Integer.toString(t.partitions()),
                         t.keyCodec(), t.valueCodec(), t.internal() ? "yes" : "no"});
             }
-            table(spec.commandLine().getOut(), rows);
-            app.stop();
-            return 0;
+            return rows;
         }
     }
 
     @Command(name = "tables", mixinStandardHelpOptions = true, description = "Lists the app's tables.")
-    static final class Tables implements Callable<Integer> {
-        private final WorkerHandle app;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
+    static final class Tables extends ListingCommand {
         Tables(WorkerHandle app) {
-            this.app = app;
+            super(app);
         }
 
         @Override
-        public Integer call() {
+        List<String[]> rows(Listing listing) {
             List<String[]> rows = new ArrayList<>();
             rows.add(new String[] {"TABLE", "KIND", "CHANGELOG"});
-            for (Listing.Table t : app.listing().tables()) {
+            for (Listing.Table t : listing.tables()) {
                 rows.add(new String[] {t.name(), t.kind(), t.changelog()});
             }
-            table(spec.commandLine().getOut(), rows);
-            app.stop();
-            return 0;
+            return rows;
         }
     }
 
