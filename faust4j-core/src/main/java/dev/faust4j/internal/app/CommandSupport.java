@@ -14,6 +14,9 @@ import dev.faust4j.spi.Transport;
 import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayList;
+import java.util.Locale;
+import java.util.Set;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -76,11 +79,11 @@ final class CommandSupport {
         Listing l = listing();
         List<String> lines = new ArrayList<>();
         lines.add("app " + settings.id() + " started on " + settings.broker() + ": "
-                + settings.processingGuarantee().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ", "
+                + settings.processingGuarantee().name().toLowerCase(Locale.ROOT).replace('_', '-') + ", "
                 + l.agents().size() + " agent(s), " + l.tables().size() + " table(s)"
                 + (l.tables().isEmpty() ? "" : " in " + settings.tableStore()
                         + (settings.tableStore().equals("rocksdb://") ? " (" + settings.dataDir() + ")" : "")));
-        java.util.Set<String> read = new java.util.HashSet<>();
+        Set<String> read = new HashSet<>();
         for (Listing.Agent a : l.agents()) {
             lines.add("  agent " + a.name() + " reads " + a.reads()
                     + (a.concurrency() > 1 ? " (concurrency " + a.concurrency() + ")" : ""));

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -103,7 +104,7 @@ final class Restoring {
         if (jobs.isEmpty()) {
             return;
         }
-        for (Job job : List.copyOf(new java.util.LinkedHashSet<>(jobs.values()))) {
+        for (Job job : List.copyOf(new LinkedHashSet<>(jobs.values()))) {
             if (!job.done.isDone()) {
                 continue;
             }
@@ -146,10 +147,10 @@ final class Restoring {
 
     /** Cancels and awaits every job (the worker stops). */
     void close() {
-        for (Job job : new java.util.LinkedHashSet<>(jobs.values())) {
+        for (Job job : new LinkedHashSet<>(jobs.values())) {
             job.cancelled = true;
         }
-        for (Job job : new java.util.LinkedHashSet<>(jobs.values())) {
+        for (Job job : new LinkedHashSet<>(jobs.values())) {
             await(job);
         }
         jobs.clear();
@@ -157,7 +158,7 @@ final class Restoring {
 
     /** Waits for every job to end (tests and a synchronous restore), then {@link #finished}. */
     void awaitAll() {
-        for (Job job : new java.util.LinkedHashSet<>(jobs.values())) {
+        for (Job job : new LinkedHashSet<>(jobs.values())) {
             await(job);
         }
         finished();

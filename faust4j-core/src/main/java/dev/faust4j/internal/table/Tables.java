@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -80,9 +81,7 @@ public final class Tables implements PartitionState, AutoCloseable {
     private final @Nullable RocksStores rocks;
     private final Map<String, TablePartitions<?, ?>> tables = new LinkedHashMap<>();
     private final Map<String, TablePartitions<?, ?>> globals = new LinkedHashMap<>();
-    private final int maxPendingKeys;
-    private boolean commitRequestedForPending; // poll thread
-    private boolean overBudget; // poll thread
+    private final PendingBudget budget;
     private final boolean writeCache;
     private final Runnable requestCommit;
     private final LongSupplier wallClock = System::currentTimeMillis;
@@ -116,7 +115,7 @@ public final class Tables implements PartitionState, AutoCloseable {
                   Function<ProducedRecord, CompletableFuture<RecordMetadata>> send, BooleanSupplier started,
                   Runnable requestCommit) {
         this.writeCache = settings.tableWriteCache();
-        this.maxPendingKeys = settings.tableMaxPendingKeys();
+        this.budget = new PendingBudget(settings.id(), settings.tableMaxPendingKeys(), requestCommit);
         this.requestCommit = requestCommit;
         this.appId = settings.id();
         this.partitions = settings.topicPartitions();
@@ -164,7 +163,7 @@ public final class Tables implements PartitionState, AutoCloseable {
         checkNew(name);
         TablePartitions<K, V> parts = partitions(name, ChangelogCodec.of(keys, values));
         if (writeCache) {
-            parts.enableCache(maxPendingKeys, requestCommit);
+            parts.enableCache(budget.limit(), requestCommit);
         }
         tables.put(name, parts);
         kinds.put(name, "table");
@@ -280,23 +279,7 @@ public final class Tables implements PartitionState, AutoCloseable {
         for (TablePartitions<?, ?> t : tables.values()) {
             pending += t.pending();
         }
-        if (pending >= maxPendingKeys) {
-            if (!commitRequestedForPending) {
-                commitRequestedForPending = true;
-                requestCommit.run();
-            }
-        } else {
-            commitRequestedForPending = false;
-        }
-        if (!overBudget && pending > 2L * maxPendingKeys) {
-            overBudget = true;
-            log.info("app {}: {} table keys updated since the last commit wait for it (tableMaxPendingKeys {}):"
-                    + " fetching stops until a commit writes them", appId, pending, maxPendingKeys);
-        } else if (overBudget && pending <= maxPendingKeys) {
-            overBudget = false;
-            log.info("app {}: table keys waiting for a commit back to {}: fetching again", appId, pending);
-        }
-        return overBudget;
+        return budget.over(pending);
     }
 
     /** Restores the global tables and starts following their changelogs: at start, before any record is read. */
@@ -375,7 +358,7 @@ public final class Tables implements PartitionState, AutoCloseable {
     @Override
     public Set<TopicPartition> ready(Collection<TopicPartition> waiting) {
         restoring.finished();
-        Set<TopicPartition> ready = new java.util.HashSet<>();
+        Set<TopicPartition> ready = new HashSet<>();
         for (TopicPartition tp : waiting) {
             if (!restoring.restoring(tp.partition())) {
                 ready.add(tp);
@@ -394,7 +377,7 @@ public final class Tables implements PartitionState, AutoCloseable {
         if (restoring.idle()) {
             return Set.of();
         }
-        Set<TopicPartition> waiting = new java.util.HashSet<>();
+        Set<TopicPartition> waiting = new HashSet<>();
         for (TopicPartition tp : assigned) {
             if (restoring.restoring(tp.partition())) {
                 waiting.add(tp);
