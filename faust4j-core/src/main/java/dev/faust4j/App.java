@@ -154,6 +154,37 @@ public final class App implements AutoCloseable {
     }
 
     /**
+     * Adds a sensor, told of what the worker does: records in and out of agents, commits, sends, rebalances,
+     * pauses, agent crashes, table reads and writes, state changes (Faust's {@code app.sensors.add}). Only before
+     * {@link #start()}. {@code faust4j-micrometer} adds one that records metrics.
+     *
+     * @throws IllegalStateException when the app was already started
+     */
+    public void sensor(Sensor sensor) {
+        runtime.sensor(sensor);
+    }
+
+    /**
+     * Where the worker is in its life: {@link AppState#RUNNING} once it processes all its partitions, with their
+     * tables whole. Health checks read it ({@link AppState#ready()}, {@link AppState#live()}).
+     */
+    public AppState state() {
+        return runtime.state();
+    }
+
+    /**
+     * The records of each partition this worker holds that are not committed yet: the end of the partition, as the
+     * consumer last saw it, minus the committed offset. Updated about once a second while the worker runs; empty
+     * before its first assignment and after it stopped; a partition whose end is not known yet is absent.
+     * <pre>{@code
+     * long behind = app.lag().values().stream().mapToLong(Long::longValue).sum();
+     * }</pre>
+     */
+    public Map<Partition, Long> lag() {
+        return runtime.lag();
+    }
+
+    /**
      * Starts the worker in this process and returns once it runs. When it cannot start, for example because a
      * topic cannot be declared (the broker is unreachable, or refuses the credentials), it throws; the app is then
      * stopped, with exit code 1, and its transport's clients are closed, so they do not keep retrying.
@@ -285,6 +316,14 @@ public final class App implements AutoCloseable {
         /** Most records one poll returns (default 500). */
         public Builder maxPollRecords(int records) {
             return set(Setting.MAX_POLL_RECORDS, records);
+        }
+
+        /**
+         * How often the worker logs a progress line while records flow: records fetched, rate, lag and paused
+         * partitions (default 10 s; {@link Duration#ZERO} turns it off).
+         */
+        public Builder progressInterval(Duration interval) {
+            return set(Setting.PROGRESS_INTERVAL, interval);
         }
 
         /** How long a stop or a revoke waits for the events being processed (default 30 s). */

@@ -157,6 +157,12 @@ final class Setting<T> {
                     + "stores' pending updates, each partition's write cache): at this many a commit is requested, "
                     + "at twice as many the worker stops fetching until a commit has written them.");
 
+    static final Setting<Duration> PROGRESS_INTERVAL = add("progressInterval", "progress_interval",
+            "PROGRESS_INTERVAL", Duration.ofSeconds(10), Setting::seconds, d -> notNegative(d, "progressInterval"),
+            Setting::formatDuration,
+            "How often a worker logs a progress line while records flow (records, rate, lag, paused partitions); "
+                    + "0 turns it off.");
+
     private final int index;
     private final String name;
     private final String key;

@@ -57,6 +57,7 @@ import java.util.TreeMap;
  * <tr><td>{@code tableWipeOnInconsistentOffset}</td><td>{@code table_wipe_on_inconsistent_offset}</td><td>{@code TABLE_WIPE_ON_INCONSISTENT_OFFSET}</td><td>{@code false}</td><td>When a RocksDB table store's offset lies outside its changelog (the topic was recreated, or its records deleted): {@code false} stops the worker with an error, {@code true} deletes the store and restores it from the changelog.</td></tr>
  * <tr><td>{@code tableStandbyReplicas}</td><td>{@code table_standby_replicas}</td><td>{@code TABLE_STANDBY_REPLICAS}</td><td>{@code 1}</td><td>How many other workers keep a warm copy of each table partition, following its changelog, so that the worker taking a partition over replays only the tail (Faust's default 1; {@code 0}: none, Kafka Streams' default). Capped at the number of workers minus one; needs Kafka's classic group protocol (the default).</td></tr>
  * <tr><td>{@code tableMaxPendingKeys}</td><td>{@code table_max_pending_keys}</td><td>{@code TABLE_MAX_PENDING_KEYS}</td><td>{@code 100000}</td><td>How many keys updated since the last commit a worker holds on the heap, waiting for the commit (RocksDB stores' pending updates, each partition's write cache): at this many a commit is requested, at twice as many the worker stops fetching until a commit has written them.</td></tr>
+ * <tr><td>{@code progressInterval}</td><td>{@code progress_interval}</td><td>{@code PROGRESS_INTERVAL}</td><td>{@code 10 s}</td><td>How often a worker logs a progress line while records flow (records, rate, lag, paused partitions); 0 turns it off.</td></tr>
  * </table>
  * <!-- settings-table:end -->
  *
@@ -252,6 +253,11 @@ public final class Settings {
     /** Whether a RocksDB table store whose offset lies outside its changelog is wiped and restored (default false). */
     public boolean tableWipeOnInconsistentOffset() {
         return get(Setting.TABLE_WIPE_ON_INCONSISTENT_OFFSET);
+    }
+
+    /** How often a worker logs a progress line while records flow (default 10 s; zero: never). */
+    public Duration progressInterval() {
+        return get(Setting.PROGRESS_INTERVAL);
     }
 
     /** The clock for commit intervals, {@code take(within)}, timers and backoffs. */

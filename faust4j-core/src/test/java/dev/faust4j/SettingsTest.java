@@ -160,7 +160,8 @@ class SettingsTest {
             Map.entry("tableWipeOnInconsistentOffset", new Object[] {"yes", true}),
             Map.entry("tableWriteCache", new Object[] {"false", false}),
             Map.entry("tableStandbyReplicas", new Object[] {"2", 2}),
-            Map.entry("tableMaxPendingKeys", new Object[] {"5000", 5000}));
+            Map.entry("tableMaxPendingKeys", new Object[] {"5000", 5000}),
+            Map.entry("progressInterval", new Object[] {"30", Duration.ofSeconds(30)}));
 
     @Test
     void exactlyOnceCommitsEvery100msUnlessTheIntervalIsSet() {

@@ -1,6 +1,7 @@
 package dev.faust4j.spi;
 
 import java.util.Collection;
+import java.util.Map;
 import java.util.OptionalInt;
 
 /**
@@ -54,6 +55,18 @@ public interface Transport extends AutoCloseable {
 
     /** The partition count of an existing topic, or empty when it does not exist. */
     OptionalInt partitionCount(String topic);
+
+    /**
+     * The end offsets of these partitions as readers see them (the last stable offset when the app reads
+     * committed data, else the high watermark), asked of the broker, not of any consumer: {@code App.lag()} calls it
+     * from the caller's thread, never the poll thread. Partitions whose end could not be learnt are absent. The
+     * default knows none.
+     *
+     * @param readCommitted true under exactly-once
+     */
+    default Map<TopicPartition, Long> endOffsets(Collection<TopicPartition> partitions, boolean readCommitted) {
+        return Map.of();
+    }
 
     @Override
     void close();

@@ -3,9 +3,11 @@ package dev.faust4j.kafka;
 import dev.faust4j.spi.TopicSpec;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.RetriableException;
@@ -95,6 +97,23 @@ final class KafkaTopicAdmin {
     OptionalInt partitionCount(String topic) {
         Integer n = describe(List.of(topic)).get(topic);
         return n == null ? OptionalInt.empty() : OptionalInt.of(n);
+    }
+
+    /** The end offsets of these partitions (the last stable offsets when {@code readCommitted}). */
+    Map<dev.faust4j.spi.TopicPartition, Long> endOffsets(Collection<dev.faust4j.spi.TopicPartition> partitions,
+                                                         boolean readCommitted) {
+        Map<org.apache.kafka.common.TopicPartition, OffsetSpec> request = new LinkedHashMap<>();
+        for (dev.faust4j.spi.TopicPartition tp : partitions) {
+            request.put(new org.apache.kafka.common.TopicPartition(tp.topic(), tp.partition()), OffsetSpec.latest());
+        }
+        ListOffsetsOptions options = new ListOffsetsOptions(
+                readCommitted ? IsolationLevel.READ_COMMITTED : IsolationLevel.READ_UNCOMMITTED);
+        Map<dev.faust4j.spi.TopicPartition, Long> out = new LinkedHashMap<>();
+        get(admin.listOffsets(request, options).all(), "list the end offsets of " + partitions.size()
+                + " partitions").forEach(
+                        (tp, info) -> out.put(
+                                new dev.faust4j.spi.TopicPartition(tp.topic(), tp.partition()), info.offset()));
+        return out;
     }
 
     void close(Duration closeTimeout) {

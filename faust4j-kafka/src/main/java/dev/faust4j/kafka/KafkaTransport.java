@@ -2,6 +2,7 @@ package dev.faust4j.kafka;
 
 import dev.faust4j.Settings;
 import dev.faust4j.spi.ChangelogReader;
+import dev.faust4j.spi.TopicPartition;
 import dev.faust4j.spi.TopicSpec;
 import dev.faust4j.spi.Transport;
 import dev.faust4j.spi.TransportConsumer;
@@ -104,6 +105,11 @@ final class KafkaTransport implements Transport {
         } finally {
             lock.unlock();
         }
+    }
+
+    @Override
+    public Map<TopicPartition, Long> endOffsets(Collection<TopicPartition> partitions, boolean readCommitted) {
+        return partitions.isEmpty() ? Map.of() : admin().endOffsets(partitions, readCommitted);
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.faust4j.Agent;
 import dev.faust4j.AgentFunction;
 import dev.faust4j.Channel;
 import dev.faust4j.ErrorPolicy;
+import dev.faust4j.Sensor;
 import dev.faust4j.RecordMetadata;
 import dev.faust4j.Source;
 import dev.faust4j.Topic;
@@ -38,7 +39,7 @@ public final class AgentImpl<K, V> implements Agent<K, V>, AgentControl {
 
     /** What every agent of an app shares. */
     public record Services(AgentRules rules, ErrorPolicy appPolicy, Restarts restarts, ErrorHandling handling,
-                           WorkerControl worker, Ticker ticker, BooleanSupplier appStopping) {}
+                           WorkerControl worker, Ticker ticker, BooleanSupplier appStopping, Sensor sensor) {}
 
     private final SourceImpl<K, V> source;
     private final AgentFunction<K, V> function;
@@ -142,12 +143,12 @@ public final class AgentImpl<K, V> implements Agent<K, V>, AgentControl {
     /** Starts the instances; {@code threads} starts a named virtual thread of the app. */
     public void start(Streams streams, BiFunction<String, Runnable, Thread> threads) {
         Subscription shared = source.subscribe(errorPolicy());
-        life.started(concurrency);
+        life.started(concurrency, name, services.sensor());
         for (int i = 0; i < concurrency; i++) {
             Streams.AgentStream<K, V> s = streams.forAgent(this, source, shared);
             Supervisor<K, V> supervisor = new Supervisor<>(name, function, s.stream(), s.control(), this::errorPolicy,
                     life, services.restarts(), services.handling(), services.worker(), services.ticker(),
-                    services.appStopping(), this::giveUp);
+                    services.appStopping(), this::giveUp, services.sensor());
             Thread unused = threads.apply("faust4j-agent-" + name + (concurrency > 1 ? "-" + i : ""), supervisor::run);
         }
     }

@@ -1,6 +1,7 @@
 package dev.faust4j.internal.agent;
 
 import dev.faust4j.Agent;
+import dev.faust4j.Sensor;
 import dev.faust4j.time.Ticker;
 
 import java.util.concurrent.locks.Condition;
@@ -18,6 +19,9 @@ final class AgentLife {
     private volatile Agent.State state = Agent.State.CREATED;
     private volatile boolean stopped;
     private int running;
+    private String name = "";
+    private Sensor sensor = NO_SENSOR;
+    private static final Sensor NO_SENSOR = new Sensor() {};
 
     Agent.State state() {
         return state;
@@ -28,11 +32,14 @@ final class AgentLife {
         return stopped;
     }
 
-    void started(int instances) {
+    /** The agent starts {@code instances} instances; its state changes are reported to {@code sensor} from now. */
+    void started(int instances, String agentName, Sensor reportTo) {
         lock.lock();
         try {
+            name = agentName;
+            sensor = reportTo;
             running = instances;
-            state = Agent.State.RUNNING;
+            moveTo(Agent.State.RUNNING);
         } finally {
             lock.unlock();
         }
@@ -43,7 +50,7 @@ final class AgentLife {
         lock.lock();
         try {
             if (state == Agent.State.RUNNING || state == Agent.State.RESTARTING) {
-                state = waiting ? Agent.State.RESTARTING : Agent.State.RUNNING;
+                moveTo(waiting ? Agent.State.RESTARTING : Agent.State.RUNNING);
             }
         } finally {
             lock.unlock();
@@ -54,7 +61,7 @@ final class AgentLife {
     void failed() {
         lock.lock();
         try {
-            state = Agent.State.FAILED;
+            moveTo(Agent.State.FAILED);
             stopped = true;
             wake.signalAll();
         } finally {
@@ -79,10 +86,18 @@ final class AgentLife {
         try {
             running--;
             if (running <= 0 && state != Agent.State.FAILED) {
-                state = Agent.State.STOPPED;
+                moveTo(Agent.State.STOPPED);
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Under the lock: the new state, reported when it changed (so in order). */
+    private void moveTo(Agent.State next) {
+        if (state != next) {
+            state = next;
+            sensor.onAgentStateChange(name, next);
         }
     }
 

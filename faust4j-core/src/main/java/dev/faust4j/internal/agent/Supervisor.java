@@ -3,6 +3,7 @@ package dev.faust4j.internal.agent;
 import dev.faust4j.AgentFunction;
 import dev.faust4j.ErrorPolicy;
 import dev.faust4j.EventStream;
+import dev.faust4j.Sensor;
 import dev.faust4j.internal.event.EventImpl;
 import dev.faust4j.internal.event.InHand;
 import dev.faust4j.internal.failure.AgentOutcome;
@@ -49,10 +50,12 @@ final class Supervisor<K, V> {
     private final BooleanSupplier appStopping;
     private final Consumer<String> giveUp;
     private int inARow;
+    private final Sensor sensor;
 
     Supervisor(String name, AgentFunction<K, V> function, EventStream<K, V> stream, Supervisable control,
                Supplier<ErrorPolicy> policy, AgentLife life, Restarts restarts, ErrorHandling handling,
-               WorkerControl worker, Ticker ticker, BooleanSupplier appStopping, Consumer<String> giveUp) {
+               WorkerControl worker, Ticker ticker, BooleanSupplier appStopping, Consumer<String> giveUp,
+               Sensor sensor) {
         this.name = name;
         this.function = function;
         this.stream = stream;
@@ -65,6 +68,7 @@ final class Supervisor<K, V> {
         this.ticker = ticker;
         this.appStopping = appStopping;
         this.giveUp = giveUp;
+        this.sensor = sensor;
     }
 
     void run() {
@@ -94,6 +98,7 @@ final class Supervisor<K, V> {
 
     /** Handles a failure of the function; returns true to run it again. */
     private boolean recover(Throwable error, boolean progressed) {
+        sensor.onAgentCrashed(name, error);
         List<EventImpl<?, ?>> inHand = control.inHand();
         if (Misuse.is(error)) {
             control.redeliver(inHand); // unprocessed: back to the buffer, never acked
@@ -139,7 +144,11 @@ final class Supervisor<K, V> {
         } finally {
             life.restarting(false);
         }
-        return !appStopping.getAsBoolean();
+        if (appStopping.getAsBoolean()) {
+            return false;
+        }
+        sensor.onAgentRestarted(name);
+        return true;
     }
 
     private static boolean interrupted(Throwable t) {

@@ -5,6 +5,9 @@ import dev.faust4j.Table;
 import dev.faust4j.codec.Codec;
 import dev.faust4j.internal.table.Tables;
 import dev.faust4j.Agent;
+import dev.faust4j.AppState;
+import dev.faust4j.Partition;
+import dev.faust4j.Sensor;
 import dev.faust4j.AgentFunction;
 import dev.faust4j.Channel;
 import dev.faust4j.ErrorPolicy;
@@ -29,6 +32,7 @@ import dev.faust4j.internal.failure.Misuse;
 import dev.faust4j.internal.failure.WorkerControl;
 import dev.faust4j.internal.send.Resender;
 import dev.faust4j.internal.send.Sender;
+import dev.faust4j.internal.sensor.Sensors;
 import dev.faust4j.internal.stream.Streams;
 import dev.faust4j.internal.topic.ChannelImpl;
 import dev.faust4j.internal.topic.SourceImpl;
@@ -84,10 +88,13 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
     private final TopicServices topicServices;
     private final AgentImpl.Services agentServices;
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+    private final Sensors sensors = new Sensors();
+    private final AppStates states;
 
     public AppRuntime(Settings settings) {
         this.settings = settings;
         String id = settings.id();
+        this.states = new AppStates(id, sensors);
         this.transport = new TransportLoader(settings);
         this.registry = new Registry(id, lifecycle, specs -> transport.get().declareTopics(specs));
         this.workers = new Workers(id);
@@ -99,26 +106,54 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
                 : null;
         Transactions tx = transactions;
         this.sender = new Sender(tx != null ? () -> tx : () -> transport.get().producer(), lifecycle::stopped,
-                resender, tx != null);
-        this.deadLetters = new DeadLetters(sender, topic -> transport.get().declareTopics(List.of(defaultSpec(topic))));
+                resender, tx != null, sensors);
+        this.deadLetters = new DeadLetters(sender, topic -> transport.get().declareTopics(List.of(defaultSpec(topic))),
+                sensors);
         this.handling = new ErrorHandling(deadLetters, this, settings.ticker());
         this.tables = new Tables(settings, tx != null, transport::get, sender::send,
-                () -> lifecycle.state() != Lifecycle.State.CREATED, this::requestCommit);
+                () -> lifecycle.state() != Lifecycle.State.CREATED, this::requestCommit, sensors);
         this.conductor = new Conductor(new Conductor.Config(id, settings.ticker(), settings.commitInterval(),
                 settings.commitEvery(), settings.shutdownGracePeriod(), settings.maxRecordBytes(),
                 () -> transport.get().createConsumer(), sender::flush, resender::inOutage, this::closeSubscriptions,
-                e -> fail("conductor failure: " + e), transactions, tables), handling);
+                e -> fail("conductor failure: " + e), transactions, tables, sensors, states::phase), handling);
         tables.onRestored(conductor::requestResume); // a restore's end wakes the poll loop to resume its partitions
         this.commands = new CommandSupport(settings, registry, tables, transport::get, sender);
         this.streams = new Streams(settings.ticker(), sender, workers::start, handling, settings.topicPartitions(),
-                settings.agentErrorPolicy());
+                settings.agentErrorPolicy(), sensors);
         this.topicServices = new TopicServices(settings.topicPartitions(), settings.topicReplicationFactor(),
                 settings.decodeErrorPolicy(), registry, sender, this::subscribe, streams);
         this.agentServices = new AgentImpl.Services(registry, settings.agentErrorPolicy(),
                 new Restarts(settings.agentRestartBackoff(), settings.agentRestartBackoffMax(),
                         settings.agentMaxRestarts(),
                         settings.agentFailureStopsWorker()),
-                handling, this, settings.ticker(), lifecycle::stopping);
+                handling, this, settings.ticker(), lifecycle::stopping, sensors);
+    }
+
+    // ---- state, sensors, lag ----
+
+    public AppState state() {
+        return states.get();
+    }
+
+    public void sensor(Sensor sensor) {
+        Objects.requireNonNull(sensor, "sensor");
+        registry.requireNotStarted("add a sensor");
+        sensors.add(sensor);
+    }
+
+    public Map<Partition, Long> lag() {
+        if (!states.get().live() || lifecycle.state() != Lifecycle.State.RUNNING) {
+            return Map.of();
+        }
+        boolean readCommitted = transactions != null;
+        return conductor.lag(partitions -> {
+            try {
+                return transport.get().endOffsets(partitions, readCommitted);
+            } catch (RuntimeException e) {
+                log.debug("the ends of {} partitions are not known: {}", partitions.size(), e.toString());
+                return Map.of();
+            }
+        });
     }
 
     public Settings settings() {
@@ -245,6 +280,7 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
         lock.lock();
         try {
             registry.requireNotStarted("start");
+            states.moveTo(AppState.STARTING);
             try {
                 registry.checkDeadLetterLoops();
                 for (TopicImpl<?, ?> t : registry.topics()) {
@@ -262,6 +298,7 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
                 // No flush: it would create a producer only to have it fail the same way.
                 lifecycle.fail();
                 lifecycle.moveTo(Lifecycle.State.STOPPED);
+                states.moveTo(AppState.FAILED);
                 Transport t = transport.ifCreated();
                 if (t != null) {
                     try {
@@ -287,6 +324,12 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
                 workers.start("faust4j-task", () -> timers.runTask(task));
             }
             long now = settings.ticker().nanoTime(); // timers measure their first interval from start
+            Duration every = settings.progressInterval();
+            if (!every.isZero()) {
+                ProgressLog progress = new ProgressLog(settings.id(), settings.ticker(), conductor::fetched, this::lag,
+                        conductor::paused);
+                workers.start("faust4j-progress", () -> timers.runTimer(now + every.toNanos(), every, progress::log));
+            }
             for (Map.Entry<Duration, Body> timer : registry.timers()) {
                 long first = now + timer.getKey().toNanos();
                 workers.start("faust4j-timer", () -> timers.runTimer(first, timer.getKey(), timer.getValue()));
@@ -338,6 +381,7 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
         try {
             if (lifecycle.state() == Lifecycle.State.CREATED) {
                 lifecycle.moveTo(Lifecycle.State.STOPPED);
+                states.moveTo(AppState.STOPPED);
                 closeTransport();
                 lifecycle.terminated();
                 return;
@@ -346,6 +390,7 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
                 return;
             }
             lifecycle.moveTo(Lifecycle.State.STOPPING);
+            states.moveTo(AppState.STOPPING);
         } finally {
             lock.unlock();
         }
@@ -369,6 +414,7 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
             tables.close();
             closeTransport();
             lifecycle.moveTo(Lifecycle.State.STOPPED);
+            states.moveTo(lifecycle.exitCode() == 0 ? AppState.STOPPED : AppState.FAILED);
             // logged before the latch opens: a main thread waiting on it may call System.exit right away
             log.info("app {} stopped (exit code {})", settings.id(), lifecycle.exitCode());
             lifecycle.terminated();

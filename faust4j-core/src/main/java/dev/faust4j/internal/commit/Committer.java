@@ -2,6 +2,8 @@ package dev.faust4j.internal.commit;
 
 import dev.faust4j.internal.ack.Assignment;
 import dev.faust4j.internal.ack.PartitionTracker;
+import dev.faust4j.internal.sensor.Partitions;
+import dev.faust4j.internal.sensor.Sensors;
 import dev.faust4j.spi.CommitFailedException;
 import dev.faust4j.spi.TopicPartition;
 import dev.faust4j.spi.TransportConsumer;
@@ -54,6 +56,9 @@ public final class Committer implements CommitProtocol {
     private volatile boolean flushed;
     private boolean inFlight;
     private final RepeatingFailureLog failures;
+    private final Sensors sensors;
+    /** When the commit being made started (a {@link Sensors#start()} reading). */
+    private long commitStarted;
 
     /**
      * @param consumer   the worker's consumer
@@ -66,11 +71,13 @@ public final class Committer implements CommitProtocol {
      * @param dropStale  drops the buffered events of revoked partitions from every subscription
      * @param grace      how long a release waits for events in readers' hands
      * @param committed  told the partitions whose offsets were committed (tables persist their updates)
+     * @param sensors    told of each commit
      */
     public Committer(TransportConsumer consumer, Assignment assignment, Ticker ticker, Duration interval, int every,
                      Runnable flush, Runnable wakeup, Runnable dropStale, Duration grace,
-                     Consumer<Collection<TopicPartition>> committed) {
+                     Consumer<Collection<TopicPartition>> committed, Sensors sensors) {
         this.stateCommitted = committed;
+        this.sensors = sensors;
         this.consumer = consumer;
         this.assignment = assignment;
         this.ticker = ticker;
@@ -188,6 +195,8 @@ public final class Committer implements CommitProtocol {
         if (offsets.isEmpty()) {
             return;
         }
+        commitStarted = sensors.start();
+        sensors.onCommitStarted();
         if (async) {
             inFlight = true;
             consumer.commitAsync(offsets, failure -> {
@@ -206,8 +215,12 @@ public final class Committer implements CommitProtocol {
 
     private void committed(Map<TopicPartition, Long> offsets, CommitFailedException failure) {
         if (failure != null) {
+            sensors.onCommitFailed(failure, Sensors.since(commitStarted));
             failures.failed("commit of " + offsets.size() + " partitions: " + failure.getMessage());
             return;
+        }
+        if (sensors.enabled()) {
+            sensors.onCommitCompleted(Partitions.offsets(offsets), Sensors.since(commitStarted));
         }
         failures.succeeded();
         offsets.forEach((tp, c) -> {

@@ -3,6 +3,8 @@ package dev.faust4j.internal.commit;
 import dev.faust4j.internal.ack.Assignment;
 import dev.faust4j.internal.ack.PartitionTracker;
 import dev.faust4j.internal.send.Transactions;
+import dev.faust4j.internal.sensor.Partitions;
+import dev.faust4j.internal.sensor.Sensors;
 import dev.faust4j.spi.TopicPartition;
 import dev.faust4j.spi.TransactionFencedException;
 import dev.faust4j.spi.TransportConsumer;
@@ -74,6 +76,7 @@ public final class ExactlyOnceCommitter implements CommitProtocol {
     private long drainProgressAcks;
     private long lastCommitNanos;
     private long acksAtLastCommit;
+    private final Sensors sensors;
 
     /**
      * @param hold      pauses ({@code true}) or resumes fetching of every partition
@@ -86,7 +89,9 @@ public final class ExactlyOnceCommitter implements CommitProtocol {
                                 Holdback holdback, Runnable dropStale, Duration grace,
                                 Consumer<Collection<TopicPartition>> stateReleased,
                                 Consumer<Collection<TopicPartition>> stateAssigned,
-                                Consumer<Collection<TopicPartition>> stateCommitted, Runnable committing) {
+                                Consumer<Collection<TopicPartition>> stateCommitted, Runnable committing,
+                                Sensors sensors) {
+        this.sensors = sensors;
         this.stateCommitted = stateCommitted;
         this.committing = committing;
         this.stateReleased = stateReleased;
@@ -244,12 +249,16 @@ public final class ExactlyOnceCommitter implements CommitProtocol {
             hold.accept(false);
             return;
         }
+        long started = sensors.start();
+        sensors.onCommitStarted();
         try {
             transactions.commit(offsets, consumer.groupMetadata());
         } catch (TransactionFencedException e) {
             stopped = true;
+            sensors.onCommitFailed(e, Sensors.since(started));
             throw e; // the Conductor stops the worker: a newer instance owns its work now
         } catch (RuntimeException e) {
+            sensors.onCommitFailed(e, Sensors.since(started));
             log.warn("app {}: the transaction failed to commit ({}); aborting it and processing the records again",
                     appId, e.toString());
             lastAbortCause = e.toString();
@@ -257,6 +266,9 @@ public final class ExactlyOnceCommitter implements CommitProtocol {
             return;
         }
         offsets.forEach((tp, c) -> assignment.get(tp).committed(c));
+        if (sensors.enabled()) {
+            sensors.onCommitCompleted(Partitions.offsets(offsets), Sensors.since(started));
+        }
         // still at the barrier (no agent holds a record, new ones are kept back): the tables' pending updates are
         // exactly the committed transaction's, so they may be persisted now and never hold aborted data
         stateCommitted.accept(partitionsOf(List.copyOf(assignment.all())));

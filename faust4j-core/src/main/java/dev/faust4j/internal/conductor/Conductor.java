@@ -1,6 +1,8 @@
 package dev.faust4j.internal.conductor;
 
+import dev.faust4j.AppState;
 import dev.faust4j.ErrorPolicy;
+import dev.faust4j.Partition;
 import dev.faust4j.internal.ack.Assignment;
 import dev.faust4j.internal.ack.PartitionTracker;
 import dev.faust4j.internal.buffer.Subscription;
@@ -8,6 +10,7 @@ import dev.faust4j.internal.commit.CommitProtocol;
 import dev.faust4j.internal.commit.Committer;
 import dev.faust4j.internal.commit.ExactlyOnceCommitter;
 import dev.faust4j.internal.send.Transactions;
+import dev.faust4j.internal.sensor.Sensors;
 import dev.faust4j.internal.failure.ErrorHandling;
 import dev.faust4j.internal.flow.FlowControl;
 import dev.faust4j.internal.topic.TopicImpl;
@@ -23,9 +26,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.concurrent.locks.LockSupport;
 
@@ -52,7 +57,8 @@ public final class Conductor {
     public record Config(String appId, Ticker ticker, Duration commitInterval, int commitEvery, Duration grace,
                          int maxRecordBytes, Supplier<TransportConsumer> consumer, Runnable flushProducer,
                          BooleanSupplier sendOutage, Runnable closeSubscriptions, Consumer<Throwable> onFailure,
-                         @Nullable Transactions transactions, PartitionState partitionState) {}
+                         @Nullable Transactions transactions, PartitionState partitionState, Sensors sensors,
+                         Consumer<AppState> phase) {}
 
     private final Config config;
     private final Router router;
@@ -60,6 +66,9 @@ public final class Conductor {
     private volatile Thread thread;
     private volatile boolean stopRequested;
     private volatile CommitProtocol committer;
+    private volatile @Nullable Progress progress;
+    /** Where the poll loop is: REBALANCING, RECOVERING or RUNNING (poll thread only). */
+    private AppState phase = AppState.STARTING;
 
     public Conductor(Config config, ErrorHandling handling) {
         this.config = config;
@@ -117,6 +126,31 @@ public final class Conductor {
         }
     }
 
+    /**
+     * The records of this worker's partitions not committed yet, per partition; {@code ends} asks the broker for
+     * partitions' ends (on the caller's thread). Empty before the first assignment.
+     */
+    public Map<Partition, Long> lag(Function<Collection<TopicPartition>, Map<TopicPartition, Long>> ends) {
+        Progress p = progress;
+        if (p == null) {
+            return Map.of();
+        }
+        Progress.Snapshot s = p.snapshot();
+        return s.committed().isEmpty() ? Map.of() : s.lag(ends.apply(s.committed().keySet()));
+    }
+
+    /** Records fetched since start (about a second old). */
+    public long fetched() {
+        Progress p = progress;
+        return p == null ? 0 : p.snapshot().fetched();
+    }
+
+    /** How many partitions are paused (about a second old). */
+    public int paused() {
+        Progress p = progress;
+        return p == null ? 0 : p.snapshot().paused();
+    }
+
     public boolean isPollThread() {
         return Thread.currentThread() == thread;
     }
@@ -134,7 +168,7 @@ public final class Conductor {
 
     private void run() {
         Assignment assignment = new Assignment();
-        FlowControl flow = new FlowControl(consumer, assignment);
+        FlowControl flow = new FlowControl(consumer, assignment, config.sensors());
         Runnable dropStale = () -> router.subscriptions().forEach(Subscription::dropStale);
         HeldRecords held = new HeldRecords(consumer);
         CommitProtocol commits = config.transactions() == null
@@ -143,7 +177,7 @@ public final class Conductor {
                             config.partitionState().committing(); // the write caches' records, before the flush
                             config.flushProducer().run();
                         }, this::wakeup, dropStale, config.grace(),
-                        config.partitionState()::committed)
+                        config.partitionState()::committed, config.sensors())
                 : new ExactlyOnceCommitter(config.appId(), consumer, assignment, config.ticker(),
                         config.commitInterval(), config.commitEvery(), config.transactions(), flow::hold, held,
                         dropStale, config.grace(), config.partitionState()::released,
@@ -151,14 +185,19 @@ public final class Conductor {
                             var unused = config.partitionState().assigned(tps);
                             config.partitionState().awaitRestored(); // a rewind restores in place, records held
                         }, config.partitionState()::committed,
-                        config.partitionState()::committing);
+                        config.partitionState()::committing, config.sensors());
         committer = commits;
         Rebalancer rebalancer = new Rebalancer(config.appId(), consumer, assignment, flow, commits,
-                config.partitionState());
-        Delivery delivery = new Delivery(router, assignment, flow);
+                config.partitionState(), config.sensors(), this::phase);
+        Progress tracker = new Progress(config.appId(), config.ticker(), assignment, flow);
+        progress = tracker;
+        Delivery delivery = new Delivery(router, assignment, flow, config.sensors(), tracker);
         try {
             while (!stopRequested) {
                 subscribeNew(flow, rebalancer);
+                if (phase == AppState.STARTING && router.isEmpty()) {
+                    phase(AppState.RUNNING); // no topic to read: nothing to wait for
+                }
                 flow.resumeDrained();
                 flow.outage(config.sendOutage().getAsBoolean());
                 flow.stateFull(config.partitionState().overBudget());
@@ -179,7 +218,11 @@ public final class Conductor {
                 }
                 if (!flow.restoring().isEmpty()) {
                     flow.restored(config.partitionState().ready(flow.restoring()));
+                    if (flow.restoring().isEmpty() && phase == AppState.RECOVERING) {
+                        phase(AppState.RUNNING);
+                    }
                 }
+                tracker.tick(phase);
                 commits.maybeCommit();
                 if (!held.isEmpty() && !commits.holdsDelivery()) {
                     held.deliverTo(delivery);
@@ -202,7 +245,15 @@ public final class Conductor {
             flow.track(r.subscription(), r.topics());
         }
         log.info("app {} subscribes to {}", config.appId(), new TreeSet<>(router.topicNames()));
+        rebalancer.started(List.of()); // the group hands out (new) partitions: a rebalance
         consumer.subscribe(List.copyOf(router.topicNames()), rebalancer);
+    }
+
+    private void phase(AppState next) {
+        if (phase != next) {
+            phase = next;
+            config.phase().accept(next);
+        }
     }
 
     private void shutdown(Assignment assignment, Rebalancer rebalancer) {

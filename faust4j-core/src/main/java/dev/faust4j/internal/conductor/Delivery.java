@@ -5,6 +5,7 @@ import dev.faust4j.internal.ack.Message;
 import dev.faust4j.internal.ack.PartitionTracker;
 import dev.faust4j.internal.event.EventImpl;
 import dev.faust4j.internal.flow.FlowControl;
+import dev.faust4j.internal.sensor.Sensors;
 import dev.faust4j.internal.route.Route;
 import dev.faust4j.spi.ConsumedRecord;
 import dev.faust4j.spi.PartitionRecords;
@@ -32,8 +33,12 @@ final class Delivery {
     private final Assignment assignment;
     private final FlowControl flow;
     private final List<Router.Target> touched = new ArrayList<>();
+    private final Sensors sensors;
+    private final Progress progress;
 
-    Delivery(Router router, Assignment assignment, FlowControl flow) {
+    Delivery(Router router, Assignment assignment, FlowControl flow, Sensors sensors, Progress progress) {
+        this.sensors = sensors;
+        this.progress = progress;
         this.router = router;
         this.assignment = assignment;
         this.flow = flow;
@@ -48,6 +53,13 @@ final class Delivery {
                 continue; // not ours any more (revoked during this poll)
             }
             List<ConsumedRecord> records = batch.records();
+            progress.fetched(records.size());
+            if (sensors.enabled()) {
+                for (int i = 0, n = records.size(); i < n; i++) {
+                    ConsumedRecord r = records.get(i);
+                    sensors.onMessageIn(r.topic(), r.partition(), r.offset(), r.timestamp());
+                }
+            }
             for (int i = 0, n = records.size(); i < n; i++) {
                 Message m = new Message(records.get(i), tracker.lease(), route.deliveries);
                 tracker.add(m);

@@ -1,9 +1,12 @@
 package dev.faust4j.internal.conductor;
 
+import dev.faust4j.AppState;
 import dev.faust4j.internal.ack.Assignment;
 import dev.faust4j.internal.ack.PartitionTracker;
 import dev.faust4j.internal.commit.CommitProtocol;
 import dev.faust4j.internal.flow.FlowControl;
+import dev.faust4j.internal.sensor.Partitions;
+import dev.faust4j.internal.sensor.Sensors;
 import dev.faust4j.spi.RebalanceListener;
 import dev.faust4j.spi.TopicPartition;
 import dev.faust4j.spi.TransportConsumer;
@@ -14,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Partition assignment changes, on the poll thread from inside {@code poll}.
@@ -35,10 +39,16 @@ final class Rebalancer implements RebalanceListener {
     private final FlowControl flow;
     private final CommitProtocol committer;
     private final PartitionState state;
+    private final Sensors sensors;
+    private final Consumer<AppState> phase;
+    /** When the rebalance being reported started (a {@link Sensors#start()} reading), or -1 when none is. */
+    private long startedAt = -1;
 
     Rebalancer(String appId, TransportConsumer consumer, Assignment assignment, FlowControl flow,
-               CommitProtocol committer, PartitionState state) {
+               CommitProtocol committer, PartitionState state, Sensors sensors, Consumer<AppState> phase) {
         this.state = state;
+        this.sensors = sensors;
+        this.phase = phase;
         this.appId = appId;
         this.consumer = consumer;
         this.assignment = assignment;
@@ -54,11 +64,25 @@ final class Rebalancer implements RebalanceListener {
         log.info("app {} assigned {}", appId, partitions);
         flow.restoring(state.assigned(partitions)); // paused until their tables are restored
         flow.apply();
+        started(List.of()); // a cooperative rebalance that revokes nothing starts unannounced
+        sensors.onRebalanceEnded(Partitions.of(assignment.partitions()), Sensors.since(startedAt));
+        startedAt = -1;
+        phase.accept(flow.restoring().isEmpty() ? AppState.RUNNING : AppState.RECOVERING);
+    }
+
+    /** A rebalance begins (joining, or partitions taken away): announce it once. */
+    void started(Collection<TopicPartition> revoked) {
+        if (startedAt < 0) {
+            startedAt = System.nanoTime();
+            phase.accept(AppState.REBALANCING);
+            sensors.onRebalanceStarted(Partitions.of(revoked));
+        }
     }
 
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
         log.info("app {} revoking {}", appId, partitions);
+        started(partitions);
         release(assignment.of(partitions), true);
     }
 
@@ -70,6 +94,7 @@ final class Rebalancer implements RebalanceListener {
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
         log.warn("app {} lost {} (not committing)", appId, partitions);
+        started(partitions);
         release(assignment.of(partitions), false);
     }
 

@@ -54,6 +54,9 @@ public final class EventImpl<K, V> implements Event<K, V> {
     private boolean redelivered;
     @SuppressWarnings("unused") // accessed through STATE
     private volatile long state;
+    /** Set only while a sensor listens: reports this event out when it is acked. */
+    private StreamProbe probe;
+    private long probedAt;
 
     /** A delivery whose key and value are already decoded (or a channel value, with a null message). */
     public EventImpl(Message message, Route route, K key, V value) {
@@ -156,6 +159,18 @@ public final class EventImpl<K, V> implements Event<K, V> {
         }
     }
 
+    /**
+     * A sensor listens: report this event (of a topic; channel events are not reported) as handed to
+     * {@code p}'s reader now, and as out with the time in between when it is acked. Called by the reader's thread.
+     */
+    public void observe(StreamProbe p) {
+        if (message != null) {
+            probe = p;
+            probedAt = System.nanoTime();
+            p.in(message.record());
+        }
+    }
+
     /** True when the partition of this event was revoked or the worker is stopping: do not process it. */
     public boolean stale() {
         return message != null && message.lease().isRevoked();
@@ -175,6 +190,10 @@ public final class EventImpl<K, V> implements Event<K, V> {
             if (STATE.compareAndSet(this, s, next)) {
                 if (complete && message != null) {
                     message.ack((s & HANDED_OUT) != 0);
+                }
+                StreamProbe p = probe;
+                if (p != null) {
+                    p.out(message.record(), System.nanoTime() - probedAt);
                 }
                 return true;
             }

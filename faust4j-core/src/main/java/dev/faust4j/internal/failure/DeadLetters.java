@@ -1,5 +1,6 @@
 package dev.faust4j.internal.failure;
 
+import dev.faust4j.Sensor;
 import dev.faust4j.Header;
 import dev.faust4j.internal.event.EventImpl;
 import dev.faust4j.internal.send.Sender;
@@ -47,12 +48,15 @@ public final class DeadLetters {
     private final Sender sender;
     private final Consumer<String> declare;
     private final Set<String> declared = ConcurrentHashMap.newKeySet();
+    private final Sensor sensor;
 
     /**
      * @param sender  sends the copies
      * @param declare makes sure a dead-letter topic exists (called once per topic)
+     * @param sensor  told of each dead letter
      */
-    public DeadLetters(Sender sender, Consumer<String> declare) {
+    public DeadLetters(Sender sender, Consumer<String> declare, Sensor sensor) {
+        this.sensor = sensor;
         this.sender = sender;
         this.declare = declare;
     }
@@ -77,6 +81,7 @@ public final class DeadLetters {
             }
         }
         sender.sendFor(causes, record(topic, record, error, attempts));
+        sensor.onDeadLetter(record.topic(), topic);
         return true;
     }
 

@@ -1,6 +1,8 @@
 package dev.faust4j.internal.flow;
 
 import dev.faust4j.internal.ack.Assignment;
+import dev.faust4j.internal.sensor.Partitions;
+import dev.faust4j.internal.sensor.Sensors;
 import dev.faust4j.internal.buffer.Subscription;
 import dev.faust4j.spi.TopicPartition;
 import dev.faust4j.spi.TransportConsumer;
@@ -38,8 +40,10 @@ public final class FlowControl {
     private boolean outage;
     private boolean held;
     private boolean stateFull;
+    private final Sensors sensors;
 
-    public FlowControl(TransportConsumer consumer, Assignment assignment) {
+    public FlowControl(TransportConsumer consumer, Assignment assignment, Sensors sensors) {
+        this.sensors = sensors;
         this.consumer = consumer;
         this.assignment = assignment;
     }
@@ -124,6 +128,11 @@ public final class FlowControl {
         restoring.removeAll(partitions);
     }
 
+    /** How many partitions are paused now. */
+    public int pausedCount() {
+        return paused.size();
+    }
+
     /** Recomputes the paused set and applies the difference (also after a rebalance). */
     public void apply() {
         Set<TopicPartition> want = new HashSet<>();
@@ -156,9 +165,15 @@ public final class FlowControl {
         }
         if (!toPause.isEmpty()) {
             consumer.pause(toPause);
+            if (sensors.enabled()) {
+                sensors.onPartitionsPaused(Partitions.of(toPause));
+            }
         }
         if (!toResume.isEmpty()) {
             consumer.resume(toResume);
+            if (sensors.enabled()) {
+                sensors.onPartitionsResumed(Partitions.of(toResume));
+            }
         }
     }
 }

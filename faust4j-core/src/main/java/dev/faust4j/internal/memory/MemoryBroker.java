@@ -6,6 +6,7 @@ import dev.faust4j.spi.TopicPartition;
 import dev.faust4j.spi.TransactionFencedException;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -271,6 +272,23 @@ final class MemoryBroker {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The end offsets (stable ones when {@code readCommitted}) of these partitions; unknown ones are absent. */
+    Map<TopicPartition, Long> endOffsets(Collection<TopicPartition> partitions, boolean readCommitted) {
+        Map<TopicPartition, Long> out = new HashMap<>();
+        lock.lock();
+        try {
+            for (TopicPartition tp : partitions) {
+                Log[] logs = topic(tp.topic());
+                if (logs != null && tp.partition() < logs.length) {
+                    out.put(tp, readCommitted ? stableOffset(tp) : endOffset(tp));
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        return out;
     }
 
     long endOffset(TopicPartition tp) {

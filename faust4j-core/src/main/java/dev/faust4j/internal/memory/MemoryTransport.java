@@ -121,6 +121,11 @@ public final class MemoryTransport implements Transport {
     }
 
     @Override
+    public Map<TopicPartition, Long> endOffsets(Collection<TopicPartition> partitions, boolean readCommitted) {
+        return broker.endOffsets(partitions, readCommitted);
+    }
+
+    @Override
     public OptionalInt partitionCount(String topic) {
         int n = broker.partitionCount(topic);
         return n < 0 ? OptionalInt.empty() : OptionalInt.of(n);

@@ -3,6 +3,7 @@ package dev.faust4j.internal.send;
 import dev.faust4j.RecordMetadata;
 import dev.faust4j.internal.event.EventImpl;
 import dev.faust4j.internal.event.InHand;
+import dev.faust4j.internal.sensor.Sensors;
 import dev.faust4j.spi.ProducedRecord;
 import dev.faust4j.spi.TransportProducer;
 import org.slf4j.Logger;
@@ -11,6 +12,8 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -36,15 +39,18 @@ public final class Sender {
     private final BooleanSupplier stopped;
     private final Resender resender;
     private final boolean transactional;
+    private final Sensors sensors;
 
     /**
      * @param producer the transport's producer (looked up on first use)
      * @param stopped  true once the app is stopped: sends then fail at once
      * @param resender retries tied sends that failed with a retriable error
      * @param transactional true under exactly-once: {@code producer} supplies the worker's {@link Transactions}
+     * @param sensors  told of each send and its outcome (after retries)
      */
     public Sender(Supplier<TransportProducer> producer, BooleanSupplier stopped, Resender resender,
-                  boolean transactional) {
+                  boolean transactional, Sensors sensors) {
+        this.sensors = sensors;
         this.transactional = transactional;
         this.producer = producer;
         this.stopped = stopped;
@@ -58,6 +64,13 @@ public final class Sender {
 
     /** Sends a record, tied to the events in hand on this thread if it is a reader's thread. */
     public CompletableFuture<RecordMetadata> send(ProducedRecord record) {
+        if (sensors.enabled()) {
+            return observed(record, this::sendUnobserved);
+        }
+        return sendUnobserved(record);
+    }
+
+    private CompletableFuture<RecordMetadata> sendUnobserved(ProducedRecord record) {
         InHand inHand = InHand.ofThisThread();
         if (inHand != null) {
             EventImpl<?, ?> current = inHand.current();
@@ -69,7 +82,7 @@ public final class Sender {
                 return sendTied(List.copyOf(batch), record);
             }
         }
-        return sendUntied(record);
+        return sendUntiedUnobserved(record);
     }
 
     /**
@@ -78,17 +91,51 @@ public final class Sender {
      */
     @SuppressWarnings("FutureReturnValueIgnored") // the outcome reaches the cause through the tie
     public void sendFor(EventImpl<?, ?> cause, ProducedRecord record) {
-        sendTied(cause, record);
+        if (sensors.enabled()) {
+            observed(record, r -> sendTied(cause, r));
+        } else {
+            sendTied(cause, record);
+        }
     }
 
     /** Sends a record caused by these events (the deliveries of one record): each one's ack waits for it. */
     @SuppressWarnings("FutureReturnValueIgnored") // the outcome reaches the causes through the tie
     public void sendFor(List<? extends EventImpl<?, ?>> causes, ProducedRecord record) {
-        sendTied(causes, record);
+        if (sensors.enabled()) {
+            observed(record, r -> sendTied(causes, r));
+        } else {
+            sendTied(causes, record);
+        }
+    }
+
+    /** A sensor listens: report the send, and its outcome once final. */
+    private CompletableFuture<RecordMetadata> observed(ProducedRecord record,
+                                                       Function<ProducedRecord, CompletableFuture<RecordMetadata>> send) {
+        String topic = record.topic();
+        long started = System.nanoTime();
+        sensors.onSendStarted(topic);
+        CompletableFuture<RecordMetadata> f = send.apply(record);
+        var unused = f.whenComplete((md, error) -> {
+            long nanos = Sensors.since(started);
+            if (error != null) {
+                sensors.onSendFailed(topic, error instanceof CompletionException c && c.getCause() != null
+                        ? c.getCause() : error, nanos);
+            } else {
+                sensors.onSendCompleted(topic, md.partition(), md.offset(), nanos);
+            }
+        });
+        return f;
     }
 
     /** Sends a record tied to nothing: its failure fails its future and nothing else. */
     public CompletableFuture<RecordMetadata> sendUntied(ProducedRecord record) {
+        if (sensors.enabled()) {
+            return observed(record, this::sendUntiedUnobserved);
+        }
+        return sendUntiedUnobserved(record);
+    }
+
+    private CompletableFuture<RecordMetadata> sendUntiedUnobserved(ProducedRecord record) {
         if (stopped.getAsBoolean()) {
             return CompletableFuture
                     .failedFuture(new IllegalStateException("the app is stopped: cannot send to " + record.topic()));

@@ -7,6 +7,7 @@ import dev.faust4j.KeyValue;
 import dev.faust4j.Topic;
 import dev.faust4j.internal.buffer.Signal;
 import dev.faust4j.internal.event.EventImpl;
+import dev.faust4j.internal.event.StreamProbe;
 import dev.faust4j.internal.event.InHand;
 import dev.faust4j.internal.topic.SourceImpl;
 
@@ -50,6 +51,8 @@ abstract class BaseStream<K, V> implements EventStream<K, V>, InHand {
     final StreamContext ctx;
     private Function<Object, Object>[] processors = cast(NO_PROCESSORS);
     private boolean acks = true;
+    private boolean probed;
+    private StreamProbe probe;
     /** The event in hand: its value was yielded last, or its processors are running. */
     EventImpl<K, V> current;
     private List<EventImpl<K, V>> batch = List.of();
@@ -110,6 +113,13 @@ abstract class BaseStream<K, V> implements EventStream<K, V>, InHand {
     /** Hands out a processed event: it is in hand now, and owned by the reader on a noack stream. */
     final EventImpl<K, V> handOut(EventImpl<K, V> e, Object value) {
         e.yielded(value);
+        if (!probed) {
+            probed = true; // sensors are added before the worker starts, so before the first event
+            probe = ctx.probe();
+        }
+        if (probe != null) {
+            e.observe(probe);
+        }
         current = e;
         if (!acks) {
             while (!owned.isEmpty() && owned.peekFirst().isAcked()) {

@@ -1,7 +1,9 @@
 package dev.faust4j.internal.stream;
 
 import dev.faust4j.ErrorPolicy;
+import dev.faust4j.internal.event.StreamProbe;
 import dev.faust4j.internal.failure.ErrorHandling;
+import dev.faust4j.internal.sensor.Sensors;
 import dev.faust4j.internal.send.Sender;
 import dev.faust4j.time.Ticker;
 
@@ -19,15 +21,17 @@ import java.util.function.BiFunction;
  * @param defaultPartitions {@code topic_partitions}, for repartition topics
  * @param appPolicy         the app's agent error policy, for streams outside agents
  * @param ops               the operations streams delegate to
+ * @param sensors           the app's sensors (stream events in and out)
  * @param agent             the agent iterating the stream, or null
  */
 public record StreamContext(Ticker ticker, Sender sender, BiFunction<String, Runnable, Thread> threads,
                             ErrorHandling failures,
-                            int defaultPartitions, ErrorPolicy appPolicy, StreamOps ops, AgentControl agent) {
+                            int defaultPartitions, ErrorPolicy appPolicy, StreamOps ops, Sensors sensors,
+                            AgentControl agent) {
 
     /** The same context for a stream iterated by this agent. */
     public StreamContext forAgent(AgentControl agent) {
-        return new StreamContext(ticker, sender, threads, failures, defaultPartitions, appPolicy, ops, agent);
+        return new StreamContext(ticker, sender, threads, failures, defaultPartitions, appPolicy, ops, sensors, agent);
     }
 
     /** The error policy of the stream's reader. */
@@ -38,6 +42,11 @@ public record StreamContext(Ticker ticker, Sender sender, BiFunction<String, Run
     /** The reader's name for logs and thread names. */
     public String readerName() {
         return agent != null ? agent.name() : "stream";
+    }
+
+    /** The hook reporting this reader's events to the sensors, or null when no sensor listens. */
+    public StreamProbe probe() {
+        return sensors.enabled() ? new StreamProbe(readerName(), sensors) : null;
     }
 
     /** True once the reader's agent was stopped. */

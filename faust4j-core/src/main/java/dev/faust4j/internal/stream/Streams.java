@@ -5,6 +5,7 @@ import dev.faust4j.EventStream;
 import dev.faust4j.internal.buffer.Subscription;
 import dev.faust4j.internal.failure.ErrorHandling;
 import dev.faust4j.internal.send.Sender;
+import dev.faust4j.internal.sensor.Sensors;
 import dev.faust4j.internal.topic.SourceImpl;
 import dev.faust4j.internal.topic.StreamFactory;
 import dev.faust4j.time.Ticker;
@@ -27,11 +28,12 @@ public final class Streams implements StreamFactory {
      * @param failures          applies error policies
      * @param defaultPartitions {@code topic_partitions}
      * @param appPolicy         the app's agent error policy (for streams outside agents)
+     * @param sensors           the app's sensors
      */
     public Streams(Ticker ticker, Sender sender, BiFunction<String, Runnable, Thread> threads, ErrorHandling failures,
-                   int defaultPartitions, ErrorPolicy appPolicy) {
+                   int defaultPartitions, ErrorPolicy appPolicy, Sensors sensors) {
         this.context = new StreamContext(ticker, sender, threads, failures, defaultPartitions, appPolicy,
-                new Operations(), null);
+                new Operations(), sensors, null);
     }
 
     @Override

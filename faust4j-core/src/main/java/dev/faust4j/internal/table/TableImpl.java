@@ -1,5 +1,6 @@
 package dev.faust4j.internal.table;
 
+import dev.faust4j.Sensor;
 import dev.faust4j.Table;
 import dev.faust4j.WindowedTable;
 import dev.faust4j.internal.event.EventImpl;
@@ -41,7 +42,10 @@ final class TableImpl<K, V> implements Table<K, V> {
         <K, V> WindowedTable<K, V> windowed(TableImpl<K, V> table, Window window);
     }
 
-    TableImpl(TablePartitions<K, V> parts, Windowing windowing) {
+    private final Sensor sensor;
+
+    TableImpl(TablePartitions<K, V> parts, Windowing windowing, Sensor sensor) {
+        this.sensor = sensor;
         this.parts = parts;
         this.windowing = windowing;
         this.name = parts.name;
@@ -69,12 +73,14 @@ final class TableImpl<K, V> implements Table<K, V> {
     @Override
     public @Nullable V get(K key) {
         V v = stored(key);
+        sensor.onTableGet(name, key);
         return v != null ? v : defaultOrNull();
     }
 
     @Override
     public V getOrDefault(K key, V fallback) {
         V v = stored(key);
+        sensor.onTableGet(name, key);
         return v != null ? v : fallback;
     }
 
@@ -87,17 +93,25 @@ final class TableImpl<K, V> implements Table<K, V> {
     public void put(K key, V value) {
         Objects.requireNonNull(value, "value (delete a key with delete)");
         write(key, "put", old -> value);
+        sensor.onTableSet(name, key, value);
     }
 
     @Override
     public void delete(K key) {
         write(key, "delete", old -> null);
+        sensor.onTableDelete(name, key);
     }
 
     @Override
     public @Nullable V update(K key, UnaryOperator<@Nullable V> function) {
         Objects.requireNonNull(function, "function");
-        return write(key, "update", old -> function.apply(old != null ? old : defaultOrNull()));
+        V v = write(key, "update", old -> function.apply(old != null ? old : defaultOrNull()));
+        if (v != null) {
+            sensor.onTableSet(name, key, v);
+        } else {
+            sensor.onTableDelete(name, key);
+        }
+        return v;
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.faust4j.internal.table;
 
 import dev.faust4j.RecordMetadata;
 import dev.faust4j.Settings;
+import dev.faust4j.Sensor;
 import dev.faust4j.SetTable;
 import dev.faust4j.Table;
 import dev.faust4j.WindowedTable;
@@ -84,6 +85,7 @@ public final class Tables implements PartitionState, AutoCloseable {
     private final PendingBudget budget;
     private final boolean writeCache;
     private final Runnable requestCommit;
+    private final Sensor sensor;
     private final LongSupplier wallClock = System::currentTimeMillis;
     private @Nullable GlobalFollower follower; // set at start when there are global tables
     /** Partition number: how many assigned source partitions have it. Poll thread only. */
@@ -105,15 +107,17 @@ public final class Tables implements PartitionState, AutoCloseable {
     public Tables(Settings settings, boolean readCommitted, Supplier<Transport> transport,
                   Function<ProducedRecord, CompletableFuture<RecordMetadata>> send, BooleanSupplier started) {
         this(settings, readCommitted, transport, send, started, () -> {
-        });
+        }, new Sensor() {});
     }
 
     /**
      * @param requestCommit asks for a commit soon (a write cache is full)
+     * @param sensor        told of reads and writes of the plain tables
      */
     public Tables(Settings settings, boolean readCommitted, Supplier<Transport> transport,
                   Function<ProducedRecord, CompletableFuture<RecordMetadata>> send, BooleanSupplier started,
-                  Runnable requestCommit) {
+                  Runnable requestCommit, Sensor sensor) {
+        this.sensor = sensor;
         this.writeCache = settings.tableWriteCache();
         this.budget = new PendingBudget(settings.id(), settings.tableMaxPendingKeys(), requestCommit);
         this.requestCommit = requestCommit;
@@ -167,7 +171,7 @@ public final class Tables implements PartitionState, AutoCloseable {
         }
         tables.put(name, parts);
         kinds.put(name, "table");
-        return new TableImpl<>(parts, this::windowed);
+        return new TableImpl<>(parts, this::windowed, sensor);
     }
 
     /**
@@ -185,7 +189,7 @@ public final class Tables implements PartitionState, AutoCloseable {
             public <A, B> WindowedTable<A, B> windowed(TableImpl<A, B> table, Window window) {
                 throw new IllegalStateException("table " + name + " is a global table, which cannot be windowed");
             }
-        });
+        }, sensor);
     }
 
     /** Declares a set table (before start); keys and members are JSON. Kept in memory. */
