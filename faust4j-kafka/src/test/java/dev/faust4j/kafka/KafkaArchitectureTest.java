@@ -37,7 +37,7 @@ class KafkaArchitectureTest {
                 .importPackages("dev.faust4j.kafka");
         assertThat(classes.contain(KafkaTransportFactory.class)).isTrue();
         assertThat(classes.stream().map(JavaClass::getName))
-                .noneMatch(n -> n.endsWith("Test") || n.contains(".testkit."));
+                .noneMatch(n -> n.endsWith("Test"));
     }
 
     @Test

@@ -1,9 +1,9 @@
 package dev.faust4j.kafka;
 
-import dev.faust4j.kafka.testkit.EmbeddedKafka;
 import dev.faust4j.spi.ConsumedRecord;
 import dev.faust4j.spi.TopicPartition;
 import dev.faust4j.spi.TopicSpec;
+import dev.faust4j.test.kafka.EmbeddedKafka;
 import dev.faust4j.testing.TransportFixture;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;

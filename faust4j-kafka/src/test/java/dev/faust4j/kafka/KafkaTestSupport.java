@@ -2,13 +2,13 @@ package dev.faust4j.kafka;
 
 import dev.faust4j.App;
 import dev.faust4j.Settings;
-import dev.faust4j.kafka.testkit.EmbeddedKafka;
 import dev.faust4j.spi.ConsumedRecord;
 import dev.faust4j.spi.PartitionRecords;
 import dev.faust4j.spi.RebalanceListener;
 import dev.faust4j.spi.TopicPartition;
 import dev.faust4j.spi.TopicSpec;
 import dev.faust4j.spi.TransportConsumer;
+import dev.faust4j.test.kafka.EmbeddedKafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 

@@ -5,7 +5,7 @@ import dev.faust4j.Settings;
 import dev.faust4j.Topic;
 import dev.faust4j.TopicOptions;
 import dev.faust4j.codec.Codecs;
-import dev.faust4j.kafka.testkit.EmbeddedKafka;
+import dev.faust4j.test.kafka.EmbeddedKafka;
 import dev.faust4j.testing.Checks;
 import dev.faust4j.testing.LogCapture;
 import org.apache.kafka.clients.admin.Admin;

@@ -1,6 +1,6 @@
 package dev.faust4j.kafka.reliability;
 
-import dev.faust4j.kafka.testkit.EmbeddedKafka;
+import dev.faust4j.test.kafka.EmbeddedKafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.Uuid;
 

@@ -1,4 +1,4 @@
-package dev.faust4j.kafka.testkit;
+package dev.faust4j.test.kafka;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;

@@ -1,4 +1,4 @@
-package dev.faust4j.kafka.testkit;
+package dev.faust4j.test.kafka;
 
 import kafka.server.BrokerServer;
 import org.apache.kafka.clients.admin.Admin;
@@ -15,6 +15,7 @@ import org.apache.kafka.common.test.api.TestKitDefaults;
 import org.apache.kafka.metadata.bootstrap.BootstrapMetadata;
 import org.apache.kafka.server.common.Feature;
 import org.apache.kafka.server.common.MetadataVersion;
+import org.jspecify.annotations.Nullable;
 
 import java.lang.reflect.Field;
 import java.nio.file.Files;
@@ -27,40 +28,67 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
-
-import static org.awaitility.Awaitility.await;
 
 /**
  * A real single-node Kafka broker (KRaft, combined broker and controller) running inside the test JVM, listening
- * on 127.0.0.1 only. It is Kafka's own {@code KafkaClusterTestKit}; nothing is mocked.
+ * on 127.0.0.1 only, for integration tests of faust4j apps. It is Kafka's own {@code KafkaClusterTestKit}; nothing
+ * is mocked. This module does not depend on faust4j itself: it hands out the broker's address as
+ * {@link #bootstrapServers()} (for plain Kafka clients) and {@link #brokerUrl()} (for an app); add
+ * {@code faust4j-kafka} to the test class path for the {@code kafka://} transport.
+ *
+ * <h2>A test in a dozen lines</h2>
+ * {@link EmbeddedKafkaExtension} injects the run-wide broker into any test parameter of this type:
+ * <pre>{@code
+ * @ExtendWith(EmbeddedKafkaExtension.class)
+ * class WithdrawalsOnKafkaTest {
+ *     record Withdrawal(String account, long amount) {}
+ *
+ *     @Test
+ *     void processesWithdrawals(EmbeddedKafka kafka) throws Exception {
+ *         String id = "withdrawals-" + UUID.randomUUID();               // the broker is shared: names of its own
+ *         App app = App.builder(id).broker(kafka.brokerUrl()).build(); // kafka://127.0.0.1:port
+ *         Topic<String, Withdrawal> withdrawals = app.topic(id, Withdrawal.class);
+ *         List<Withdrawal> seen = new CopyOnWriteArrayList<>();
+ *         app.agent(withdrawals, stream -> stream.forEach(seen::add)).name("process");
+ *         try (app) {
+ *             app.start();                                              // creates the topic, joins the group
+ *             withdrawals.send("alice", new Withdrawal("alice", 10)).get();
+ *             await().atMost(Duration.ofSeconds(30)).until(() -> seen.size() == 1); // Awaitility
+ *         }
+ *     }
+ * }
+ * }</pre>
  *
  * <h2>One broker per test run</h2>
- * Starting a broker takes a second or two, so tests share one: {@link #shared()} starts it on first use and a
- * JVM shutdown hook stops it. Tests that share it must not step on each other: give every test its own topic
- * names and app ids (consumer groups), for example with a random suffix.
+ * Starting a broker takes a second or two, so tests share one: {@link #shared()} (what the extension injects)
+ * starts it on first use and a JVM shutdown hook stops it. Tests that share it must not step on each other: give
+ * every test its own topic names and app ids (consumer groups), for example with a random suffix, as above.
+ * {@link #start(int)} starts a private broker instead; its caller closes it:
  * <pre>{@code
- * EmbeddedKafka kafka = EmbeddedKafka.shared();
- * App app = App.builder("orders-" + UUID.randomUUID()).broker(kafka.brokerUrl()).build();
+ * try (EmbeddedKafka kafka = EmbeddedKafka.start(0)) { // 0: an ephemeral port
+ *     App app = App.builder("orders").broker(kafka.brokerUrl()).build();
+ *     ...
+ * }
  * }</pre>
- * With JUnit 5 the same broker can be injected by {@link EmbeddedKafkaExtension}:
- * {@code @ExtendWith(EmbeddedKafkaExtension.class)} and a parameter of type {@code EmbeddedKafka}.
- * {@link #start(int)} starts a private broker instead; its caller closes it.
  *
- * <h2>Broker outages</h2>
+ * <h2>Broker outages (for resilience tests)</h2>
  * A private broker can be taken away and brought back, with its data, on the same port, while clients keep
  * running: {@link #stopBroker()} and {@link #restartBroker()}, or {@link #outage()} in a try-with-resources block.
+ * These helpers exist to test how an app rides out a broker outage; ordinary tests never need them.
  * Only the broker role of the node stops (Kafka's own tests bounce brokers the same way,
  * {@code ClusterInstance.shutdownBroker/startBroker}); its KRaft controller keeps running, but clients never
  * see the controller listener, so for them the cluster is gone: connections are refused, and sends fail with the
- * retriable {@link org.apache.kafka.common.errors.TimeoutException}, either when their batch expires after the
+ * retriable {@code org.apache.kafka.common.errors.TimeoutException}, either when their batch expires after the
  * producer's {@code delivery.timeout.ms} or, once the producer has fallen back to its bootstrap servers
  * ({@code metadata.recovery.strategy=rebootstrap}, the default) and forgotten the topic, after {@code send()}
  * itself has blocked for {@code max.block.ms}. Topics, records and committed offsets stay on disk and are served
  * again after the restart, on the same port, so clients reconnect by themselves. The shared broker cannot be
  * stopped. A stop takes about half a second, a restart about half a second once the stopped broker's controller
- * session has expired (see {@link #PRIVATE_BROKER_CONFIG}); {@code BrokerOutageTest} shows the client settings that
- * make an outage visible within seconds.
+ * session has expired (see {@link #PRIVATE_BROKER_CONFIG}). Clients notice an outage within seconds only with
+ * short timeouts (for example {@code delivery.timeout.ms=3000}, {@code request.timeout.ms=1000},
+ * {@code max.block.ms=2000}); this module's {@code BrokerOutageTest} shows a complete set.
  * <pre>{@code
  * try (EmbeddedKafka kafka = EmbeddedKafka.start(0)) {
  *     ...
@@ -73,17 +101,19 @@ import static org.awaitility.Awaitility.await;
  * <h2>SASL</h2>
  * {@link #startWithSaslPlain(Map)} starts a private broker with a second client listener, {@code SASL_PLAINTEXT}
  * with the {@code PLAIN} mechanism and the given users, also on 127.0.0.1 only; {@link #saslBootstrapServers()} is
- * its address ({@code SaslPassThroughTest}).
+ * its address.
  *
  * <h2>Broker settings</h2>
- * Tuned for fast, deterministic tests, not for durability: one partition and replication factor 1 for the
- * consumer-offsets and transaction-state topics, no initial rebalance delay, a 500 ms heartbeat for the
- * new consumer group protocol, the latest production metadata version and feature levels (no unstable APIs), and
- * {@code auto.create.topics.enable=false}, so every topic a test uses must be
- * created first (faust4j's {@code declareTopics} does that, which these tests prove). Private brokers also get
- * {@link #PRIVATE_BROKER_CONFIG}, a faster controller heartbeat, so that they restart quickly.
+ * Tuned for fast, deterministic tests, not for durability ({@link #BROKER_CONFIG}): one partition and replication
+ * factor 1 for the consumer-offsets and transaction-state topics, no initial rebalance delay, a 500 ms heartbeat
+ * for the new consumer group protocol, the latest production metadata version and feature levels (no unstable
+ * APIs), and {@code auto.create.topics.enable=false}, so every topic a test uses must be created first (a faust4j
+ * app creates the topics it declares when it starts). Private brokers also get {@link #PRIVATE_BROKER_CONFIG}, a
+ * faster controller heartbeat, so that they restart quickly. Every listener binds 127.0.0.1, never another
+ * interface.
  *
- * <p><b>Thread-safety:</b> thread-safe. {@link #shared()} may be called from any thread.
+ * <p><b>Thread-safety:</b> thread-safe. {@link #shared()} may be called from any thread, and one broker may be used,
+ * stopped, restarted and closed from several; stopping, restarting and closing are serialized.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
@@ -120,8 +150,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             "broker.session.timeout.ms", "3000");
 
     private static final ReentrantLock SHARED_LOCK = new ReentrantLock();
-    private static EmbeddedKafka shared;
-    private static RuntimeException sharedFailure;
+    private static @Nullable EmbeddedKafka shared; // guarded by SHARED_LOCK
+    private static @Nullable String sharedFailure; // guarded by SHARED_LOCK: why it did not start
 
     /** How long {@link #restartBroker()} waits for the broker to serve every partition again. */
     private static final Duration RESTART_PATIENCE = Duration.ofSeconds(60);
@@ -149,7 +179,8 @@ public final class EmbeddedKafka implements AutoCloseable {
      * The broker shared by the whole test run, started on first call (on an ephemeral port) and stopped when the
      * JVM exits. Do not close it; {@link #close()} on it does nothing.
      *
-     * @throws IllegalStateException when the broker could not start (every later call throws the same)
+     * @throws IllegalStateException when the broker could not start (every later call throws too, without trying
+     *                               again, with the first failure's message)
      */
     public static EmbeddedKafka shared() {
         SHARED_LOCK.lock();
@@ -158,7 +189,8 @@ public final class EmbeddedKafka implements AutoCloseable {
                 return shared;
             }
             if (sharedFailure != null) {
-                throw sharedFailure;
+                throw new IllegalStateException(
+                        "the shared broker failed to start earlier in this run: " + sharedFailure);
             }
             try {
                 EmbeddedKafka kafka = new EmbeddedKafka(boot(0, Map.of(), false), true, false);
@@ -166,7 +198,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 shared = kafka;
                 return kafka;
             } catch (RuntimeException e) {
-                sharedFailure = e;
+                sharedFailure = String.valueOf(e.getMessage());
                 throw e;
             }
         } finally {
@@ -180,14 +212,37 @@ public final class EmbeddedKafka implements AutoCloseable {
      * @throws IllegalStateException when it cannot start, for example because the port is taken
      */
     public static EmbeddedKafka start(int port) {
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
-        }
-        return new EmbeddedKafka(boot(port, PRIVATE_BROKER_CONFIG, false), false, false);
+        return start(port, Map.of());
     }
 
     /**
-     * Starts a private broker (like {@link #start(int) start(0)}) with a second client listener, {@value #SASL_LISTENER},
+     * Starts a private broker like {@link #start(int)}, with these broker settings on top of {@link #BROKER_CONFIG}
+     * and {@link #PRIVATE_BROKER_CONFIG}, for example {@code Map.of("auto.create.topics.enable", "true")} or
+     * {@code Map.of("num.partitions", "8")}. The listeners are the kit's own, always on 127.0.0.1: a setting whose
+     * name mentions listeners is refused. The caller closes it.
+     *
+     * @throws IllegalArgumentException for a listener setting
+     * @throws IllegalStateException    when it cannot start, for example because the port is taken or a setting is
+     *                                  invalid
+     */
+    public static EmbeddedKafka start(int port, Map<String, String> brokerConfig) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
+        }
+        for (String key : brokerConfig.keySet()) {
+            if (key.contains("listener")) {
+                throw new IllegalArgumentException(
+                        "the listeners are EmbeddedKafka's own, on 127.0.0.1 only; cannot set " + key);
+            }
+        }
+        Map<String, String> config = new LinkedHashMap<>(PRIVATE_BROKER_CONFIG);
+        config.putAll(brokerConfig);
+        return new EmbeddedKafka(boot(port, config, false), false, false);
+    }
+
+    /**
+     * Starts a private broker (like {@link #start(int) start(0)}) with a second client listener,
+     * {@value #SASL_LISTENER},
      * on 127.0.0.1 and an ephemeral port: {@code SASL_PLAINTEXT} with the {@code PLAIN} mechanism, accepting exactly
      * these users (name to password). The JAAS configuration is the listener's own broker property
      * ({@code listener.name.sasl_plain.plain.sasl.jaas.config}); no JVM-wide {@code java.security.auth.login.config}
@@ -387,19 +442,32 @@ public final class EmbeddedKafka implements AutoCloseable {
      * Waits until every partition has a leader that answers ListOffsets: a broker publishes a partition's leader
      * in its metadata before its replica manager serves it.
      */
-    private void awaitEveryPartitionServed() {
+    private void awaitEveryPartitionServed() throws InterruptedException {
         Map<String, Object> config = Map.of("bootstrap.servers", bootstrapServers,
                 "request.timeout.ms", 5000, "default.api.timeout.ms", 5000,
                 "reconnect.backoff.ms", 20, "reconnect.backoff.max.ms", 100);
         try (Admin admin = Admin.create(config)) {
-            await("every partition of " + this + " served after the restart")
-                    .atMost(RESTART_PATIENCE).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
-                    .ignoreExceptions()
-                    .until(() -> everyPartitionServed(admin));
+            long deadline = System.nanoTime() + RESTART_PATIENCE.toNanos();
+            Exception last = null;
+            while (true) {
+                try {
+                    if (everyPartitionServed(admin)) {
+                        return;
+                    }
+                } catch (ExecutionException | TimeoutException | RuntimeException e) {
+                    last = e; // not ready yet: leader unknown, not the coordinator yet, ...
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    throw new IllegalStateException("every partition of " + this + " was not served within "
+                            + RESTART_PATIENCE.toSeconds() + " s after the restart", last);
+                }
+                Thread.sleep(50);
+            }
         }
     }
 
-    private static boolean everyPartitionServed(Admin admin) throws Exception {
+    private static boolean everyPartitionServed(Admin admin)
+            throws ExecutionException, InterruptedException, TimeoutException {
         Set<String> names = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get(5,
                 TimeUnit.SECONDS);
         Map<String, TopicDescription> topics = admin.describeTopics(names).allTopicNames().get(5, TimeUnit.SECONDS);

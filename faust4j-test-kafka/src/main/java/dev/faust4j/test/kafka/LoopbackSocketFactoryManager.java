@@ -1,8 +1,9 @@
-package dev.faust4j.kafka.testkit;
+package dev.faust4j.test.kafka;
 
 import org.apache.kafka.common.test.PreboundSocketFactoryManager;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.server.ServerSocketFactory;
+import org.jspecify.annotations.Nullable;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -18,8 +19,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * Design note. KafkaClusterTestKit binds every listener before the servers start, through its
  * PreboundSocketFactoryManager, and that class binds to the wildcard address (new InetSocketAddress(0)): the
  * broker would listen on every interface. This subclass binds to 127.0.0.1 instead and can give a listener a
- * fixed port (LocalKafkaBroker's 9092). It replaces the kit's own state entirely: the kit's socket factories
- * call back into getSocketForListenerAndMarkAsUsed, which is overridden here, so the superclass maps stay empty.
+ * fixed port (LocalKafkaBroker's 9092). Nothing here ever binds another address than 127.0.0.1. It replaces the
+ * kit's own state entirely: the kit's socket factories call back into getSocketForListenerAndMarkAsUsed, which is
+ * overridden here, so the superclass maps stay empty.
  * EmbeddedKafka installs it into KafkaClusterTestKit.Builder by reflection (the kit has no setter for it).
  *
  * Restarts. A BrokerServer that is shut down closes its listener socket; started again, it asks its socket factory
@@ -29,6 +31,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * themselves (EmbeddedKafka.stopBroker/restartBroker). Binding again can fail only if something else took the
  * port meanwhile.
  */
+// the superclass synchronizes its methods on its own state, which this class never uses; its own lock guards its own
+@SuppressWarnings("UnsynchronizedOverridesSynchronized")
 final class LoopbackSocketFactoryManager extends PreboundSocketFactoryManager {
 
     /** 127.0.0.1, whatever the JVM's IPv6 preference. */
@@ -47,7 +51,7 @@ final class LoopbackSocketFactoryManager extends PreboundSocketFactoryManager {
     }
 
     @Override
-    public ServerSocketChannel getSocketForListenerAndMarkAsUsed(int nodeId, String listener) {
+    public @Nullable ServerSocketChannel getSocketForListenerAndMarkAsUsed(int nodeId, String listener) {
         lock.lock();
         try {
             ServerSocketChannel socket = sockets.getOrDefault(nodeId, Map.of()).get(listener);
@@ -59,7 +63,7 @@ final class LoopbackSocketFactoryManager extends PreboundSocketFactoryManager {
                     throw new IllegalStateException(
                             "cannot reopen the socket for " + listener + ": the socket manager is closed");
                 }
-                int port = ports.get(nodeId).get(listener);
+                int port = portOf(nodeId, listener);
                 try {
                     socket = ServerSocketFactory.INSTANCE.openServerSocket(listener,
                             new InetSocketAddress(LOOPBACK, port), -1, -1);
@@ -67,7 +71,7 @@ final class LoopbackSocketFactoryManager extends PreboundSocketFactoryManager {
                     throw new IllegalStateException("cannot bind " + listener + " to 127.0.0.1:" + port
                             + " again (another process took the port?): " + e, e);
                 }
-                sockets.get(nodeId).put(listener, socket);
+                sockets.computeIfAbsent(nodeId, n -> new HashMap<>()).put(listener, socket);
             }
             used.computeIfAbsent(nodeId, n -> new HashSet<>()).add(listener);
             return socket;
@@ -94,7 +98,7 @@ final class LoopbackSocketFactoryManager extends PreboundSocketFactoryManager {
                 ports.computeIfAbsent(nodeId, n -> new HashMap<>())
                         .put(listener, ((InetSocketAddress) socket.getLocalAddress()).getPort());
             }
-            return ports.get(nodeId).get(listener);
+            return portOf(nodeId, listener);
         } finally {
             lock.unlock();
         }
@@ -122,6 +126,14 @@ final class LoopbackSocketFactoryManager extends PreboundSocketFactoryManager {
         } catch (Exception e) {
             throw new IOException(e);
         }
+    }
+
+    private int portOf(int nodeId, String listener) { // under lock
+        Integer port = ports.getOrDefault(nodeId, Map.of()).get(listener);
+        if (port == null) {
+            throw new IllegalStateException("no port was bound for listener " + listener + " of node " + nodeId);
+        }
+        return port;
     }
 
     private static InetAddress loopback() {

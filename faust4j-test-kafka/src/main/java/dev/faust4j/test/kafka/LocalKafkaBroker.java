@@ -1,13 +1,14 @@
-package dev.faust4j.kafka.testkit;
+package dev.faust4j.test.kafka;
 
 import java.util.concurrent.CountDownLatch;
 
 /**
  * Runs a single-node KRaft broker on 127.0.0.1 until Ctrl-C, for trying faust4j apps on a real Kafka without
- * installing one: {@code ./dev kafka-broker [port]} (default port 9092). It is the same in-process broker as the
- * tests' {@link EmbeddedKafka}, with the same test-friendly settings, including
- * {@code auto.create.topics.enable=false} (faust4j creates the topics it declares). Its data lives in a
- * temporary directory that is deleted on exit.
+ * installing one: {@code ./dev kafka-broker [port]} (default port 9092), or
+ * {@code java -cp <this module and its dependencies> dev.faust4j.test.kafka.LocalKafkaBroker [port]}. It is
+ * {@link EmbeddedKafka#start(int)}: the same in-process broker as the tests', with the same test-friendly
+ * settings, including {@code auto.create.topics.enable=false} (faust4j creates the topics it declares). Its data
+ * lives in a temporary directory that is deleted on exit.
  *
  * <p><b>Thread-safety:</b> a command-line entry point; not meant to be called concurrently.
  */
