@@ -5,6 +5,7 @@ import dev.faust4j.time.Ticker;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -210,8 +211,57 @@ public final class App implements AutoCloseable {
     }
 
     /**
-     * The command line of the app: {@code worker} (run until SIGTERM or Ctrl-C), {@code send <topic> <value>
-     * [--key K]}, {@code --help}. Returns the exit code.
+     * Adds a command to the app's command line, Faust's {@code @app.command}: {@code <app> name [args...]} runs
+     * {@code command} with the words after the name, and {@code --help} lists it with {@code description}. The
+     * command runs on the calling thread in a worker that is not started: it can send to the app's topics, or
+     * {@link #start()} the app and wait; when it returns, the app is stopped (gracefully, if it started it) and its
+     * return value is the exit code. A command that throws prints the error and exits with 1.
+     *
+     * <pre>{@code
+     * Topic<String, Order> orders = app.topic("orders", Order.class);
+     * app.command("produce", "Sends N test orders (default 10)", args -> {
+     *     int n = args.isEmpty() ? 10 : Integer.parseInt(args.getFirst());
+     *     for (int i = 0; i < n; i++) {
+     *         orders.send("order-" + i, new Order("order-" + i, i)).join();
+     *     }
+     *     return 0;
+     * });
+     * app.main(args);   // java -jar app.jar produce 100
+     * }</pre>
+     *
+     * <p>Words that look like options ({@code --count 5}) are passed to the command as they are; only
+     * {@code -h}/{@code --help} and {@code -V}/{@code --version} are the command line's own.
+     *
+     * <p>Thread-safety: add commands from one thread before the app starts, as topics and agents.
+     *
+     * @param name        one word of letters, digits, {@code .}, {@code _} and {@code -}, starting with a letter or
+     *                    digit; not a built-in command ({@code worker}, {@code send}, {@code agents}, {@code topics},
+     *                    {@code tables}, {@code models}, {@code model}, {@code reset}) and not taken by another command
+     * @param description its line in {@code --help}; not blank
+     * @param command     what it runs
+     * @throws IllegalArgumentException naming what is wrong with the name or the description
+     * @throws IllegalStateException    when the app has started
+     */
+    public void command(String name, String description, Command command) {
+        Objects.requireNonNull(command, "command");
+        runtime.command(name, description, command::run);
+    }
+
+    /**
+     * The command line of the app (Faust's {@code faust -A app ...}); returns the exit code:
+     * <ul>
+     *   <li>{@code worker [--broker <url>] [-l <level>]}: runs the worker until SIGTERM or Ctrl-C, then stops
+     *       gracefully. {@code --broker} runs it on another broker than the app's ({@code kafka://host:9092}).
+     *       {@code -l}/{@code --loglevel} ({@code error}, {@code warn}, {@code info}, {@code debug}, {@code trace})
+     *       sets the level of faust4j's loggers where the logging backend allows it: with slf4j-simple for the
+     *       loggers made from then on (start the JVM with {@code -Dorg.slf4j.simpleLogger.log.dev.faust4j=debug}
+     *       for all of them); with another backend, set it in that backend's configuration (a note says so).</li>
+     *   <li>{@code send <topic|@agent> <value> [--key K] [--partition N] [--repeat N] [--create]}.</li>
+     *   <li>{@code agents}, {@code topics}, {@code tables}, {@code models} (the record types the app's topics,
+     *       channels and tables carry), {@code model <name>} (its fields and their Java types).</li>
+     *   <li>{@code reset}: deletes the local table state (RocksDB stores) of an app that does not run.</li>
+     *   <li>the app's own commands ({@link #command}), {@code --help} and {@code --version}.</li>
+     * </ul>
      */
     public int run(String... args) {
         return runtime.commandLine(args);
@@ -228,6 +278,30 @@ public final class App implements AutoCloseable {
     @FunctionalInterface
     public interface Task {
         void run() throws Exception;
+    }
+
+    /**
+     * What a command added with {@link App#command} runs: given the words after the command's name, it returns the
+     * exit code (0 for success). It may throw: the error is printed and the exit code is 1.
+     *
+     * <pre>{@code
+     * app.command("hello", "Says hello", args -> {
+     *     System.out.println("hello " + String.join(" ", args));
+     *     return 0;
+     * });
+     * }</pre>
+     *
+     * <p>Thread-safety: runs on the thread that runs the command line, once per run.
+     */
+    @FunctionalInterface
+    public interface Command {
+        /**
+         * Runs the command.
+         *
+         * @param args the words after the command's name, unmodifiable
+         * @return the exit code
+         */
+        int run(List<String> args) throws Exception;
     }
 
     /**

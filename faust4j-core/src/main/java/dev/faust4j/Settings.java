@@ -105,6 +105,22 @@ public final class Settings {
         return get(Setting.BROKER);
     }
 
+    /**
+     * These settings with another broker URL, validated as {@link App.Builder#broker} validates it: what the
+     * command line's {@code worker --broker <url>} runs with.
+     *
+     * <pre>{@code
+     * Settings onKafka = app.settings().withBroker("kafka://127.0.0.1:9092");
+     * }</pre>
+     *
+     * @throws IllegalArgumentException naming {@code broker} when the URL is blank or has no scheme
+     */
+    public Settings withBroker(String url) {
+        Object[] copy = values.clone();
+        copy[Setting.BROKER.index()] = Setting.BROKER.validate(url);
+        return new Settings(id, copy, ticker, clientProperties);
+    }
+
     /** The URL scheme of {@link #broker()}, such as {@code memory} or {@code kafka}. */
     public String brokerScheme() {
         String broker = broker();

@@ -23,6 +23,8 @@ import dev.faust4j.internal.agent.Restarts;
 import dev.faust4j.internal.buffer.Subscription;
 import dev.faust4j.internal.cli.Cli;
 import dev.faust4j.internal.cli.Listing;
+import dev.faust4j.internal.cli.UserCommand;
+import dev.faust4j.internal.cli.UserCommands;
 import dev.faust4j.internal.cli.WorkerHandle;
 import dev.faust4j.internal.send.Transactions;
 import dev.faust4j.internal.conductor.Conductor;
@@ -74,6 +76,7 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
     private final Lifecycle lifecycle = new Lifecycle();
     private final TransportLoader transport;
     private final CommandSupport commands;
+    private final UserCommands userCommands;
     private final Registry registry;
     private final Workers workers;
     private final Timers timers;
@@ -117,7 +120,8 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
                 () -> transport.get().createConsumer(), sender::flush, resender::inOutage, this::closeSubscriptions,
                 e -> fail("conductor failure: " + e), transactions, tables, sensors, states::phase), handling);
         tables.onRestored(conductor::requestResume); // a restore's end wakes the poll loop to resume its partitions
-        this.commands = new CommandSupport(settings, registry, tables, transport::get, sender);
+        this.commands = new CommandSupport(transport::settings, registry, tables, transport::get, sender);
+        this.userCommands = new UserCommands(id);
         this.streams = new Streams(settings.ticker(), sender, workers::start, handling, settings.topicPartitions(),
                 settings.agentErrorPolicy(), sensors);
         this.topicServices = new TopicServices(settings.topicPartitions(), settings.topicReplicationFactor(),
@@ -156,8 +160,9 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
         });
     }
 
+    /** The app's settings, with the broker it runs on ({@code worker --broker} may have changed it). */
     public Settings settings() {
-        return settings;
+        return transport.settings();
     }
 
     @Override
@@ -198,6 +203,7 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
 
     public <V> Channel<V> channel(Class<V> valueType, int maxsize) {
         Objects.requireNonNull(valueType, "valueType");
+        registry.addChannel(valueType);
         return new ChannelImpl<>(maxsize, this::newSubscription, streams, handling, lifecycle::stopped);
     }
 
@@ -233,6 +239,28 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
     public void timer(Duration interval, Body task) {
         Objects.requireNonNull(interval, "interval");
         registry.addTimer(interval, Objects.requireNonNull(task, "task"));
+    }
+
+    /** Adds a command to the app's command line (before start). */
+    public void command(String name, String description, UserCommand.Body body) {
+        registry.requireNotStarted("add command " + name);
+        userCommands.add(name, description, body);
+    }
+
+    @Override
+    public List<UserCommand> userCommands() {
+        return userCommands.all();
+    }
+
+    @Override
+    public void useBroker(String url) {
+        lock.lock();
+        try {
+            registry.requireNotStarted("change its broker");
+            transport.useBroker(url);
+        } finally {
+            lock.unlock();
+        }
     }
 
     public int commandLine(String... args) {
@@ -484,7 +512,7 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
 
     @Override
     public String broker() {
-        return settings.broker();
+        return transport.settings().broker();
     }
 
     @Override

@@ -26,22 +26,23 @@ import java.util.function.Supplier;
 
 /**
  * What the command line asks of an app besides running it: what it declares ({@code agents}, {@code topics},
- * {@code tables}) and sending a value the way {@code send} does (to a topic or an agent, checked with the topic's
+ * {@code tables}, {@code models}: see {@link Models}) and sending a value the way {@code send} does (to a topic or an agent, checked with the topic's
  * codecs, to an existing topic unless asked to create it).
  *
  * <p>Design. Reads the {@link Registry} and the {@link Tables} the runtime owns and sends with its {@link Sender},
- * untied from any record; holds no state of its own.
+ * untied from any record; holds no state of its own. The settings come through a supplier: {@code worker --broker}
+ * may change the broker before start.
  *
  * <p>Thread-safety: thread-safe as its collaborators are (the command line calls it from one thread).
  */
 final class CommandSupport {
-    private final Settings settings;
+    private final Supplier<Settings> settings;
     private final Registry registry;
     private final Tables tables;
     private final Supplier<Transport> transport;
     private final Sender sender;
 
-    CommandSupport(Settings settings, Registry registry, Tables tables, Supplier<Transport> transport,
+    CommandSupport(Supplier<Settings> settings, Registry registry, Tables tables, Supplier<Transport> transport,
                    Sender sender) {
         this.settings = settings;
         this.registry = registry;
@@ -50,8 +51,9 @@ final class CommandSupport {
         this.sender = sender;
     }
 
-    /** The agents, topics and tables the app declares. */
+    /** The agents, topics, tables and models the app declares. */
     Listing listing() {
+        List<Models.Use> uses = new ArrayList<>();
         List<Listing.Agent> agents = new ArrayList<>();
         for (AgentImpl<?, ?> a : registry.agents()) {
             Source<?, ?> source = a.source();
@@ -63,12 +65,20 @@ final class CommandSupport {
                 topics.putIfAbsent(name, new Listing.Topic(name, t.partitions(), String.valueOf(t.keyCodec()),
                         String.valueOf(t.valueCodec()), t.internal()));
             }
+            uses.add(new Models.Use(t.keyCodec().type(), "topic " + t.label() + " (key)"));
+            uses.add(new Models.Use(t.valueCodec().type(), "topic " + t.label() + " (value)"));
+        }
+        for (Class<?> type : registry.channelTypes()) {
+            uses.add(new Models.Use(type, "channel (value)"));
         }
         List<Listing.Table> described = new ArrayList<>();
         for (Tables.Described t : tables.describe()) {
             described.add(new Listing.Table(t.name(), t.kind(), t.changelog()));
+            uses.add(new Models.Use(t.keyType(), "table " + t.name() + " (key)"));
+            uses.add(new Models.Use(t.valueType(), "table " + t.name() + " (" + (t.kind().equals("set") ? "member"
+                    : "value") + ")"));
         }
-        return new Listing(agents, List.copyOf(topics.values()), described);
+        return new Listing(agents, List.copyOf(topics.values()), described, Models.of(uses));
     }
 
     /**
@@ -76,13 +86,14 @@ final class CommandSupport {
      * the topics it declares that no agent reads, and one line per table.
      */
     List<String> banner() {
+        Settings s = settings.get();
         Listing l = listing();
         List<String> lines = new ArrayList<>();
-        lines.add("app " + settings.id() + " started on " + settings.broker() + ": "
-                + settings.processingGuarantee().name().toLowerCase(Locale.ROOT).replace('_', '-') + ", "
+        lines.add("app " + s.id() + " started on " + s.broker() + ": "
+                + s.processingGuarantee().name().toLowerCase(Locale.ROOT).replace('_', '-') + ", "
                 + l.agents().size() + " agent(s), " + l.tables().size() + " table(s)"
-                + (l.tables().isEmpty() ? "" : " in " + settings.tableStore()
-                        + (settings.tableStore().equals("rocksdb://") ? " (" + settings.dataDir() + ")" : "")));
+                + (l.tables().isEmpty() ? "" : " in " + s.tableStore()
+                        + (s.tableStore().equals("rocksdb://") ? " (" + s.dataDir() + ")" : "")));
         Set<String> read = new HashSet<>();
         for (Listing.Agent a : l.agents()) {
             lines.add("  agent " + a.name() + " reads " + a.reads()
@@ -116,8 +127,9 @@ final class CommandSupport {
             }
         }
         List<String> names = registry.agents().stream().map(AgentImpl::name).sorted().toList();
-        throw new IllegalArgumentException("app " + settings.id() + " has no agent named " + agent + " (its agents: "
-                + (names.isEmpty() ? "none" : String.join(", ", names)) + ")");
+        throw new IllegalArgumentException(
+                "app " + settings.get().id() + " has no agent named " + agent + " (its agents: "
+                        + (names.isEmpty() ? "none" : String.join(", ", names)) + ")");
     }
 
     /**
@@ -152,7 +164,7 @@ final class CommandSupport {
 
     /** True when the broker lives in this process ({@code memory://}): what is sent there dies with it. */
     boolean inProcessBroker() {
-        String scheme = settings.brokerScheme();
+        String scheme = settings.get().brokerScheme();
         return scheme.equals("memory") || scheme.endsWith("+memory");
     }
 
@@ -160,8 +172,9 @@ final class CommandSupport {
     CompletableFuture<RecordMetadata> send(String topic, byte @Nullable [] key, byte[] value,
                                            @Nullable Integer partition, boolean create) {
         if (create) {
-            transport.get().declareTopics(List.of(new TopicSpec(topic, settings.topicPartitions(),
-                    settings.topicReplicationFactor(), false, Map.of())));
+            Settings s = settings.get();
+            transport.get().declareTopics(List.of(new TopicSpec(topic, s.topicPartitions(),
+                    s.topicReplicationFactor(), false, Map.of())));
         }
         CompletableFuture<RecordMetadata> f = sender.sendUntied(new ProducedRecord(topic, partition, null, key,
                 value, List.of()));

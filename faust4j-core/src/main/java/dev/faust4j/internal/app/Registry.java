@@ -21,7 +21,7 @@ import java.util.function.Consumer;
 
 /**
  * What an app declared: its topics (also those created at run time by {@code through} and {@code groupBy}), its
- * agents with their unique names, its tasks and timers; and the checks made on them before start (a dead-letter
+ * agents with their unique names, its tasks and timers, the value types of its channels; and the checks made on them before start (a dead-letter
  * loop that can be seen from the declarations is refused).
  *
  * <p>Thread-safety: declarations come from one thread before start; topics may be added at run time; reads are
@@ -34,6 +34,7 @@ final class Registry implements AgentRules, Catalog {
     private final ReentrantLock lock = new ReentrantLock();
     private final List<TopicImpl<?, ?>> topics = new CopyOnWriteArrayList<>();
     private final List<AgentImpl<?, ?>> agents = new CopyOnWriteArrayList<>();
+    private final List<Class<?>> channelTypes = new CopyOnWriteArrayList<>();
     private final List<Body> tasks = new ArrayList<>();
     private final List<Map.Entry<Duration, Body>> timers = new ArrayList<>();
 
@@ -68,6 +69,16 @@ final class Registry implements AgentRules, Catalog {
 
     List<TopicImpl<?, ?>> topics() {
         return topics;
+    }
+
+    /** A channel of this value type was made (for the {@code models} command). */
+    void addChannel(Class<?> valueType) {
+        channelTypes.add(valueType);
+    }
+
+    /** The value types of the app's channels, one per channel. */
+    List<Class<?>> channelTypes() {
+        return channelTypes;
     }
 
     /** A free agent name based on {@code base} ({@code base}, {@code base-2}, ...). */

@@ -12,17 +12,43 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Finds the transport for the broker URL's scheme with {@link ServiceLoader} (memory in the core, kafka in
- * faust4j-kafka), creates it on first use and closes it at stop.
+ * faust4j-kafka), creates it on first use and closes it at stop. Until then the broker may still change
+ * ({@code worker --broker}): the settings it holds are the ones the app runs with.
  *
  * <p>Thread-safety: thread-safe.
  */
 final class TransportLoader {
-    private final Settings settings;
     private final ReentrantLock lock = new ReentrantLock();
+    private volatile Settings settings;
     private volatile Transport transport;
 
     TransportLoader(Settings settings) {
         this.settings = settings;
+    }
+
+    /** The settings the transport is (or will be) created with: the app's, with the broker it runs on. */
+    Settings settings() {
+        return settings;
+    }
+
+    /**
+     * Makes the transport connect to another broker.
+     *
+     * @throws IllegalStateException when the transport exists already (the app started, sent or declared a topic)
+     * @throws IllegalArgumentException when the URL is not a broker URL
+     */
+    void useBroker(String url) {
+        lock.lock();
+        try {
+            if (transport != null) {
+                throw new IllegalStateException("app " + settings.id() + " is already connected to "
+                        + settings.broker() + ", so its broker cannot change any more; give the broker before the"
+                        + " app starts or sends");
+            }
+            settings = settings.withBroker(url);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** The transport, created on first use. */
@@ -48,15 +74,16 @@ final class TransportLoader {
     }
 
     private Transport create() {
-        String scheme = settings.brokerScheme();
+        Settings current = settings;
+        String scheme = current.brokerScheme();
         List<String> known = new ArrayList<>();
         for (TransportFactory f : ServiceLoader.load(TransportFactory.class)) {
             known.add(f.scheme());
             if (f.scheme().equalsIgnoreCase(scheme)) {
-                return f.create(new TransportContext(settings.id(), settings));
+                return f.create(new TransportContext(current.id(), current));
             }
         }
-        throw new IllegalStateException("no transport for broker URL " + settings.broker() + " (scheme '" + scheme
+        throw new IllegalStateException("no transport for broker URL " + current.broker() + " (scheme '" + scheme
                 + "'); available: " + known + (scheme.equals("kafka") ? " - add the faust4j-kafka module" : ""));
     }
 }

@@ -1,6 +1,7 @@
 package dev.faust4j.internal.cli;
 
 import dev.faust4j.RecordMetadata;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -17,12 +18,34 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 
 /**
- * The app's command line (Faust's {@code faust -A app ...}): {@code worker}, {@code send}, {@code agents},
- * {@code topics}, {@code tables} and {@code reset}; {@code --version} and {@code --help}, whose usage names the app.
+ * The app's command line (Faust's {@code faust -A app ...}), run by {@code App.run(args)} and {@code App.main(args)}:
+ *
+ * <ul>
+ *   <li>{@code worker [--broker URL] [-l LEVEL]}: runs the worker until SIGTERM or Ctrl-C (or {@code app.stop()}),
+ *       then stops gracefully; exits 0, or 1 after a failure. {@code --broker} runs it on another broker than the
+ *       app's (given before the app connects: refused once it started or sent). {@code -l}/{@code --loglevel}
+ *       ({@code error}, {@code warn}, {@code info}, {@code debug}, {@code trace}) sets the level of faust4j's loggers
+ *       as far as the logging backend allows: see {@link LogLevel}.</li>
+ *   <li>{@code send <topic|@agent> <value> [-k KEY] [-p N] [--repeat N] [--create]}: sends a value checked with the
+ *       topic's codecs.</li>
+ *   <li>{@code agents}, {@code topics}, {@code tables}, {@code models}: list what the app declares, as aligned
+ *       columns; {@code model <name>}: the fields of one model (a record type its topics, channels or tables carry).
+ *       </li>
+ *   <li>{@code reset}: deletes the local table state of an app that does not run.</li>
+ *   <li>the app's own commands ({@code App.command}), listed in {@code --help} with their descriptions.</li>
+ *   <li>{@code --version} and {@code --help}, whose usage names the app.</li>
+ * </ul>
+ *
+ * <p>Every command but {@code worker} stops the app when it is done (a user command may start it; it is stopped
+ * gracefully then).
  *
  * <p>Thread-safety: each call parses and runs one command line.
  */
 public final class Cli {
+    /** The names of the built-in commands, which an app's own commands cannot take. */
+    public static final List<String> BUILT_IN = List.of("worker", "send", "agents", "topics", "tables", "models",
+            "model", "reset");
+
     private Cli() {
     }
 
@@ -34,8 +57,17 @@ public final class Cli {
                 .addSubcommand("agents", new Agents(app))
                 .addSubcommand("topics", new Topics(app))
                 .addSubcommand("tables", new Tables(app))
+                .addSubcommand("models", new Models(app))
+                .addSubcommand("model", new Model(app))
                 .addSubcommand("reset", new Reset(app));
+        for (UserCommand c : app.userCommands()) {
+            CommandLine sub = new CommandLine(new Own(app, c));
+            sub.getCommandSpec().usageMessage().description(c.description());
+            sub.setUnmatchedOptionsArePositionalParams(true);
+            cl.addSubcommand(c.name(), sub);
+        }
         cl.setCommandName(app.appId());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
         return cl.execute(args);
     }
 
@@ -80,7 +112,8 @@ public final class Cli {
     }
 
     @Command(mixinStandardHelpOptions = true, versionProvider = Version.class,
-            description = "A faust4j app. Commands: worker, send, agents, topics, tables, reset.")
+            description = "A faust4j app. Commands: worker, send, agents, topics, tables, models, model, reset, and"
+                    + " the app's own.")
     static final class Root implements Callable<Integer> {
         private final String id;
 
@@ -101,12 +134,41 @@ public final class Cli {
     static final class Worker implements Callable<Integer> {
         private final WorkerHandle app;
 
+        @Option(names = "--broker", paramLabel = "<url>",
+                description = "run on this broker instead of the app's, e.g. kafka://127.0.0.1:9092")
+        String broker;
+
+        @Option(names = {"-l", "--loglevel"}, paramLabel = "<level>",
+                description = "level of faust4j's loggers: ${COMPLETION-CANDIDATES} (with slf4j-simple, for the"
+                        + " loggers made from now on; other backends: set it in their configuration)")
+        LogLevel logLevel;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
         Worker(WorkerHandle app) {
             this.app = app;
         }
 
         @Override
         public Integer call() throws InterruptedException {
+            PrintWriter err = spec.commandLine().getErr();
+            if (logLevel != null) {
+                String note = logLevel.apply(LoggerFactory.getLogger(app.getClass()));
+                if (!note.isEmpty()) {
+                    err.println(note);
+                    err.flush();
+                }
+            }
+            if (broker != null) {
+                try {
+                    app.useBroker(broker);
+                } catch (IllegalArgumentException | IllegalStateException e) {
+                    err.println("worker: --broker " + broker + ": " + e.getMessage());
+                    err.flush();
+                    return e instanceof IllegalArgumentException ? 2 : 1;
+                }
+            }
             // the JVM is exiting (signals not handled, or System.exit elsewhere): stop, and hold the exit until stopped
             Thread hook = new Thread(() -> {
                 app.stop();
@@ -212,7 +274,10 @@ public final class Cli {
         }
     }
 
-    /** A listing command: prints its header and one row per thing the app declares, as aligned columns. */
+    /**
+     * A listing command: prints its header and one row per thing the app declares, as aligned columns; a row it
+     * cannot make ({@link IllegalArgumentException}: an unknown name) is an error line and exit code 1.
+     */
     abstract static class ListingCommand implements Callable<Integer> {
         private final WorkerHandle app;
 
@@ -231,6 +296,11 @@ public final class Cli {
             try {
                 table(spec.commandLine().getOut(), rows(app.listing()));
                 return 0;
+            } catch (IllegalArgumentException e) {
+                PrintWriter err = spec.commandLine().getErr();
+                err.println(spec.name() + ": " + e.getMessage());
+                err.flush();
+                return 1;
             } finally {
                 app.stop();
             }
@@ -290,11 +360,62 @@ public final class Cli {
         }
     }
 
+    @Command(name = "models", mixinStandardHelpOptions = true,
+            description = "Lists the app's models: the record types its topics, channels and tables carry as keys or"
+                    + " values, and those their fields hold.")
+    static final class Models extends ListingCommand {
+        Models(WorkerHandle app) {
+            super(app);
+        }
+
+        @Override
+        List<String[]> rows(Listing listing) {
+            List<String[]> rows = new ArrayList<>();
+            rows.add(new String[] {"MODEL", "JAVA CLASS", "USED BY"});
+            for (Listing.Model m : listing.models()) {
+                rows.add(new String[] {m.name(), m.javaClass(), String.join(", ", m.usedBy())});
+            }
+            return rows;
+        }
+    }
+
+    @Command(name = "model", mixinStandardHelpOptions = true,
+            description = "Lists the fields of one of the app's models (see 'models'): name and Java type.")
+    static final class Model extends ListingCommand {
+        @Parameters(index = "0", paramLabel = "<name>", description = "the model's name, or its Java class")
+        String name;
+
+        Model(WorkerHandle app) {
+            super(app);
+        }
+
+        @Override
+        List<String[]> rows(Listing listing) {
+            for (Listing.Model m : listing.models()) {
+                if (m.name().equals(name) || m.javaClass().equals(name)) {
+                    List<String[]> rows = new ArrayList<>();
+                    rows.add(new String[] {"FIELD", "TYPE"});
+                    for (Listing.Field f : m.fields()) {
+                        rows.add(new String[] {f.name(), f.type()});
+                    }
+                    return rows;
+                }
+            }
+            List<String> known = listing.models().stream().map(Listing.Model::name).toList();
+            throw new IllegalArgumentException("no model named " + name + " (the app's models: "
+                    + (known.isEmpty() ? "none" : String.join(", ", known)) + ")");
+        }
+    }
+
     @Command(name = "reset", mixinStandardHelpOptions = true,
             description = "Deletes the local table state (the RocksDB stores under dataDir): the next start restores"
-                    + " every table from its changelog. Kafka topics and committed offsets are untouched.")
+                    + " every table from its changelog. Kafka topics and committed offsets are untouched. Only while"
+                    + " the app does not run.")
     static final class Reset implements Callable<Integer> {
         private final WorkerHandle app;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
 
         Reset(WorkerHandle app) {
             this.app = app;
@@ -302,8 +423,56 @@ public final class Cli {
 
         @Override
         public Integer call() {
-            System.out.println(app.resetTables());
-            return 0;
+            try {
+                PrintWriter out = spec.commandLine().getOut();
+                out.println(app.resetTables());
+                out.flush();
+                return 0;
+            } catch (IllegalStateException e) {
+                PrintWriter err = spec.commandLine().getErr();
+                err.println("reset: " + e.getMessage());
+                err.flush();
+                return 1;
+            }
+        }
+    }
+
+    /**
+     * One of the app's own commands: runs its body with the words after its name (options included, as words), then
+     * stops the app (gracefully, when the command started it). A body that throws prints the error: exit code 1.
+     */
+    @Command(mixinStandardHelpOptions = true)
+    static final class Own implements Callable<Integer> {
+        private final WorkerHandle app;
+        private final UserCommand command;
+
+        @Parameters(arity = "0..*", paramLabel = "<args>", description = "passed to the command")
+        List<String> args = new ArrayList<>();
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        Own(WorkerHandle app, UserCommand command) {
+            this.app = app;
+            this.command = command;
+        }
+
+        @Override
+        public Integer call() {
+            try {
+                return command.body().run(List.copyOf(args));
+            } catch (Exception e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                PrintWriter err = spec.commandLine().getErr();
+                err.println(command.name() + ": failed: " + e);
+                e.printStackTrace(err);
+                err.flush();
+                return 1;
+            } finally {
+                app.stop();
+            }
         }
     }
 }

@@ -4,6 +4,7 @@ import dev.faust4j.RecordMetadata;
 import org.jspecify.annotations.Nullable;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 
@@ -12,6 +13,17 @@ public interface WorkerHandle {
 
     /** The app id. */
     String appId();
+
+    /**
+     * Makes the app run on another broker ({@code worker --broker}).
+     *
+     * @throws IllegalStateException    when the app started, or is already connected to its broker
+     * @throws IllegalArgumentException when the URL is not a broker URL
+     */
+    void useBroker(String url);
+
+    /** The commands the app added to its command line, in the order added. */
+    List<UserCommand> userCommands();
 
     /** Starts the worker and returns once it runs. */
     void start();
@@ -34,7 +46,7 @@ public interface WorkerHandle {
      */
     String resetTables();
 
-    /** The agents, topics and tables the app declares. */
+    /** The agents, topics, tables and models the app declares. */
     Listing listing();
 
     /**

@@ -93,6 +93,7 @@ public final class Tables implements PartitionState, AutoCloseable {
     private final Map<String, Integer> sourcePartitions = new ConcurrentHashMap<>();
     private final TableRestore restorer;
     private final Map<String, String> kinds = new LinkedHashMap<>(); // table name: table, windowed, set or global
+    private final Map<String, Types> types = new LinkedHashMap<>(); // table name: its declared key and value types
     private final Standbys standbys;
     private final Restoring restoring;
     private volatile Runnable onRestored = () -> {
@@ -171,6 +172,7 @@ public final class Tables implements PartitionState, AutoCloseable {
         }
         tables.put(name, parts);
         kinds.put(name, "table");
+        types.put(name, new Types(keys.type(), values.type()));
         return new TableImpl<>(parts, this::windowed, sensor);
     }
 
@@ -184,6 +186,7 @@ public final class Tables implements PartitionState, AutoCloseable {
         parts.keepInMemory();
         globals.put(name, parts);
         kinds.put(name, "global");
+        types.put(name, new Types(keys.type(), values.type()));
         return new TableImpl<>(parts, new TableImpl.Windowing() {
             @Override
             public <A, B> WindowedTable<A, B> windowed(TableImpl<A, B> table, Window window) {
@@ -199,6 +202,7 @@ public final class Tables implements PartitionState, AutoCloseable {
         TablePartitions<K, java.util.Set<E>> parts = partitions(name, ChangelogCodec.of(keys, records.asValueCodec()));
         tables.put(name, parts);
         kinds.put(name, "set");
+        types.put(name, new Types(keys.type(), members.type()));
         return new SetTableImpl<>(parts, records);
     }
 
@@ -230,8 +234,15 @@ public final class Tables implements PartitionState, AutoCloseable {
         return new WindowedTableImpl<>(table, parts, window, wallClock);
     }
 
-    /** A table as the command line lists it. */
-    public record Described(String name, String kind, String changelog) {
+    /**
+     * A table as the command line lists it: its name, kind, changelog topic, and the Java types of its keys and values
+     * as declared (a set table's value type is its members' type; a windowed table's key type its plain key's).
+     */
+    public record Described(String name, String kind, String changelog, Class<?> keyType, Class<?> valueType) {
+    }
+
+    /** The key and value types a table was declared with. */
+    private record Types(Class<?> key, Class<?> value) {
     }
 
     /** The tables declared, in declaration order. */
@@ -239,7 +250,8 @@ public final class Tables implements PartitionState, AutoCloseable {
         List<Described> out = new ArrayList<>();
         kinds.forEach((name, kind) -> {
             TablePartitions<?, ?> t = tables.containsKey(name) ? tables.get(name) : globals.get(name);
-            out.add(new Described(name, kind, t.changelog));
+            Types declared = types.get(name);
+            out.add(new Described(name, kind, t.changelog, declared.key(), declared.value()));
         });
         return out;
     }
