@@ -422,7 +422,6 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
         } finally {
             lock.unlock();
         }
-        log.info("app {} stopping", settings.id());
         Duration grace = settings.shutdownGracePeriod();
         try {
             timers.wakeAll();
