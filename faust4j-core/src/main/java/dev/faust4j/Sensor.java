@@ -64,6 +64,12 @@ public interface Sensor {
     default void onStreamEventOut(String agent, String topic, int partition, long offset, long timestampMs,
                                   long processingNanos) {}
 
+    /**
+     * Every reader of the record at {@code offset} is done with it (acked): its offset may now be committed
+     * (Faust's {@code on_message_out}). Called on the thread of the last reader's ack.
+     */
+    default void onMessageOut(String topic, int partition, long offset) {}
+
     /** A record went to its dead-letter topic (decode or agent error policy). */
     default void onDeadLetter(String topic, String deadLetterTopic) {}
 

@@ -67,6 +67,11 @@ class SensorsTest {
         }
 
         @Override
+        public void onMessageOut(String topic, int partition, long offset) {
+            events.add("out " + topic + "-" + partition + "@" + offset);
+        }
+
+        @Override
         public void onStreamEventIn(String agent, String topic, int partition, long offset) {
             events.add("event-in " + agent + " " + topic + "-" + partition + "@" + offset);
         }
@@ -175,6 +180,8 @@ class SensorsTest {
                     && recorder.committed().values().stream().mapToLong(Long::longValue).sum() == 10);
 
             assertThat(recorder.count("in " + id + "-in-")).isEqualTo(10);
+            await().alias("every record reported out once its agent acked it").atMost(TIMEOUT)
+                    .until(() -> recorder.count("out " + id + "-in-") == 10);
             assertThat(recorder.count("event-in copy " + id + "-in-")).isEqualTo(10);
             await().alias("every event reported out").atMost(TIMEOUT)
                     .until(() -> recorder.count("event-out copy " + id + "-in-") == 10);
@@ -188,6 +195,7 @@ class SensorsTest {
                     int out1 = recorder.events.indexOf(e);
                     assertThat(recorder.events.indexOf("event-in copy " + position)).isBetween(0, out1);
                     assertThat(recorder.events.indexOf("in " + position)).isBetween(0, out1);
+                    assertThat(recorder.events.indexOf("out " + position)).isGreaterThan(out1);
                 }
             }
             assertThat(recorder.events).contains("agent copy RUNNING", "rebalance-start");

@@ -1,6 +1,8 @@
 package dev.faust4j.internal.ack;
 
+import dev.faust4j.Sensor;
 import dev.faust4j.spi.TopicPartition;
+import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -20,10 +22,21 @@ import java.util.concurrent.atomic.LongAdder;
 public final class Assignment {
     private final LongAdder acks = new LongAdder();
     private final Map<TopicPartition, PartitionTracker> trackers = new LinkedHashMap<>();
+    private final @Nullable Sensor sensor;
+
+    /** No one listens to fully acked messages. */
+    public Assignment() {
+        this(null);
+    }
+
+    /** {@code sensor} is told of each fully acked message; null when nobody listens. */
+    public Assignment(@Nullable Sensor sensor) {
+        this.sensor = sensor;
+    }
 
     /** Starts tracking a newly assigned partition at {@code position} (the next offset to read). */
     public PartitionTracker assign(TopicPartition tp, long position) {
-        PartitionTracker t = new PartitionTracker(tp, acks, position);
+        PartitionTracker t = new PartitionTracker(tp, acks, position, sensor);
         trackers.put(tp, t);
         return t;
     }

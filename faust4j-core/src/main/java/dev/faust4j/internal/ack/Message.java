@@ -89,7 +89,7 @@ public final class Message {
     public boolean ack(boolean handedOut) {
         long before = (long) STATE.getAndAdd(this, -(REF + UNFINISHED + (handedOut ? IN_HAND : 0)));
         if (((before >>> 42) & MASK) == 1) {
-            lease.acked();
+            lease.acked(record);
             return true;
         }
         return false;

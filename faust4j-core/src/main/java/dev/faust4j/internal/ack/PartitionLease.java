@@ -1,5 +1,9 @@
 package dev.faust4j.internal.ack;
 
+import dev.faust4j.Sensor;
+import dev.faust4j.spi.ConsumedRecord;
+import org.jspecify.annotations.Nullable;
+
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -11,10 +15,12 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class PartitionLease {
     private final LongAdder acks;
+    private final @Nullable Sensor sensor;
     private volatile boolean revoked;
 
-    PartitionLease(LongAdder acks) {
+    PartitionLease(LongAdder acks, @Nullable Sensor sensor) {
         this.acks = acks;
+        this.sensor = sensor;
     }
 
     /** True once the partition is revoked or the worker stops. */
@@ -26,7 +32,10 @@ public final class PartitionLease {
         revoked = true;
     }
 
-    void acked() {
+    void acked(ConsumedRecord record) {
         acks.increment();
+        if (sensor != null) {
+            sensor.onMessageOut(record.topic(), record.partition(), record.offset());
+        }
     }
 }

@@ -1,6 +1,8 @@
 package dev.faust4j.internal.ack;
 
+import dev.faust4j.Sensor;
 import dev.faust4j.spi.TopicPartition;
+import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.LongAdder;
@@ -29,8 +31,16 @@ public final class PartitionTracker {
      * @param committed the committed offset when tracking starts (the next offset to read), or -1 when unknown
      */
     public PartitionTracker(TopicPartition partition, LongAdder acks, long committed) {
+        this(partition, acks, committed, null);
+    }
+
+    /**
+     * The same, telling {@code sensor} of each fully acked message ({@link Sensor#onMessageOut}); null: nobody
+     * listens.
+     */
+    public PartitionTracker(TopicPartition partition, LongAdder acks, long committed, @Nullable Sensor sensor) {
         this.partition = partition;
-        this.lease = new PartitionLease(acks);
+        this.lease = new PartitionLease(acks, sensor);
         this.committed = committed;
     }
 

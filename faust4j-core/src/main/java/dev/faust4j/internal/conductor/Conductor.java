@@ -167,7 +167,7 @@ public final class Conductor {
     }
 
     private void run() {
-        Assignment assignment = new Assignment();
+        Assignment assignment = new Assignment(config.sensors().enabled() ? config.sensors() : null);
         FlowControl flow = new FlowControl(consumer, assignment, config.sensors());
         Runnable dropStale = () -> router.subscriptions().forEach(Subscription::dropStale);
         HeldRecords held = new HeldRecords(consumer);

@@ -188,12 +188,12 @@ public final class EventImpl<K, V> implements Event<K, V> {
             boolean complete = (s & PENDING) == 0;
             long next = s | ACK_REQUESTED | (complete ? DONE : 0);
             if (STATE.compareAndSet(this, s, next)) {
+                StreamProbe p = probe;
+                if (p != null) { // the reader is done with it: reported before the message may be reported out
+                    p.out(message.record(), System.nanoTime() - probedAt);
+                }
                 if (complete && message != null) {
                     message.ack((s & HANDED_OUT) != 0);
-                }
-                StreamProbe p = probe;
-                if (p != null) {
-                    p.out(message.record(), System.nanoTime() - probedAt);
                 }
                 return true;
             }

@@ -147,6 +147,17 @@ public final class Sensors implements Sensor {
     }
 
     @Override
+    public void onMessageOut(String topic, int partition, long offset) {
+        for (int i = 0; i < sensors.length; i++) {
+            try {
+                sensors[i].onMessageOut(topic, partition, offset);
+            } catch (RuntimeException e) {
+                failed(i, "onMessageOut", e);
+            }
+        }
+    }
+
+    @Override
     public void onDeadLetter(String topic, String deadLetterTopic) {
         for (int i = 0; i < sensors.length; i++) {
             try {

@@ -98,7 +98,7 @@ class AckStressTest {
         LongAdder[] counted = new LongAdder[1];
         int rounds = Race.of(threads).rounds(100).budget(Duration.ofSeconds(1)).run(r -> {
             counted[0] = new LongAdder();
-            PartitionLease lease = new PartitionLease(counted[0]);
+            PartitionLease lease = new PartitionLease(counted[0], null);
             round[0] = new Message[hot];
             for (int i = 0; i < hot; i++) {
                 round[0][i] = new Message(MessageTest.record(i), lease, threads * perThread);

@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** {@link Message} on its own: the three counters (references, unfinished, in hand) and the final ack. */
 class MessageTest {
     private final LongAdder acks = new LongAdder();
-    private final PartitionLease lease = new PartitionLease(acks);
+    private final PartitionLease lease = new PartitionLease(acks, null);
 
     static ConsumedRecord record(long offset) {
         return new ConsumedRecord("orders", 3, offset, 1_000 + offset, null, new byte[] {1}, List.of());
