@@ -23,6 +23,7 @@ module dev.faust4j {
     requires tools.jackson.databind;
     requires info.picocli;
     requires jdk.unsupported; // sun.misc.Signal: SIGTERM and Ctrl-C stop the worker gracefully
+    requires jdk.httpserver; // the worker's web server (webEnabled): health, status page, the app's pages
     requires static transitive org.jspecify; // @NullMarked and @Nullable on the API, for users' tools
 
     exports dev.faust4j;
@@ -31,6 +32,7 @@ module dev.faust4j {
     exports dev.faust4j.time;
 
     opens dev.faust4j.internal.cli to info.picocli; // picocli reads the command classes reflectively
+    opens dev.faust4j.internal.web to tools.jackson.databind; // Jackson writes the web server's JSON records
 
     uses dev.faust4j.spi.TransportFactory;
 

@@ -186,6 +186,45 @@ public final class App implements AutoCloseable {
     }
 
     /**
+     * Adds a page to the app's web server (Faust's {@code @app.page}): a GET of {@code path} answers 200 with
+     * {@code body.get()} as UTF-8 text of this content type. Add pages before {@link #start()}; they are served only
+     * while the web server runs ({@link Builder#webEnabled}). The body is made on one of the server's threads for
+     * each request: it must be thread-safe, and should be quick. A body that throws answers 500 (logged once per
+     * page, with the exception's class only). {@code faust4j-micrometer}'s {@code FaustMetrics.prometheus(app)}
+     * adds {@code /metrics} this way:
+     * <pre>{@code
+     * PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+     * FaustMetrics.bind(app, registry);
+     * app.page("/metrics", "text/plain; version=0.0.4; charset=utf-8", registry::scrape);
+     * }</pre>
+     *
+     * @param path        starts with {@code /}; letters, digits and {@code / . _ - ~}; not one of the server's own
+     *                    ({@code /}, {@code /health/live}, {@code /health/ready}, {@code /api/status}) nor a page added
+     *                    already
+     * @param contentType the {@code Content-Type} of the answer, such as {@code text/plain; charset=utf-8}
+     * @param body        makes the page's text
+     * @throws IllegalArgumentException naming what is wrong with the path or the content type
+     * @throws IllegalStateException    when the app was already started
+     */
+    public void page(String path, String contentType, java.util.function.Supplier<String> body) {
+        runtime.page(path, contentType, body);
+    }
+
+    /**
+     * The port the web server listens on, while it runs ({@link Builder#webEnabled}): with {@code webPort(0)}, the
+     * one the system picked. Empty when the web server is off, or before {@link #start()} and after the worker
+     * stopped.
+     * <pre>{@code
+     * App app = App.builder("orders").webEnabled(true).webPort(0).build();
+     * app.start();
+     * URI health = URI.create("http://127.0.0.1:" + app.webPort().orElseThrow() + "/health/ready");
+     * }</pre>
+     */
+    public java.util.OptionalInt webPort() {
+        return runtime.webPort();
+    }
+
+    /**
      * Starts the worker in this process and returns once it runs. When it cannot start, for example because a
      * topic cannot be declared (the broker is unreachable, or refuses the credentials), it throws; the app is then
      * stopped, with exit code 1, and its transport's clients are closed, so they do not keep retrying.
@@ -250,8 +289,10 @@ public final class App implements AutoCloseable {
     /**
      * The command line of the app (Faust's {@code faust -A app ...}); returns the exit code:
      * <ul>
-     *   <li>{@code worker [--broker <url>] [-l <level>]}: runs the worker until SIGTERM or Ctrl-C, then stops
-     *       gracefully. {@code --broker} runs it on another broker than the app's ({@code kafka://host:9092}).
+     *   <li>{@code worker [--broker <url>] [-l <level>] [--web-port <n>] [--web-bind <addr>]}: runs the worker until
+     *       SIGTERM or Ctrl-C, then stops gracefully. {@code --broker} runs it on another broker than the app's
+     *       ({@code kafka://host:9092}). {@code --web-port} and {@code --web-bind} turn the web server on for this run
+     *       (see {@link Builder#webEnabled}).
      *       {@code -l}/{@code --loglevel} ({@code error}, {@code warn}, {@code info}, {@code debug}, {@code trace})
      *       sets the level of faust4j's loggers where the logging backend allows it: with slf4j-simple for the
      *       loggers made from then on (start the JVM with {@code -Dorg.slf4j.simpleLogger.log.dev.faust4j=debug}
@@ -525,6 +566,36 @@ public final class App implements AutoCloseable {
          */
         public Builder tableMaxPendingKeys(int keys) {
             return set(Setting.TABLE_MAX_PENDING_KEYS, keys);
+        }
+
+        /**
+         * Whether the worker serves its web pages over HTTP while it runs (default {@code false}; Faust's
+         * {@code web_enabled}, env {@code WEB_ENABLED}): {@code /health/live} and {@code /health/ready} (200 or 503,
+         * from {@link AppState#live()} and {@link AppState#ready()}), {@code /api/status} (JSON: state, agents with
+         * their rates, partitions with their lag, tables), a live status page at {@code /}, and the pages added with
+         * {@link App#page} ({@code /metrics} with faust4j-micrometer). Off by default, unlike Faust, because faust4j
+         * is a library: an app embedded in a service or a test must not take a port nobody asked for. The server
+         * listens from {@link App#start()} until the worker stopped; read-only, GET only.
+         */
+        public Builder webEnabled(boolean enabled) {
+            return set(Setting.WEB_ENABLED, enabled);
+        }
+
+        /**
+         * The web server's port (default 6066, as Faust; 0 takes any free port, which {@link App#webPort()} tells).
+         * Setting it does not enable the server: see {@link #webEnabled}.
+         */
+        public Builder webPort(int port) {
+            return set(Setting.WEB_PORT, port);
+        }
+
+        /**
+         * The address the web server listens on (default {@code 127.0.0.1}, so only this machine can connect; Faust's
+         * {@code web_bind}). {@code 0.0.0.0} listens on every interface, for probes coming from outside a container:
+         * the pages are read-only but show the app's topics, agents and tables.
+         */
+        public Builder webBind(String address) {
+            return set(Setting.WEB_BIND, address);
         }
 
         /** The clock for commit intervals, take(within), timers and backoffs; tests pass a {@code ManualTicker}. */

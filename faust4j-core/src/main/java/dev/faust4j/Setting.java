@@ -163,6 +163,20 @@ final class Setting<T> {
             "How often a worker logs a progress line while records flow (records, rate, lag, paused partitions); "
                     + "0 turns it off.");
 
+    static final Setting<Boolean> WEB_ENABLED = add("webEnabled", "web_enabled", "WEB_ENABLED", false,
+            Setting::bool, b -> b, String::valueOf,
+            "Whether the worker serves its web pages over HTTP while it runs: {@code /health/live}, "
+                    + "{@code /health/ready}, {@code /api/status}, a status page at {@code /} and the app's own pages "
+                    + "({@code /metrics} with faust4j-micrometer). Off by default, unlike Faust: a library embedded in "
+                    + "a service or a test must not take a port nobody asked for.");
+    static final Setting<Integer> WEB_PORT = add("webPort", "web_port", "WEB_PORT", 6066, Setting::integer,
+            n -> between(n, 0, 65535, "webPort"), String::valueOf,
+            "The web server's port (Faust's); 0 takes any free port ({@code App.webPort()} says which).");
+    static final Setting<String> WEB_BIND = add("webBind", "web_bind", "WEB_BIND", "127.0.0.1", Setting::text,
+            Setting::webBind, s -> s,
+            "The address the web server listens on: the loopback address by default, so only this machine can "
+                    + "connect; {@code 0.0.0.0} for every interface (a container whose probes come from outside).");
+
     private final int index;
     private final String name;
     private final String key;
@@ -385,6 +399,14 @@ final class Setting<T> {
                     "workerId may hold only letters, digits, '.', '_' and '-' (at most 200), got '" + id + "'");
         }
         return id;
+    }
+
+    private static String webBind(String bind) {
+        String b = requireNonBlank(bind, "webBind");
+        if (!b.matches("[A-Za-z0-9.:_%\\[\\]-]{1,255}")) {
+            throw new IllegalArgumentException("webBind must be a host name or an IP address, got '" + bind + "'");
+        }
+        return b;
     }
 
     private static String offsetReset(String reset) {

@@ -58,6 +58,9 @@ import java.util.TreeMap;
  * <tr><td>{@code tableStandbyReplicas}</td><td>{@code table_standby_replicas}</td><td>{@code TABLE_STANDBY_REPLICAS}</td><td>{@code 1}</td><td>How many other workers keep a warm copy of each table partition, following its changelog, so that the worker taking a partition over replays only the tail (Faust's default 1; {@code 0}: none, Kafka Streams' default). Capped at the number of workers minus one; needs Kafka's classic group protocol (the default).</td></tr>
  * <tr><td>{@code tableMaxPendingKeys}</td><td>{@code table_max_pending_keys}</td><td>{@code TABLE_MAX_PENDING_KEYS}</td><td>{@code 100000}</td><td>How many keys updated since the last commit a worker holds on the heap, waiting for the commit (RocksDB stores' pending updates, each partition's write cache): at this many a commit is requested, at twice as many the worker stops fetching until a commit has written them.</td></tr>
  * <tr><td>{@code progressInterval}</td><td>{@code progress_interval}</td><td>{@code PROGRESS_INTERVAL}</td><td>{@code 10 s}</td><td>How often a worker logs a progress line while records flow (records, rate, lag, paused partitions); 0 turns it off.</td></tr>
+ * <tr><td>{@code webEnabled}</td><td>{@code web_enabled}</td><td>{@code WEB_ENABLED}</td><td>{@code false}</td><td>Whether the worker serves its web pages over HTTP while it runs: {@code /health/live}, {@code /health/ready}, {@code /api/status}, a status page at {@code /} and the app's own pages ({@code /metrics} with faust4j-micrometer). Off by default, unlike Faust: a library embedded in a service or a test must not take a port nobody asked for.</td></tr>
+ * <tr><td>{@code webPort}</td><td>{@code web_port}</td><td>{@code WEB_PORT}</td><td>{@code 6066}</td><td>The web server's port (Faust's); 0 takes any free port ({@code App.webPort()} says which).</td></tr>
+ * <tr><td>{@code webBind}</td><td>{@code web_bind}</td><td>{@code WEB_BIND}</td><td>{@code 127.0.0.1}</td><td>The address the web server listens on: the loopback address by default, so only this machine can connect; {@code 0.0.0.0} for every interface (a container whose probes come from outside).</td></tr>
  * </table>
  * <!-- settings-table:end -->
  *
@@ -274,6 +277,39 @@ public final class Settings {
     /** How often a worker logs a progress line while records flow (default 10 s; zero: never). */
     public Duration progressInterval() {
         return get(Setting.PROGRESS_INTERVAL);
+    }
+
+    /** Whether the worker serves its web pages (health, status, the app's pages) while it runs (default false). */
+    public boolean webEnabled() {
+        return get(Setting.WEB_ENABLED);
+    }
+
+    /** The web server's port (default 6066; 0: any free port). */
+    public int webPort() {
+        return get(Setting.WEB_PORT);
+    }
+
+    /** The address the web server listens on (default {@code 127.0.0.1}). */
+    public String webBind() {
+        return get(Setting.WEB_BIND);
+    }
+
+    /**
+     * These settings with the web server enabled on this port and address, validated as {@link App.Builder#webPort}
+     * and {@link App.Builder#webBind} validate them: what the command line's {@code worker --web-port <n>} runs with.
+     *
+     * <pre>{@code
+     * Settings withWeb = app.settings().withWeb(0, "127.0.0.1"); // any free port, this machine only
+     * }</pre>
+     *
+     * @throws IllegalArgumentException naming {@code webPort} or {@code webBind} when a value is invalid
+     */
+    public Settings withWeb(int port, String bind) {
+        Object[] copy = values.clone();
+        copy[Setting.WEB_PORT.index()] = Setting.WEB_PORT.validate(port);
+        copy[Setting.WEB_BIND.index()] = Setting.WEB_BIND.validate(bind);
+        copy[Setting.WEB_ENABLED.index()] = true;
+        return new Settings(id, copy, ticker, clientProperties);
     }
 
     /** The clock for commit intervals, {@code take(within)}, timers and backoffs. */

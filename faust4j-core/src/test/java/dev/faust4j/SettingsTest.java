@@ -161,7 +161,10 @@ class SettingsTest {
             Map.entry("tableWriteCache", new Object[] {"false", false}),
             Map.entry("tableStandbyReplicas", new Object[] {"2", 2}),
             Map.entry("tableMaxPendingKeys", new Object[] {"5000", 5000}),
-            Map.entry("progressInterval", new Object[] {"30", Duration.ofSeconds(30)}));
+            Map.entry("progressInterval", new Object[] {"30", Duration.ofSeconds(30)}),
+            Map.entry("webEnabled", new Object[] {"true", true}),
+            Map.entry("webPort", new Object[] {"8080", 8080}),
+            Map.entry("webBind", new Object[] {"0.0.0.0", "0.0.0.0"}));
 
     @Test
     void exactlyOnceCommitsEvery100msUnlessTheIntervalIsSet() {

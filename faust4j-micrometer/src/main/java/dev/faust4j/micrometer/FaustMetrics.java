@@ -3,6 +3,8 @@ package dev.faust4j.micrometer;
 import dev.faust4j.App;
 import dev.faust4j.AppState;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -19,6 +21,15 @@ import java.util.Objects;
  *
  * String text = registry.scrape(); // serve it at /metrics: faust4j_agent_events_total{agent="...",...} 42.0
  * }</pre>
+ *
+ * <p><b>Serving {@code /metrics}.</b> With the app's web server on ({@code App.Builder.webEnabled(true)}),
+ * {@link #prometheus(App)} does it all: a Prometheus registry, bound, scraped at {@code /metrics}:
+ * <pre>{@code
+ * App app = App.builder("payments").webEnabled(true).build();   // or: worker --web-port 6066
+ * PrometheusMeterRegistry registry = FaustMetrics.prometheus(app); // GET http://127.0.0.1:6066/metrics
+ * new JvmMemoryMetrics().bindTo(registry);                          // more meters, if you like
+ * }</pre>
+ * It is {@link App#page} with the registry's scrape, so any other registry or format can be served the same way.
  *
  * <p><b>Meters.</b> Names are Micrometer's dotted names (a Prometheus registry shows {@code faust4j.sends} as
  * {@code faust4j_sends_total} and a timer {@code faust4j.commit.latency} as
@@ -79,6 +90,8 @@ import java.util.Objects;
 public final class FaustMetrics implements AutoCloseable {
     /** How often the lag gauges ask the app ({@link App#lag()} asks the broker) by default: 5 seconds. */
     public static final Duration DEFAULT_LAG_REFRESH = Duration.ofSeconds(5);
+    /** The content type of Prometheus' text exposition format, version 0.0.4, as {@link #prometheus} serves it. */
+    public static final String PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
     private final MetricsSensor sensor;
 
@@ -122,6 +135,30 @@ public final class FaustMetrics implements AutoCloseable {
         app.sensor(sensor); // throws when started, before anything is registered
         sensor.registerGauges();
         return new FaustMetrics(sensor);
+    }
+
+    /**
+     * Serves {@code app}'s metrics at {@code /metrics} of its web server, in Prometheus' text format: creates a
+     * {@link PrometheusMeterRegistry}, adds the page ({@link App#page}, answering {@code registry.scrape()} with
+     * {@link #PROMETHEUS_CONTENT_TYPE}) and {@link #bind binds} the app to it. Call it once, before
+     * {@link App#start()}. The page is served while the web server runs ({@code webEnabled}, or
+     * {@code worker --web-port}); without the web server, scrape the returned registry yourself.
+     * <pre>{@code
+     * App app = App.builder("payments").webEnabled(true).webPort(6066).build();
+     * FaustMetrics.prometheus(app);
+     * app.start();                  // curl http://127.0.0.1:6066/metrics
+     * }</pre>
+     *
+     * @return the registry, to add meters of your own (JVM, HTTP client, ...) to the same scrape
+     * @throws IllegalStateException    when the app was already started
+     * @throws IllegalArgumentException when the app already has a {@code /metrics} page
+     */
+    public static PrometheusMeterRegistry prometheus(App app) {
+        Objects.requireNonNull(app, "app");
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        app.page("/metrics", PROMETHEUS_CONTENT_TYPE, registry::scrape); // first: it refuses a started app
+        bind(app, registry);
+        return registry;
     }
 
     /**

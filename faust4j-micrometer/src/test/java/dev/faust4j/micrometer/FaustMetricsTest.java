@@ -15,6 +15,11 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -153,6 +158,43 @@ class FaustMetricsTest {
                     "faust4j_commit_latency_seconds_count{", "faust4j_rebalances_total{",
                     "faust4j_partitions_paused{", "faust4j_app_state{app=\"" + id + "\",state=\"RUNNING\"} 1.0",
                     "faust4j_app_state{app=\"" + id + "\",state=\"STOPPED\"} 0.0");
+        }
+    }
+
+    @Test
+    void prometheusServesTheScrapeAtMetricsOfTheWebServer() throws IOException {
+        String id = uniqueId("web-metrics");
+        List<String> seen = new CopyOnWriteArrayList<>();
+        try (App app = builder(id).webEnabled(true).webPort(0).build()) {
+            Topic<String, String> in = topic(app, id + "-in", 1);
+            app.agent(in, stream -> {
+                for (String v : stream) {
+                    seen.add(v);
+                }
+            }).name("print");
+            PrometheusMeterRegistry registry = FaustMetrics.prometheus(app);
+            assertThatThrownBy(() -> FaustMetrics.prometheus(app)).as("one /metrics page")
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("/metrics");
+            app.start();
+            for (int i = 0; i < 3; i++) {
+                in.send("k", "v" + i).join();
+            }
+            await().alias("processed").atMost(TIMEOUT).until(() -> seen.size() == 3);
+            String events = "faust4j_agent_events_total{agent=\"print\",app=\"" + id + "\",topic=\"" + id
+                    + "-in\"} 3.0";
+            await().alias("the registry counted the 3 records").atMost(TIMEOUT)
+                    .until(() -> registry.scrape().contains(events));
+            HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + app.webPort().orElseThrow()
+                    + "/metrics").toURL().openConnection(Proxy.NO_PROXY);
+            try {
+                assertThat(c.getResponseCode()).isEqualTo(200);
+                assertThat(c.getContentType()).isEqualTo(FaustMetrics.PROMETHEUS_CONTENT_TYPE);
+                String text = new String(c.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(text).contains(events, "# TYPE faust4j_agent_events_total counter",
+                        "faust4j_app_state{app=\"" + id + "\",state=\"RUNNING\"} 1.0");
+            } finally {
+                c.disconnect();
+            }
         }
     }
 

@@ -40,6 +40,8 @@ import dev.faust4j.internal.topic.ChannelImpl;
 import dev.faust4j.internal.topic.SourceImpl;
 import dev.faust4j.internal.topic.TopicImpl;
 import dev.faust4j.internal.topic.TopicServices;
+import dev.faust4j.internal.web.WebConfig;
+import dev.faust4j.internal.web.WebServer;
 import dev.faust4j.spi.TopicSpec;
 import dev.faust4j.spi.Transport;
 import org.jspecify.annotations.Nullable;
@@ -49,11 +51,14 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * Everything behind {@code App}: it builds the runtime's rooms, wires them with narrow collaborators, and runs the
@@ -93,6 +98,8 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
     private final Sensors sensors = new Sensors();
     private final AppStates states;
+    private final Map<String, WebConfig.Page> pages = new LinkedHashMap<>();
+    private volatile @Nullable WebServer web;
 
     public AppRuntime(Settings settings) {
         this.settings = settings;
@@ -158,6 +165,69 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
                 return Map.of();
             }
         });
+    }
+
+    // ---- web ----
+
+    /** Adds a page to the web server (before start). */
+    public void page(String path, String contentType, Supplier<String> body) {
+        Objects.requireNonNull(body, "body");
+        lock.lock();
+        try {
+            registry.requireNotStarted("add page " + path);
+            WebServer.checkPage(path, contentType, pages.keySet());
+            pages.put(path, new WebConfig.Page(contentType, body));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The web server's port while it runs, else empty. */
+    public OptionalInt webPort() {
+        WebServer w = web;
+        return w == null ? OptionalInt.empty() : OptionalInt.of(w.port());
+    }
+
+    @Override
+    public void useWeb(@Nullable Integer port, @Nullable String bind) {
+        lock.lock();
+        try {
+            registry.requireNotStarted("turn its web server on");
+            transport.useWeb(port, bind);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Binds and starts the web server when enabled, and adds its sensor: before any worker thread starts, so the
+     * sensor is published to them by their start.
+     */
+    private void startWeb() {
+        Settings s = transport.settings();
+        if (!s.webEnabled()) {
+            return;
+        }
+        List<WebConfig.AgentView> agents = new ArrayList<>();
+        for (AgentImpl<?, ?> a : registry.agents()) {
+            agents.add(new WebConfig.AgentView(a.name(), a.source().label(), a.concurrency(), a::state));
+        }
+        List<WebConfig.TableView> described = new ArrayList<>();
+        for (Tables.Described t : tables.describe()) {
+            described.add(new WebConfig.TableView(t.name(), t.kind(), t.changelog()));
+        }
+        WebServer w = WebServer.start(new WebConfig(s.id(), s.webBind(), s.webPort(), states::get,
+                s.broker(), agents, described, this::lag, pages));
+        sensors.add(w.sensor());
+        web = w;
+    }
+
+    private void stopWeb() {
+        WebServer w = web;
+        if (w != null) {
+            web = null;
+            w.stop();
+        }
     }
 
     /** The app's settings, with the broker it runs on ({@code worker --broker} may have changed it). */
@@ -311,6 +381,7 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
             states.moveTo(AppState.STARTING);
             try {
                 registry.checkDeadLetterLoops();
+                startWeb(); // before anything runs: a port taken fails the start; health answers from STARTING on
                 for (TopicImpl<?, ?> t : registry.topics()) {
                     t.declare();
                 }
@@ -327,6 +398,7 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
                 lifecycle.fail();
                 lifecycle.moveTo(Lifecycle.State.STOPPED);
                 states.moveTo(AppState.FAILED);
+                stopWeb();
                 Transport t = transport.ifCreated();
                 if (t != null) {
                     try {
@@ -365,7 +437,8 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
         } finally {
             lock.unlock();
         }
-        for (String line : commands.banner()) {
+        WebServer w = web;
+        for (String line : commands.banner(w == null ? null : w.url())) {
             log.info("{}", line);
         }
     }
@@ -442,6 +515,7 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
             closeTransport();
             lifecycle.moveTo(Lifecycle.State.STOPPED);
             states.moveTo(lifecycle.exitCode() == 0 ? AppState.STOPPED : AppState.FAILED);
+            stopWeb(); // after the last state change: a probe sees the worker down before the port closes
             // logged before the latch opens: a main thread waiting on it may call System.exit right away
             log.info("app {} stopped (exit code {})", settings.id(), lifecycle.exitCode());
             lifecycle.terminated();

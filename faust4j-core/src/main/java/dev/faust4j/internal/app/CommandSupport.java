@@ -83,9 +83,9 @@ final class CommandSupport {
 
     /**
      * The start banner: the app, its broker, guarantee and table store, then one line per agent (what it reads),
-     * the topics it declares that no agent reads, and one line per table.
+     * the topics it declares that no agent reads, one line per table, and the web server's address when it runs.
      */
-    List<String> banner() {
+    List<String> banner(@Nullable String web) {
         Settings s = settings.get();
         Listing l = listing();
         List<String> lines = new ArrayList<>();
@@ -111,6 +111,9 @@ final class CommandSupport {
         }
         for (Listing.Table t : l.tables()) {
             lines.add("  table " + t.name() + " (" + t.kind() + "), changelog " + t.changelog());
+        }
+        if (web != null) {
+            lines.add("  web " + web + " (status page; /health/live, /health/ready, /api/status)");
         }
         return lines;
     }

@@ -4,6 +4,7 @@ import dev.faust4j.Settings;
 import dev.faust4j.spi.Transport;
 import dev.faust4j.spi.TransportContext;
 import dev.faust4j.spi.TransportFactory;
+import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +47,23 @@ final class TransportLoader {
                         + " app starts or sends");
             }
             settings = settings.withBroker(url);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Turns the web server on for this run ({@code worker --web-port/--web-bind}); a value not given keeps the app's.
+     * The caller checks that the app has not started.
+     *
+     * @throws IllegalArgumentException naming {@code webPort} or {@code webBind} when a value is invalid
+     */
+    void useWeb(@Nullable Integer port, @Nullable String bind) {
+        lock.lock();
+        try {
+            Settings current = settings;
+            settings = current.withWeb(port != null ? port : current.webPort(), bind != null ? bind
+                    : current.webBind());
         } finally {
             lock.unlock();
         }

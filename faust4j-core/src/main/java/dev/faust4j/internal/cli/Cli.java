@@ -21,8 +21,9 @@ import java.util.concurrent.Callable;
  * The app's command line (Faust's {@code faust -A app ...}), run by {@code App.run(args)} and {@code App.main(args)}:
  *
  * <ul>
- *   <li>{@code worker [--broker URL] [-l LEVEL]}: runs the worker until SIGTERM or Ctrl-C (or {@code app.stop()}),
- *       then stops gracefully; exits 0, or 1 after a failure. {@code --broker} runs it on another broker than the
+ *   <li>{@code worker [--broker URL] [-l LEVEL] [--web-port N] [--web-bind ADDR]}: runs the worker until SIGTERM or
+ *       Ctrl-C (or {@code app.stop()}), then stops gracefully; exits 0, or 1 after a failure. {@code --web-port} and
+ *       {@code --web-bind} turn the web server on for this run (refused once the app started). {@code --broker} runs it on another broker than the
  *       app's (given before the app connects: refused once it started or sent). {@code -l}/{@code --loglevel}
  *       ({@code error}, {@code warn}, {@code info}, {@code debug}, {@code trace}) sets the level of faust4j's loggers
  *       as far as the logging backend allows: see {@link LogLevel}.</li>
@@ -143,6 +144,16 @@ public final class Cli {
                         + " loggers made from now on; other backends: set it in their configuration)")
         LogLevel logLevel;
 
+        @Option(names = "--web-port", paramLabel = "<port>",
+                description = "serve the status page, /health/live, /health/ready and /api/status on this port"
+                        + " (0: any free port) while the worker runs")
+        Integer webPort;
+
+        @Option(names = "--web-bind", paramLabel = "<addr>",
+                description = "the address the web server listens on (default the app's webBind, 127.0.0.1);"
+                        + " turns the web server on")
+        String webBind;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -165,6 +176,17 @@ public final class Cli {
                     app.useBroker(broker);
                 } catch (IllegalArgumentException | IllegalStateException e) {
                     err.println("worker: --broker " + broker + ": " + e.getMessage());
+                    err.flush();
+                    return e instanceof IllegalArgumentException ? 2 : 1;
+                }
+            }
+            if (webPort != null || webBind != null) {
+                try {
+                    app.useWeb(webPort, webBind);
+                } catch (IllegalArgumentException | IllegalStateException e) {
+                    err.println("worker: " + (webPort != null ? "--web-port " + webPort : "")
+                            + (webPort != null && webBind != null ? " " : "")
+                            + (webBind != null ? "--web-bind " + webBind : "") + ": " + e.getMessage());
                     err.flush();
                     return e instanceof IllegalArgumentException ? 2 : 1;
                 }

@@ -22,6 +22,15 @@ public interface WorkerHandle {
      */
     void useBroker(String url);
 
+    /**
+     * Turns the app's web server on for this run ({@code worker --web-port/--web-bind}); a value not given (null)
+     * keeps the app's setting.
+     *
+     * @throws IllegalStateException    when the app started
+     * @throws IllegalArgumentException naming {@code webPort} or {@code webBind} when a value is invalid
+     */
+    void useWeb(@Nullable Integer port, @Nullable String bind);
+
     /** The commands the app added to its command line, in the order added. */
     List<UserCommand> userCommands();
 
