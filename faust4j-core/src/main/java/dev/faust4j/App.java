@@ -575,7 +575,7 @@ public final class App implements AutoCloseable {
          * their rates, partitions with their lag, tables), a live status page at {@code /}, and the pages added with
          * {@link App#page} ({@code /metrics} with faust4j-micrometer). Off by default, unlike Faust, because faust4j
          * is a library: an app embedded in a service or a test must not take a port nobody asked for. The server
-         * listens from {@link App#start()} until the worker stopped; read-only, GET only.
+         * listens from {@link App#start()} until the worker stopped; read-only, GET and HEAD only.
          */
         public Builder webEnabled(boolean enabled) {
             return set(Setting.WEB_ENABLED, enabled);

@@ -207,7 +207,10 @@ class WebTest {
 
             Response post = call(port, "/health/live", "POST");
             assertThat(post.code()).isEqualTo(405);
-            assertThat(post.headers().get("Allow")).containsExactly("GET");
+            assertThat(post.headers().get("Allow")).containsExactly("GET, HEAD");
+            Response head = call(port, "/health/ready", "HEAD"); // what some probes send
+            assertThat(head.code()).isEqualTo(200);
+            assertThat(head.body()).isEmpty();
             assertThat(call(port, "/api/status", "DELETE").code()).isEqualTo(405);
             Response unknown = get(port, "/nope");
             assertThat(unknown.code()).isEqualTo(404);

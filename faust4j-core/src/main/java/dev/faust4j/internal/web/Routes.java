@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Routes each request by its exact path: {@code /} (the status page), {@code /health/live}, {@code /health/ready},
- * {@code /api/status} and the app's own pages. GET only (anything else: 405 with {@code Allow: GET}); an unknown
+ * {@code /api/status} and the app's own pages. GET and HEAD only (anything else: 405 with {@code Allow: GET, HEAD}); an unknown
  * path: 404; {@code /metrics} when no page serves it: 404 with a line saying how to add it.
  *
  * <p>Design. Every answer is built whole, then sent with its length; JSON by Jackson from the records of
@@ -64,9 +64,11 @@ final class Routes implements HttpHandler {
         try {
             String path = exchange.getRequestURI().getRawPath();
             Answer answer;
-            if (!exchange.getRequestMethod().equals("GET")) {
-                exchange.getResponseHeaders().set("Allow", "GET");
-                answer = Answer.text(405, "method not allowed: this server is read-only (GET only)");
+            String method = exchange.getRequestMethod();
+            boolean head = method.equals("HEAD"); // what some probes send: the GET's status and headers, no body
+            if (!method.equals("GET") && !head) {
+                exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+                answer = Answer.text(405, "method not allowed: this server is read-only (GET and HEAD only)");
             } else {
                 answer = route(path == null ? "" : path);
             }
@@ -79,9 +81,13 @@ final class Routes implements HttpHandler {
                 headers.set("X-Frame-Options", "DENY");
                 headers.set("Referrer-Policy", "no-referrer");
             }
-            exchange.sendResponseHeaders(answer.code(), answer.body().length == 0 ? -1 : answer.body().length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(answer.body());
+            if (head) {
+                exchange.sendResponseHeaders(answer.code(), -1);
+            } else {
+                exchange.sendResponseHeaders(answer.code(), answer.body().length == 0 ? -1 : answer.body().length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(answer.body());
+                }
             }
         } catch (IOException e) {
             log.debug("web request not answered (the client went away?): {}", e.toString());
