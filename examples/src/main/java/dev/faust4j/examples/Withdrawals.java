@@ -1,6 +1,7 @@
 package dev.faust4j.examples;
 
 import dev.faust4j.App;
+import dev.faust4j.AppState;
 import dev.faust4j.Topic;
 import dev.faust4j.codec.FaustRecord;
 
@@ -28,7 +29,8 @@ import java.util.concurrent.atomic.LongAdder;
  * }</pre>
  *
  * Here a task sends {@code count} withdrawals and the agent totals them per account; the app stops once the
- * agent has seen them all (or runs until Ctrl-C with {@code --forever}).
+ * agent has seen them all. With {@code --forever} the task sends {@code count} withdrawals a second until Ctrl-C, and
+ * {@code --web-port 6066} serves the worker's status page meanwhile.
  */
 public final class Withdrawals {
     private Withdrawals() {}
@@ -39,7 +41,17 @@ public final class Withdrawals {
 
     public static App build(String broker, int count, boolean forever, CountDownLatch done,
                             Map<String, Double> totals) {
-        App app = App.builder("withdrawals-example").broker(broker).build();
+        return build(broker, count, forever, done, totals, -1);
+    }
+
+    /** The same, with the web server on {@code webPort} (its status page, health and JSON); -1: no web server. */
+    public static App build(String broker, int count, boolean forever, CountDownLatch done,
+                            Map<String, Double> totals, int webPort) {
+        App.Builder builder = App.builder("withdrawals-example").broker(broker);
+        if (webPort >= 0) {
+            builder.webEnabled(true).webPort(webPort);
+        }
+        App app = builder.build();
         Topic<String, Withdrawal> withdrawals = app.topic("withdrawals", Withdrawal.class);
         LongAdder seen = new LongAdder();
 
@@ -57,19 +69,24 @@ public final class Withdrawals {
         }).name("process");
 
         app.task(() -> {
-            for (int i = 0; i < count; i++) {
-                String account = "acct-" + (i % 7);
-                double amount = Math.round(ThreadLocalRandom.current().nextDouble(1, 500) * 100) / 100.0;
-                var unused = withdrawals.send(account, new Withdrawal(account, amount)); // fire and forget
-            }
+            do {
+                for (int i = 0; i < count; i++) {
+                    String account = "acct-" + (i % 7);
+                    double amount = Math.round(ThreadLocalRandom.current().nextDouble(1, 500) * 100) / 100.0;
+                    var unused = withdrawals.send(account, new Withdrawal(account, amount)); // fire and forget
+                }
+                if (forever) {
+                    Thread.sleep(1000); // an example's pace: count a second
+                }
+            } while (forever && app.state() != AppState.STOPPING); // a task ends by itself when the app stops
         });
         return app;
     }
 
-    static int run(String broker, int count, boolean forever) throws InterruptedException {
+    static int run(String broker, int count, boolean forever, int webPort) throws InterruptedException {
         Map<String, Double> totals = new ConcurrentHashMap<>();
         CountDownLatch done = new CountDownLatch(1);
-        App app = build(broker, count, forever, done, totals);
+        App app = build(broker, count, forever, done, totals, webPort);
         System.out.println("withdrawals: sending " + count + " withdrawals to topic 'withdrawals' on " + broker);
         long start = System.nanoTime();
         app.start();
