@@ -18,6 +18,7 @@ module dev.faust4j.micrometer {
     requires transitive micrometer.core; // ... and a MeterRegistry
     requires transitive micrometer.registry.prometheus; // FaustMetrics.prometheus returns a PrometheusMeterRegistry
     requires static org.jspecify;
+    requires static kafka.clients; // optional: the Kafka clients' own metrics, on kafka:// (KafkaClientBinder)
 
     exports dev.faust4j.micrometer;
 }

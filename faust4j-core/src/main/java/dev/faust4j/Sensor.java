@@ -109,6 +109,19 @@ public interface Sensor {
     /** Fetching from these partitions resumed. */
     default void onPartitionsResumed(Set<Partition> partitions) {}
 
+    // ---- the transport's clients ----
+
+    /**
+     * The transport created one of its clients: on {@code kafka://}, a Kafka {@code KafkaConsumer} ({@code role}
+     * "consumer", the worker's one; "changelog-reader" for table restores, standbys and global tables), a
+     * {@code KafkaProducer} ("producer", "transactional-producer") or an {@code Admin} ("admin"), so that a metrics
+     * binder can bind the client's own metrics. The memory transport has no clients. Do not close or use it.
+     */
+    default void onClientCreated(String role, Object client) {}
+
+    /** The transport closed a client it had reported with {@link #onClientCreated}. */
+    default void onClientClosed(String role, Object client) {}
+
     // ---- tables ----
 
     /** An agent read {@code key} of {@code table}. */

@@ -31,6 +31,7 @@ import java.util.Set;
  * <p>Thread-safety: not thread-safe (one reader thread), except {@link #wakeup()}.
  */
 final class KafkaChangelogReader implements ChangelogReader {
+    private volatile Runnable closedHook = () -> {};
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Duration apiTimeout;
     private final Duration closeTimeout;
@@ -126,12 +127,19 @@ final class KafkaChangelogReader implements ChangelogReader {
         consumer.wakeup();
     }
 
+    /** Runs {@code hook} once the client is closed (the transport tells the sensors). */
+    void whenClosed(Runnable hook) {
+        closedHook = hook;
+    }
+
     @Override
     public void close() {
         try {
             consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(closeTimeout));
         } catch (WakeupException e) {
             consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ZERO));
+        } finally {
+            closedHook.run();
         }
     }
 

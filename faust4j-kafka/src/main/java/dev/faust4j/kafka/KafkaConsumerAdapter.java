@@ -72,6 +72,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * Records are converted without copying key, value or header bytes. Payloads are never logged.
  */
 final class KafkaConsumerAdapter implements TransportConsumer {
+    private volatile Runnable closedHook = () -> {};
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaConsumerAdapter.class);
     private static final RebalanceListener NO_LISTENER = new RebalanceListener() {
@@ -314,6 +315,16 @@ final class KafkaConsumerAdapter implements TransportConsumer {
         }
     }
 
+    /** Runs {@code hook} once the client is closed (the transport tells the sensors). */
+    void whenClosed(Runnable hook) {
+        closedHook = hook;
+    }
+
+    /** The Kafka consumer itself, for the sensors' {@code onClientCreated}; never used elsewhere. */
+    Object client() {
+        return consumer;
+    }
+
     @Override
     public void close() {
         if (closed) {
@@ -325,6 +336,8 @@ final class KafkaConsumerAdapter implements TransportConsumer {
             consumer.close(CloseOptions.timeout(closeTimeout));
         } catch (RuntimeException e) {
             LOG.warn("closing the kafka consumer of group {} failed: {}", groupId, e.toString());
+        } finally {
+            closedHook.run();
         }
     }
 

@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
  * Records and their payloads are never logged.
  */
 final class KafkaProducerAdapter implements TransportProducer {
+    private volatile Runnable closedHook = () -> {};
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaProducerAdapter.class);
 
@@ -75,12 +76,19 @@ final class KafkaProducerAdapter implements TransportProducer {
         producer.flush();
     }
 
+    /** Runs {@code hook} once the client is closed (the transport tells the sensors). */
+    void whenClosed(Runnable hook) {
+        closedHook = hook;
+    }
+
     @Override
     public void close() {
         try {
             producer.close(closeTimeout);
         } catch (RuntimeException e) {
             LOG.warn("closing the kafka producer failed: {}", e.toString());
+        } finally {
+            closedHook.run();
         }
     }
 

@@ -49,6 +49,7 @@ final class KafkaTopicAdmin {
     private static final long VISIBILITY_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final Admin admin;
+    private volatile Runnable closedHook = () -> {};
     private final Duration timeout;
 
     KafkaTopicAdmin(Admin admin, Duration timeout) {
@@ -116,11 +117,18 @@ final class KafkaTopicAdmin {
         return out;
     }
 
+    /** Runs {@code hook} once the admin client is closed (the transport tells the sensors). */
+    void whenClosed(Runnable hook) {
+        closedHook = hook;
+    }
+
     void close(Duration closeTimeout) {
         try {
             admin.close(closeTimeout);
         } catch (RuntimeException e) {
             LOG.warn("closing the kafka admin client failed: {}", e.toString());
+        } finally {
+            closedHook.run();
         }
     }
 

@@ -138,6 +138,11 @@ final class KafkaTransactionalProducer implements TransactionalProducer {
         return e;
     }
 
+    /** Runs {@code hook} once the producer is closed (the transport tells the sensors). */
+    void whenClosed(Runnable hook) {
+        sends.whenClosed(hook);
+    }
+
     @Override
     public void close() {
         sends.close();

@@ -1,5 +1,6 @@
 package dev.faust4j.kafka;
 
+import dev.faust4j.Sensor;
 import dev.faust4j.Settings;
 import dev.faust4j.spi.ChangelogReader;
 import dev.faust4j.spi.TopicPartition;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /*
  * Design note. A transport is a bag of lazily created clients: the shared producer and the admin client are
@@ -48,7 +50,15 @@ final class KafkaTransport implements Transport {
     private final List<KafkaTransactionalProducer> transactional = new ArrayList<>();
     private volatile boolean closed;
 
+    private final Sensor sensor;
+
     KafkaTransport(String appId, Settings settings) {
+        this(appId, settings, new Sensor() {});
+    }
+
+    /** {@code sensor} is told of every client created and closed (metrics binders bind their metrics). */
+    KafkaTransport(String appId, Settings settings, Sensor sensor) {
+        this.sensor = sensor;
         this.appId = appId;
         this.consumerConfig = KafkaClientConfigs.consumer(appId, settings);
         this.producerConfig = KafkaClientConfigs.producer(appId, settings);
@@ -62,16 +72,21 @@ final class KafkaTransport implements Transport {
     @Override
     public TransportConsumer createConsumer() {
         ensureOpen();
-        return KafkaConsumerAdapter.create(consumerConfig, appId, KafkaClientConfigs.apiTimeout(consumerConfig),
-                closeTimeout);
+        KafkaConsumerAdapter adapter = KafkaConsumerAdapter.create(consumerConfig, appId,
+                KafkaClientConfigs.apiTimeout(consumerConfig), closeTimeout);
+        reported("consumer", adapter.client(), adapter::whenClosed);
+        return adapter;
     }
 
     @Override
     public ChangelogReader changelogReader(boolean readCommitted) {
         ensureOpen();
         Map<String, Object> config = KafkaClientConfigs.changelogReader(consumerConfig, readCommitted);
-        return new KafkaChangelogReader(new KafkaConsumer<>(config), KafkaClientConfigs.apiTimeout(config),
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config);
+        KafkaChangelogReader reader = new KafkaChangelogReader(consumer, KafkaClientConfigs.apiTimeout(config),
                 closeTimeout);
+        reported("changelog-reader", consumer, reader::whenClosed);
+        return reader;
     }
 
     @Override
@@ -84,7 +99,10 @@ final class KafkaTransport implements Transport {
         try {
             ensureOpen();
             if (producer == null) {
-                producer = new KafkaProducerAdapter(new KafkaProducer<>(producerConfig), closeTimeout);
+                KafkaProducer<byte[], byte[]> client = new KafkaProducer<>(producerConfig);
+                KafkaProducerAdapter adapter = new KafkaProducerAdapter(client, closeTimeout);
+                reported("producer", client, adapter::whenClosed);
+                producer = adapter;
             }
             return producer;
         } finally {
@@ -97,9 +115,10 @@ final class KafkaTransport implements Transport {
         lock.lock();
         try {
             ensureOpen();
-            KafkaTransactionalProducer p = new KafkaTransactionalProducer(
-                    new KafkaProducer<>(KafkaClientConfigs.transactionalProducer(producerConfig, transactionalId)),
-                    transactionalId, closeTimeout);
+            KafkaProducer<byte[], byte[]> client = new KafkaProducer<>(
+                    KafkaClientConfigs.transactionalProducer(producerConfig, transactionalId));
+            KafkaTransactionalProducer p = new KafkaTransactionalProducer(client, transactionalId, closeTimeout);
+            reported("transactional-producer", client, p::whenClosed);
             transactional.add(p);
             return p;
         } finally {
@@ -168,12 +187,20 @@ final class KafkaTransport implements Transport {
         try {
             ensureOpen();
             if (admin == null) {
-                admin = new KafkaTopicAdmin(Admin.create(adminConfig), KafkaClientConfigs.apiTimeout(adminConfig));
+                Admin client = Admin.create(adminConfig);
+                admin = new KafkaTopicAdmin(client, KafkaClientConfigs.apiTimeout(adminConfig));
+                reported("admin", client, admin::whenClosed);
             }
             return admin;
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Tells the sensors of a new client, and makes its wrapper tell them when it is closed. */
+    private void reported(String role, Object client, Consumer<Runnable> whenClosed) {
+        sensor.onClientCreated(role, client);
+        whenClosed.accept(() -> sensor.onClientClosed(role, client));
     }
 
     private void ensureOpen() {

@@ -80,6 +80,6 @@ public final class KafkaTransportFactory implements TransportFactory {
      */
     @Override
     public Transport create(TransportContext context) {
-        return new KafkaTransport(context.appId(), context.settings());
+        return new KafkaTransport(context.appId(), context.settings(), context.sensor());
     }
 }

@@ -73,6 +73,10 @@ import java.util.Objects;
  *       {@code faust4j_app_state{state="RUNNING"} == 1} is the readiness query)</td></tr>
  *   <tr><td>{@code faust4j.table.gets}, {@code .sets}, {@code .deletes}</td><td>counter</td><td>table</td>
  *       <td>an agent read, wrote ({@code put}, {@code update}) or deleted a key</td></tr>
+ *   <tr><td>{@code kafka.consumer.*}, {@code kafka.producer.*}, {@code kafka.admin.client.*}</td><td>the Kafka
+ *       clients' own (Micrometer's {@code KafkaClientMetrics})</td><td>client.id, ...</td>
+ *       <td>on {@code kafka://} only, when kafka-clients is present (it is with faust4j-kafka): bound for each client
+ *       the transport creates, removed when it closes it</td></tr>
  * </table>
  * Counters, timers and the per-topic meters appear with the first event that concerns them. Timers publish no
  * histogram by default: turn one on with a {@code MeterFilter} on the registry (for example

@@ -73,6 +73,8 @@ final class MetricsSensor implements Sensor {
     private final Clock clock;
     private final Tags appTags;
     private final long lagRefreshNanos;
+    /** Binds the Kafka clients' own metrics; null without kafka-clients. */
+    private final @Nullable KafkaClientBinder kafkaClients;
 
     private final ConcurrentHashMap<String, ConcurrentHashMap<String, AgentTopicMeters>> agentTopics = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AgentMeters> agents = new ConcurrentHashMap<>();
@@ -107,6 +109,21 @@ final class MetricsSensor implements Sensor {
         this.clock = registry.config().clock();
         this.appTags = Tags.of(APP, app.settings().id());
         this.lagRefreshNanos = lagRefresh.toNanos();
+        this.kafkaClients = KafkaClientBinder.create(registry, appTags);
+    }
+
+    @Override
+    public void onClientCreated(String role, Object client) {
+        if (kafkaClients != null && !closed) {
+            kafkaClients.created(client);
+        }
+    }
+
+    @Override
+    public void onClientClosed(String role, Object client) {
+        if (kafkaClients != null) {
+            kafkaClients.closed(client);
+        }
     }
 
     /** Registers the meters that exist from the start: app state, paused partitions, commits, rebalances. */
@@ -141,6 +158,9 @@ final class MetricsSensor implements Sensor {
                 return;
             }
             closed = true;
+            if (kafkaClients != null) {
+                kafkaClients.closeAll();
+            }
             for (Meter m : meters) {
                 registry.remove(m);
             }

@@ -47,9 +47,15 @@ class MicrometerArchitectureTest {
     }
 
     @Test
-    void itDoesNotDependOnKafka() {
-        noClasses().should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka..", "dev.faust4j.kafka..")
-                .because("the module works with any transport").check(classes);
+    void onlyTheKafkaClientBinderNamesKafkaAndNothingNamesTheKafkaTransport() {
+        noClasses().that().doNotHaveSimpleName("KafkaClientBinder").should().dependOnClassesThat()
+                .resideInAnyPackage("org.apache.kafka..")
+                .because("kafka-clients is optional: the module works with any transport, and only the binder,"
+                        + " loaded when kafka-clients is there, may name it")
+                .check(classes);
+        noClasses().should().dependOnClassesThat().resideInAnyPackage("dev.faust4j.kafka..")
+                .because("the clients come through the Sensor hooks, never from the transport's classes")
+                .check(classes);
     }
 
     @Test

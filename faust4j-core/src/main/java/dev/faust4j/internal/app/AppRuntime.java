@@ -105,7 +105,7 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
         this.settings = settings;
         String id = settings.id();
         this.states = new AppStates(id, sensors);
-        this.transport = new TransportLoader(settings);
+        this.transport = new TransportLoader(settings, sensors);
         this.registry = new Registry(id, lifecycle, specs -> transport.get().declareTopics(specs));
         this.workers = new Workers(id);
         this.timers = new Timers(id, settings.ticker(), lifecycle::stopping);

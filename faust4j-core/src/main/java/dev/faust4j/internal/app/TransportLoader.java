@@ -1,5 +1,6 @@
 package dev.faust4j.internal.app;
 
+import dev.faust4j.Sensor;
 import dev.faust4j.Settings;
 import dev.faust4j.spi.Transport;
 import dev.faust4j.spi.TransportContext;
@@ -23,7 +24,10 @@ final class TransportLoader {
     private volatile Settings settings;
     private volatile Transport transport;
 
-    TransportLoader(Settings settings) {
+    private final Sensor sensor;
+
+    TransportLoader(Settings settings, Sensor sensor) {
+        this.sensor = sensor;
         this.settings = settings;
     }
 
@@ -98,7 +102,7 @@ final class TransportLoader {
         for (TransportFactory f : ServiceLoader.load(TransportFactory.class)) {
             known.add(f.scheme());
             if (f.scheme().equalsIgnoreCase(scheme)) {
-                return f.create(new TransportContext(current.id(), current));
+                return f.create(new TransportContext(current.id(), current, sensor));
             }
         }
         throw new IllegalStateException("no transport for broker URL " + current.broker() + " (scheme '" + scheme

@@ -158,6 +158,28 @@ public final class Sensors implements Sensor {
     }
 
     @Override
+    public void onClientCreated(String role, Object client) {
+        for (int i = 0; i < sensors.length; i++) {
+            try {
+                sensors[i].onClientCreated(role, client);
+            } catch (RuntimeException e) {
+                failed(i, "onClientCreated", e);
+            }
+        }
+    }
+
+    @Override
+    public void onClientClosed(String role, Object client) {
+        for (int i = 0; i < sensors.length; i++) {
+            try {
+                sensors[i].onClientClosed(role, client);
+            } catch (RuntimeException e) {
+                failed(i, "onClientClosed", e);
+            }
+        }
+    }
+
+    @Override
     public void onDeadLetter(String topic, String deadLetterTopic) {
         for (int i = 0; i < sensors.length; i++) {
             try {
