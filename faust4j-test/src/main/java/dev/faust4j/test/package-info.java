@@ -1,0 +1,7 @@
+/**
+ * placeholder
+ */
+@NullMarked
+package dev.faust4j.test;
+
+import org.jspecify.annotations.NullMarked;
