@@ -60,6 +60,8 @@ import java.util.function.Supplier;
  * the worker holds, it fetched every record up to the partition's end on the broker; every record it fetched is
  * <em>done</em> (every stream it was delivered to acked it, filtered it out, or skipped it by an error policy: the
  * {@link dev.faust4j.Sensor#onMessageOut} hook); no agent holds an event it was handed; and no send is in flight.
+ * Events that an agent holds while it waits on the test clock (a {@code take(max, within)} batch not full yet) wait
+ * for the test, not for the app: they do not count, as long as they are all the records not done.
  * Records sent by an agent to a topic the app reads are then fetched and processed too, so a whole
  * {@code groupBy}/{@code through} pipeline runs. The state is observed through a {@link dev.faust4j.Sensor} and the
  * broker's end offsets, and must hold on two checks in a row with nothing happening in between (a stream that

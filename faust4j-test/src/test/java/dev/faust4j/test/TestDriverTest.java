@@ -218,4 +218,39 @@ class TestDriverTest {
         }
         assertThat(app.state()).isIn(AppState.STOPPED, AppState.STOPPING);
     }
+
+    /** The README's "Testing an agent" example, as written there. */
+    @Test
+    void theReadmeExample() {
+        App app = TestApp.builder("orders").build();
+        Topic<String, String> orders = app.topic("orders", String.class),
+                receipts = app.topic("receipts", String.class);
+        Agent<String, String> pay = app.agent(orders, s -> {
+            for (var kv : s.items())
+                receipts.send(kv.key(), "paid " + kv.value()).join();
+        });
+        try (TestDriver driver = TestDriver.start(app)) {
+            assertThat(driver.ask(pay, "alice", "30").value(receipts)).isEqualTo("paid 30");
+        }
+    }
+
+    /** The package tutorial's first example, as written there. */
+    @Test
+    void theTutorialsFirstExample() {
+        App app = TestApp.builder("payments").build();
+        Topic<String, String> orders = app.topic("orders", String.class);
+        Topic<String, String> receipts = app.topic("receipts", String.class);
+        Agent<String, String> pay = app.agent(orders, stream -> {
+            for (KeyValue<String, String> kv : stream.items()) {
+                if (kv.value().startsWith("-"))
+                    throw new IllegalArgumentException("negative " + kv.value());
+                receipts.send(kv.key(), kv.key() + " paid " + kv.value()).join();
+            }
+        }).name("pay");
+
+        try (TestDriver driver = TestDriver.start(app)) {
+            assertThat(driver.ask(pay, "alice", "30").value(receipts)).isEqualTo("alice paid 30");
+            assertThat(driver.ask(pay, "bob", "-5").error()).containsInstanceOf(IllegalArgumentException.class);
+        }
+    }
 }
