@@ -42,6 +42,8 @@ final class Probe implements Sensor {
     /** The threads each reader handed events out on (the agent's, a forwarder's). */
     private final Map<String, Set<Thread>> readerThreads = new ConcurrentHashMap<>();
     private final Map<String, Agent.State> agents = new ConcurrentHashMap<>();
+    /** Agent instances that crashed and have not run again: their thread, with the agent's name. */
+    private final Map<Thread, String> recovering = new ConcurrentHashMap<>();
     private final Map<Partition, Long> committed = new ConcurrentHashMap<>();
     private final AtomicLong sending = new AtomicLong();
     private final List<Sent> sent = new CopyOnWriteArrayList<>();
@@ -88,6 +90,13 @@ final class Probe implements Sensor {
     @Override
     public void onAgentCrashed(String agent, Throwable error) {
         crashes.add(new Crash(agent, error));
+        recovering.put(Thread.currentThread(), agent); // the instance's thread handles its crash, then backs off
+        changed();
+    }
+
+    @Override
+    public void onAgentRestarted(String agent) {
+        recovering.remove(Thread.currentThread());
         changed();
     }
 
@@ -203,6 +212,11 @@ final class Probe implements Sensor {
     Set<Thread> threads(String reader) {
         Set<Thread> threads = readerThreads.get(reader);
         return threads == null ? Set.of() : Set.copyOf(threads);
+    }
+
+    /** Agent instances that crashed and have not run again (their thread may have ended since). */
+    Map<Thread, String> recovering() {
+        return Map.copyOf(recovering);
     }
 
     Map<String, Agent.State> agents() {

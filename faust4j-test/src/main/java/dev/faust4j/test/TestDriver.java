@@ -59,7 +59,9 @@ import java.util.function.Supplier;
  * {@link #runUntilIdle()} returns once the app is <em>idle</em>: it is {@link AppState#RUNNING}; for every partition
  * the worker holds, it fetched every record up to the partition's end on the broker; every record it fetched is
  * <em>done</em> (every stream it was delivered to acked it, filtered it out, or skipped it by an error policy: the
- * {@link dev.faust4j.Sensor#onMessageOut} hook); no agent holds an event it was handed; and no send is in flight.
+ * {@link dev.faust4j.Sensor#onMessageOut} hook); no agent holds an event it was handed; no send is in flight; and
+ * no agent instance that crashed is still handling it (it waits for its restart backoff on the test clock, so that a
+ * following {@link #advance} restarts it).
  * Events that an agent holds while it waits on the test clock (a {@code take(max, within)} batch not full yet) wait
  * for the test, not for the app: they do not count, as long as they are all the records not done.
  * Records sent by an agent to a topic the app reads are then fetched and processed too, so a whole
@@ -268,7 +270,25 @@ public final class TestDriver implements AutoCloseable {
             out.addAll(notDone);
         }
         out.addAll(busy);
+        out.addAll(recoveringPending());
         return out.isEmpty() ? null : String.join("; ", out);
+    }
+
+    /**
+     * Agent instances that crashed and are still handling it: not yet waiting for their restart backoff on the test
+     * clock (an advance before that would be lost on them: the backoff starts when they begin to wait).
+     */
+    private List<String> recoveringPending() {
+        if (!(app.settings().ticker() instanceof TestClock clock)) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        probe.recovering().forEach((thread, agent) -> {
+            if (thread.isAlive() && !clock.waitsForLater(thread)) {
+                out.add("agent " + agent + " crashed and is not waiting for its restart backoff yet");
+            }
+        });
+        return out;
     }
 
     private String describeAgents() {
@@ -490,8 +510,9 @@ public final class TestDriver implements AutoCloseable {
      * app until that record is done and the app is idle, and returns the agent's {@link Answer}: every record the app
      * sent meanwhile, or the exception the agent threw for it. Faust's {@code agent.test_context()}, on the real
      * pipeline. The exception is reported as well as handled by the agent's error policy (skip by default: the
-     * agent restarts after its backoff, on the test clock). Asks one value at a time: records the app sends for other
-     * values at the same time would be counted in too.
+     * agent restarts after its backoff, on the test clock, so {@link #advance} by {@code agentRestartBackoff} before
+     * asking it again; under a retry policy the record itself waits for that restart). Asks one value at a time:
+     * records the app sends for other values at the same time would be counted in too.
      *
      * @throws IllegalArgumentException when the agent reads a channel (no offsets to follow)
      * @throws AssertionError           when the record is not done within the timeout
@@ -519,8 +540,11 @@ public final class TestDriver implements AutoCloseable {
                 break;
             }
         }
-        if (error == null || app.state() == AppState.RUNNING) {
-            runUntilIdle();
+        // After a crash the record may wait for a retry on the test clock: the answer is what was sent until then.
+        if (error == null) {
+            runUntilIdle(); // what the app does with what the agent sent
+        } else {
+            await(() -> recoveringPending().isEmpty(), () -> String.join("; ", recoveringPending()));
         }
         List<Probe.Sent> sent = new ArrayList<>(probe.sentSince(sentBefore));
         sent.removeIf(s -> s.topic().equals(in.topic()) && s.partition() == in.partition()

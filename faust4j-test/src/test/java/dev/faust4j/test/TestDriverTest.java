@@ -219,6 +219,29 @@ class TestDriverTest {
         assertThat(app.state()).isIn(AppState.STOPPED, AppState.STOPPING);
     }
 
+    @Test
+    void recordsFilteredOutOrSkippedAsUndecodableAreDoneToo() {
+        App app = TestApp.builder("skips").decodeErrorPolicy(ErrorPolicy.skip()).build();
+        Topic<String, Integer> numbers = app.topic("numbers", Integer.class);
+        Topic<String, String> asText = app.topic("numbers", String.class); // the same topic, to send bad bytes
+        Topic<String, Integer> evens = app.topic("evens", Integer.class);
+        app.agent(numbers, stream -> {
+            for (KeyValue<String, Integer> kv : stream.filter(n -> n % 2 == 0).items()) {
+                evens.send(kv.key(), kv.value()).join();
+            }
+        }).name("evens");
+
+        try (TestDriver driver = TestDriver.start(app)) {
+            driver.send(numbers, "a", 1, 0);
+            driver.send(asText, "a", "not a number", 0);
+            driver.send(numbers, "a", 2, 0);
+            driver.runUntilIdle();
+            assertThat(driver.readValues(evens)).containsExactly(2);
+            driver.advance(app.settings().commitInterval());
+            assertThat(driver.committed(numbers, 0)).hasValue(3);
+        }
+    }
+
     /** The README's "Testing an agent" example, as written there. */
     @Test
     void theReadmeExample() {
