@@ -124,7 +124,12 @@ public final class TestDriver implements AutoCloseable {
         app.sensor(driver.probe);
         app.start();
         driver.lastCommitDue = app.settings().ticker().nanoTime();
-        driver.await(() -> app.state() == AppState.RUNNING, () -> "the app is " + app.state() + ", not RUNNING");
+        try {
+            driver.await(() -> app.state() == AppState.RUNNING, () -> "the app is " + app.state() + ", not RUNNING");
+        } catch (AssertionError e) {
+            driver.close();
+            throw e;
+        }
         return driver;
     }
 
@@ -561,9 +566,13 @@ public final class TestDriver implements AutoCloseable {
         return decode(raw.getFirst(), topic.keyCodec(), topic.valueCodec());
     }
 
-    /** Stops the app gracefully and waits for it to stop (at most the timeout). */
+    /** Stops the app gracefully (its in-hand events finish, what is acked is committed). */
     @Override
     public void close() {
-        app.stop();
+        try {
+            app.stop();
+        } finally {
+            transport.close();
+        }
     }
 }

@@ -13,6 +13,8 @@ import java.util.List;
  * assertThat(out).extracting(TestRecord::key).containsExactly("alice");
  * }</pre>
  *
+ * <p><b>Thread-safety:</b> immutable (the key and value are as the codecs decoded them) and thread-safe.
+ *
  * @param topic     the topic's name
  * @param partition its partition
  * @param offset    its offset in the partition
