@@ -26,7 +26,19 @@ public final class OrderTotals {
 
     public static App build(String broker, int count, CountDownLatch done, Map<String, Double> totals,
                             AtomicLong batches) {
-        App app = App.builder("order-totals-example").broker(broker).topicPartitions(4).build();
+        return build(App.builder(ID).broker(broker).topicPartitions(4), count, done, totals, batches);
+    }
+
+    /** The app's id. */
+    public static final String ID = "order-totals-example";
+
+    /**
+     * The app built with {@code builder} (a test passes {@code TestApp.builder(OrderTotals.ID)}); its task sends
+     * {@code count} random orders (none when 0).
+     */
+    public static App build(App.Builder builder, int count, CountDownLatch done, Map<String, Double> totals,
+                            AtomicLong batches) {
+        App app = builder.build();
         Topic<String, Order> orders = app.topic("orders", Order.class);
         AtomicLong counted = new AtomicLong();
         long valid = (count + 9L) / 10 * 9; // every 10th order is invalid (amount <= 0)

@@ -1,7 +1,13 @@
 package dev.faust4j.examples;
 
 import dev.faust4j.App;
+import dev.faust4j.Topic;
+import dev.faust4j.examples.OrderTotals.Order;
+import dev.faust4j.test.TestApp;
+import dev.faust4j.test.TestDriver;
 import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,6 +50,30 @@ class ExamplesTest {
         assertThat(totals.keySet()).allMatch(a -> a.startsWith("acct-"));
         assertThat(batches.get()).isPositive();
         assertThat(app.awaitTermination()).isZero();
+    }
+
+    /** The same app under the test kit: the test sends the orders, so the totals are known exactly. */
+    @Test
+    void orderTotalsUnderTheTestDriverTotalsEachAccountExactlyAndFlushesTheLastBatchWhenTheSecondPasses() {
+        Map<String, Double> totals = new ConcurrentHashMap<>();
+        AtomicLong batches = new AtomicLong();
+        App app = OrderTotals.build(TestApp.builder(OrderTotals.ID), 0, new CountDownLatch(1), totals, batches);
+        Topic<String, Order> orders = app.topic("orders", Order.class);
+
+        try (TestDriver driver = TestDriver.start(app)) {
+            driver.send(orders, "o1", new Order("o1", "acct-1", "p1", 10.0));
+            driver.send(orders, "o2", new Order("o2", "acct-2", "p1", 5.5));
+            driver.send(orders, "o3", new Order("o3", "acct-1", "p2", 2.5));
+            driver.send(orders, "o4", new Order("o4", "acct-1", "p2", -1)); // invalid: filtered out
+            driver.runUntilIdle();
+            assertThat(totals).as("take(100, 1 s) holds the partial batch until the second passes").isEmpty();
+
+            driver.advance(Duration.ofSeconds(1));
+            assertThat(totals).isEqualTo(Map.of("acct-1", 12.5, "acct-2", 5.5));
+            // through("orders-valid") kept the three valid orders with their keys
+            Topic<String, Order> valid = app.topic("orders-valid", Order.class);
+            assertThat(driver.read(valid)).extracting(r -> r.key()).containsExactlyInAnyOrder("o1", "o2", "o3");
+        }
     }
 
     @Test
