@@ -1,6 +1,7 @@
 package dev.faust4j;
 
 import dev.faust4j.codec.Codecs;
+import dev.faust4j.testing.CountingTransport;
 import dev.faust4j.testing.Gate;
 import dev.faust4j.testing.LogCapture;
 import dev.faust4j.testing.TransportFixture;
@@ -85,8 +86,24 @@ class SensorsTest {
         }
 
         @Override
+        public void onCommitStarted() {
+            events.add("commit-start");
+        }
+
+        @Override
         public void onCommitCompleted(Map<Partition, Long> offsets, long nanos) {
             commits.add(offsets);
+            events.add("commit-done");
+        }
+
+        @Override
+        public void onCommitFailed(Throwable error, long nanos) {
+            events.add("commit-failed " + error.getMessage());
+        }
+
+        @Override
+        public void onSendFailed(String topic, Throwable error, long nanos) {
+            events.add("send-failed " + topic + " " + error.getMessage());
         }
 
         @Override
@@ -273,6 +290,42 @@ class SensorsTest {
         assertThat(recorder.events).containsSubsequence("set counts k=1", "set counts k=2", "get counts k",
                 "delete counts k");
         assertThat(recorder.states).contains(AppState.RECOVERING); // its table partitions were restored first
+    }
+
+    @Test
+    void failedCommitsAndSendsAreReportedAndEveryCommitStartedEndsOnce() throws Exception {
+        String id = Transports.uniqueId("failures");
+        Recorder recorder = new Recorder();
+        List<Integer> seen = new CopyOnWriteArrayList<>();
+        App app = builder(id, CountingTransport.url("memory://" + id)).build();
+        Topic<String, Item> in = topic(app, id + "-in", 1);
+        app.agent(in, stream -> {
+            for (Item i : stream) {
+                seen.add(i.id());
+            }
+        });
+        app.sensor(recorder);
+        try (app) {
+            CountingTransport.Probe probe = CountingTransport.probe(app);
+            app.start();
+            probe.refuseCommits(true);
+            for (int i = 0; i < 3; i++) {
+                in.send("k", new Item(i)).join();
+            }
+            await().alias("a refused commit reported").atMost(TIMEOUT)
+                    .until(() -> recorder.events.stream().anyMatch(e -> e.startsWith("commit-failed ")));
+            probe.refuseCommits(false);
+            await().alias("then a commit that goes through").atMost(TIMEOUT)
+                    .until(() -> recorder.committed().getOrDefault(new Partition(id + "-in", 0), 0L) == 3);
+            probe.failSends(true);
+            CompletableFuture<RecordMetadata> failed = in.send("k", new Item(99)); // tied to nothing: fails alone
+            await().alias("the failed send").atMost(TIMEOUT).until(failed::isDone);
+            probe.failSends(false);
+            assertThat(recorder.events).anyMatch(e -> e.startsWith("send-failed " + id + "-in "));
+        }
+        long started = recorder.count("commit-start");
+        assertThat(started).isPositive()
+                .isEqualTo(recorder.count("commit-done") + recorder.count("commit-failed "));
     }
 
     @Test
