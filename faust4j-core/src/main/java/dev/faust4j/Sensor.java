@@ -34,6 +34,11 @@ import java.util.Set;
  * worker skips the hooks (and the clock readings they need) altogether.
  */
 public interface Sensor {
+    /**
+     * The {@code topic} of the stream events of an agent that reads a channel (in memory: no topic, partition,
+     * offset or timestamp, which are then -1).
+     */
+    String CHANNEL = "<channel>";
 
     // ---- lifecycle ----
 
@@ -54,7 +59,10 @@ public interface Sensor {
     /** The worker fetched a record of {@code topic}/{@code partition} at {@code offset} (poll thread). */
     default void onMessageIn(String topic, int partition, long offset, long timestampMs) {}
 
-    /** An agent's stream hands the record at {@code offset} to {@code agent}. */
+    /**
+     * An agent's stream hands the record at {@code offset} to {@code agent} (a channel's value: {@code topic} is
+     * {@link #CHANNEL}, {@code partition} and {@code offset} are -1).
+     */
     default void onStreamEventIn(String agent, String topic, int partition, long offset) {}
 
     /**

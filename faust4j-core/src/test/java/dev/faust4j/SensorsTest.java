@@ -329,6 +329,30 @@ class SensorsTest {
     }
 
     @Test
+    void anAgentReadingAChannelReportsItsEventsInAndOutToo() throws Exception {
+        String id = Transports.uniqueId("channel-sensor");
+        Recorder recorder = new Recorder();
+        List<Integer> seen = new CopyOnWriteArrayList<>();
+        try (App app = builder(id, "memory://" + id).build()) {
+            Channel<Item> channel = app.channel(Item.class);
+            app.agent(channel, stream -> {
+                for (Item i : stream) {
+                    seen.add(i.id());
+                }
+            }).name("from-channel");
+            app.sensor(recorder);
+            app.start();
+            for (int i = 0; i < 3; i++) {
+                channel.send(new Item(i));
+            }
+            await().alias("three values in and out").atMost(TIMEOUT)
+                    .until(() -> recorder.count("event-out from-channel " + Sensor.CHANNEL + "--1@-1") == 3);
+            assertThat(recorder.count("event-in from-channel " + Sensor.CHANNEL + "--1@-1")).isEqualTo(3);
+            assertThat(recorder.outTimestamps).containsValue(-1L);
+        }
+    }
+
+    @Test
     void aSensorThatThrowsNeverBreaksProcessingAndIsLoggedOnce() throws Exception {
         assumeThat(LogCapture.supported()).as("read from slf4j-simple's output").isTrue();
         String id = Transports.uniqueId("bad-sensor");

@@ -160,14 +160,16 @@ public final class EventImpl<K, V> implements Event<K, V> {
     }
 
     /**
-     * A sensor listens: report this event (of a topic; channel events are not reported) as handed to
-     * {@code p}'s reader now, and as out with the time in between when it is acked. Called by the reader's thread.
+     * A sensor listens: report this event as handed to {@code p}'s reader now, and as out with the time in between
+     * when it is acked. Called by the reader's thread.
      */
     public void observe(StreamProbe p) {
+        probe = p;
+        probedAt = System.nanoTime();
         if (message != null) {
-            probe = p;
-            probedAt = System.nanoTime();
             p.in(message.record());
+        } else {
+            p.inChannel();
         }
     }
 
@@ -190,7 +192,11 @@ public final class EventImpl<K, V> implements Event<K, V> {
             if (STATE.compareAndSet(this, s, next)) {
                 StreamProbe p = probe;
                 if (p != null) { // the reader is done with it: reported before the message may be reported out
-                    p.out(message.record(), System.nanoTime() - probedAt);
+                    if (message != null) {
+                        p.out(message.record(), System.nanoTime() - probedAt);
+                    } else {
+                        p.outChannel(System.nanoTime() - probedAt);
+                    }
                 }
                 if (complete && message != null) {
                     message.ack((s & HANDED_OUT) != 0);

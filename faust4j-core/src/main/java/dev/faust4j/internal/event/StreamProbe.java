@@ -22,4 +22,13 @@ public record StreamProbe(String reader, Sensor sensor) {
     void out(ConsumedRecord r, long nanos) {
         sensor.onStreamEventOut(reader, r.topic(), r.partition(), r.offset(), r.timestamp(), nanos);
     }
+
+    /** A channel's value: no topic, partition, offset or timestamp ({@link Sensor#CHANNEL}, -1). */
+    void inChannel() {
+        sensor.onStreamEventIn(reader, Sensor.CHANNEL, -1, -1);
+    }
+
+    void outChannel(long nanos) {
+        sensor.onStreamEventOut(reader, Sensor.CHANNEL, -1, -1, -1, nanos);
+    }
 }
