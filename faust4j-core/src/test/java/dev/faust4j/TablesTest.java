@@ -15,6 +15,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -98,11 +99,13 @@ class TablesTest {
     }
 
     private static void send(TransportFixture transport, String id, String... keys) {
+        List<TransportFixture.Raw> records = new ArrayList<>();
         for (String k : keys) {
             byte[] key = k.getBytes(StandardCharsets.UTF_8);
-            transport.appendRaw(transport.brokerUrl(id), id + "-in", PARTITIONS, Murmur2.partition(key, PARTITIONS),
-                    key, "x".getBytes(StandardCharsets.UTF_8));
+            records.add(new TransportFixture.Raw(Murmur2.partition(key, PARTITIONS), key,
+                    "x".getBytes(StandardCharsets.UTF_8)));
         }
+        transport.appendRaw(transport.brokerUrl(id), id + "-in", PARTITIONS, records);
     }
 
     @ParameterizedTest(name = "{0} {1}")

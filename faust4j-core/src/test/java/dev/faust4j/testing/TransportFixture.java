@@ -29,6 +29,19 @@ public interface TransportFixture {
     /** Writes raw bytes to a partition, creating the topic with {@code partitions} if missing. */
     void appendRaw(String brokerUrl, String topic, int partitions, int partition, byte[] key, byte[] value);
 
+    /** One record for {@link #appendRaw(String, String, int, List)}. */
+    record Raw(int partition, byte[] key, byte[] value) {}
+
+    /**
+     * Writes these records in order (each in its partition), creating the topic if missing, and returns once all
+     * are written: for many records, faster than one {@link #appendRaw} each.
+     */
+    default void appendRaw(String brokerUrl, String topic, int partitions, List<Raw> records) {
+        for (Raw r : records) {
+            appendRaw(brokerUrl, topic, partitions, r.partition(), r.key(), r.value());
+        }
+    }
+
     /** Log end offset of a partition. */
     long endOffset(String brokerUrl, TopicPartition tp);
 }

@@ -146,12 +146,24 @@ public final class KafkaFixture implements TransportFixture {
 
     @Override
     public void appendRaw(String brokerUrl, String topic, int partitions, int partition, byte[] key, byte[] value) {
+        appendRaw(brokerUrl, topic, partitions, List.of(new Raw(partition, key, value)));
+    }
+
+    @Override
+    public void appendRaw(String brokerUrl, String topic, int partitions, List<Raw> records) {
         Clients c = clients();
         c.transport().declareTopics(List.of(new TopicSpec(topic, partitions, (short) 1, false, Map.of())));
         try {
-            c.producer().send(new ProducerRecord<>(topic, partition, key, value)).get();
+            List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> sends = new ArrayList<>(
+                    records.size());
+            for (Raw r : records) { // in order: one producer, and each partition's records go in send order
+                sends.add(c.producer().send(new ProducerRecord<>(topic, r.partition(), r.key(), r.value())));
+            }
+            for (var s : sends) {
+                s.get();
+            }
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot append to " + topic + "-" + partition, e.getCause());
+            throw new IllegalStateException("cannot append to " + topic, e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

@@ -8,7 +8,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Design. Told on every turn of the poll loop how many keys wait for a commit (RocksDB stores' pending updates,
  * write caches' dirty keys): at the limit it requests a commit once per crossing; past twice the limit it says the
- * worker is over budget (fetching stops) until the count is back to the limit, with one log line each way.
+ * worker is over budget (fetching stops) until the count is back to the limit, with one log line each way. A commit
+ * that leaves the count at the limit (keys updated after its snapshot) makes the next turn request another: without
+ * that, a worker whose updates stopped with the count still past twice the limit would wait for the commit
+ * interval, not fetching meanwhile.
  *
  * <p>Thread-safety: not thread-safe; the poll thread only.
  */
@@ -29,6 +32,11 @@ final class PendingBudget {
     /** The limit, in keys. */
     int limit() {
         return limit;
+    }
+
+    /** A commit went through: if keys still wait at the limit, the next turn requests another. */
+    void committed() {
+        commitRequested = false;
     }
 
     /** This many keys wait for a commit: true while fetching must stop. */

@@ -485,6 +485,7 @@ public final class Tables implements PartitionState, AutoCloseable {
      */
     @Override
     public void committed(Collection<TopicPartition> committed) {
+        budget.committed();
         if (rocks == null || tables.isEmpty()) {
             return;
         }
