@@ -148,16 +148,15 @@ class FailureHandlingTest {
         // a 1,000-event buffer (low mark 400) and polls of at most 100 records: while the reader holds the first
         // record, the poll thread decodes from offset 400 on itself (backlogged), so it meets offset 600 first
         int good = 600;
-        for (int i = 0; i < good; i++) {
-            transport.appendRaw(url, tp.topic(), 1, 0, ("k" + i).getBytes(StandardCharsets.UTF_8),
-                    ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8));
+        List<TransportFixture.Raw> input = new ArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+            input.add(i == good
+                    ? new TransportFixture.Raw(0, "bad".getBytes(StandardCharsets.UTF_8),
+                            "garbage".getBytes(StandardCharsets.UTF_8))
+                    : new TransportFixture.Raw(0, ("k" + i).getBytes(StandardCharsets.UTF_8),
+                            ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8)));
         }
-        transport.appendRaw(url, tp.topic(), 1, 0, "bad".getBytes(StandardCharsets.UTF_8),
-                "garbage".getBytes(StandardCharsets.UTF_8));
-        for (int i = good + 1; i < 1_000; i++) {
-            transport.appendRaw(url, tp.topic(), 1, 0, ("k" + i).getBytes(StandardCharsets.UTF_8),
-                    ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8));
-        }
+        transport.appendRaw(url, tp.topic(), 1, input);
         AtomicInteger seen = new AtomicInteger();
         try (App app = builder(id, CountingTransport.url(url)).decodeErrorPolicy(ErrorPolicy.fail())
                 .streamBufferMaxsize(1_000).maxPollRecords(100).build();
@@ -719,10 +718,12 @@ class FailureHandlingTest {
 
     /** Writes items {@code from..to-1} with the fixture's own client (not through any app). */
     private static void appendItems(TransportFixture transport, String url, TopicPartition tp, int from, int to) {
+        List<TransportFixture.Raw> items = new ArrayList<>();
         for (int i = from; i < to; i++) {
-            transport.appendRaw(url, tp.topic(), 1, tp.partition(), ("k" + i).getBytes(StandardCharsets.UTF_8),
-                    Codecs.json(Item.class).encode(new Item(i)));
+            items.add(new TransportFixture.Raw(tp.partition(), ("k" + i).getBytes(StandardCharsets.UTF_8),
+                    Codecs.json(Item.class).encode(new Item(i))));
         }
+        transport.appendRaw(url, tp.topic(), 1, items);
     }
 
     private static Set<Integer> outputIds(TransportFixture transport, String url, String topic) {

@@ -13,7 +13,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -73,13 +75,15 @@ class StandbyReplicasTest {
     }
 
     private static void send(TransportFixture transport, String id, Map<String, Long> truth, int records) {
+        List<TransportFixture.Raw> input = new ArrayList<>();
         for (int i = 0; i < records; i++) {
             String key = "k" + (i * 7 % 23);
             byte[] k = key.getBytes(StandardCharsets.UTF_8);
-            transport.appendRaw(transport.brokerUrl(id), id + "-in", PARTITIONS, Murmur2.partition(k, PARTITIONS), k,
-                    "x".getBytes(StandardCharsets.UTF_8));
+            input.add(new TransportFixture.Raw(Murmur2.partition(k, PARTITIONS), k,
+                    "x".getBytes(StandardCharsets.UTF_8)));
             truth.merge(key, 1L, Long::sum);
         }
+        transport.appendRaw(transport.brokerUrl(id), id + "-in", PARTITIONS, input);
     }
 
     private static Map<String, Long> union(Worker a, Worker b) {
