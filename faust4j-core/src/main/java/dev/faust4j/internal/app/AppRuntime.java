@@ -40,8 +40,6 @@ import dev.faust4j.internal.topic.ChannelImpl;
 import dev.faust4j.internal.topic.SourceImpl;
 import dev.faust4j.internal.topic.TopicImpl;
 import dev.faust4j.internal.topic.TopicServices;
-import dev.faust4j.internal.web.WebConfig;
-import dev.faust4j.internal.web.WebServer;
 import dev.faust4j.spi.TopicSpec;
 import dev.faust4j.spi.Transport;
 import org.jspecify.annotations.Nullable;
@@ -51,8 +49,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
@@ -98,8 +94,7 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
     private final Sensors sensors = new Sensors();
     private final AppStates states;
-    private final Map<String, WebConfig.Page> pages = new LinkedHashMap<>();
-    private volatile @Nullable WebServer web;
+    private final WebHost webHost;
 
     public AppRuntime(Settings settings) {
         this.settings = settings;
@@ -127,6 +122,7 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
                 () -> transport.get().createConsumer(), sender::flush, resender::inOutage, this::closeSubscriptions,
                 e -> fail("conductor failure: " + e), transactions, tables, sensors, states::phase), handling);
         tables.onRestored(conductor::requestResume); // a restore's end wakes the poll loop to resume its partitions
+        this.webHost = new WebHost(registry, tables);
         this.commands = new CommandSupport(transport::settings, registry, tables, transport::get, sender);
         this.userCommands = new UserCommands(id);
         this.streams = new Streams(settings.ticker(), sender, workers::start, handling, settings.topicPartitions(),
@@ -171,21 +167,12 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
 
     /** Adds a page to the web server (before start). */
     public void page(String path, String contentType, Supplier<String> body) {
-        Objects.requireNonNull(body, "body");
-        lock.lock();
-        try {
-            registry.requireNotStarted("add page " + path);
-            WebServer.checkPage(path, contentType, pages.keySet());
-            pages.put(path, new WebConfig.Page(contentType, body));
-        } finally {
-            lock.unlock();
-        }
+        webHost.page(path, contentType, body);
     }
 
     /** The web server's port while it runs, else empty. */
     public OptionalInt webPort() {
-        WebServer w = web;
-        return w == null ? OptionalInt.empty() : OptionalInt.of(w.port());
+        return webHost.port();
     }
 
     @Override
@@ -199,38 +186,6 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
         }
     }
 
-    /**
-     * Binds and starts the web server when enabled, and adds its sensor: before any worker thread starts, so the
-     * sensor is published to them by their start.
-     */
-    private void startWeb() {
-        Settings s = transport.settings();
-        if (!s.webEnabled()) {
-            return;
-        }
-        List<WebConfig.AgentView> agents = new ArrayList<>();
-        for (AgentImpl<?, ?> a : registry.agents()) {
-            agents.add(new WebConfig.AgentView(a.name(), a.source().label(), a.concurrency(), a::state));
-        }
-        List<WebConfig.TableView> described = new ArrayList<>();
-        for (Tables.Described t : tables.describe()) {
-            described.add(new WebConfig.TableView(t.name(), t.kind(), t.changelog()));
-        }
-        WebServer w = WebServer.start(new WebConfig(s.id(), s.webBind(), s.webPort(), states::get,
-                s.broker(), agents, described, this::lag, pages));
-        sensors.add(w.sensor());
-        web = w;
-    }
-
-    private void stopWeb() {
-        WebServer w = web;
-        if (w != null) {
-            web = null;
-            w.stop();
-        }
-    }
-
-    /** The app's settings, with the broker it runs on ({@code worker --broker} may have changed it). */
     public Settings settings() {
         return transport.settings();
     }
@@ -381,7 +336,9 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
             states.moveTo(AppState.STARTING);
             try {
                 registry.checkDeadLetterLoops();
-                startWeb(); // before anything runs: a port taken fails the start; health answers from STARTING on
+                // before anything runs: a port taken fails the start, health answers from STARTING on, and the server's
+                // sensor is published to the worker threads by their start
+                webHost.start(transport.settings(), states::get, this::lag, sensors);
                 for (TopicImpl<?, ?> t : registry.topics()) {
                     t.declare();
                 }
@@ -398,7 +355,7 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
                 lifecycle.fail();
                 lifecycle.moveTo(Lifecycle.State.STOPPED);
                 states.moveTo(AppState.FAILED);
-                stopWeb();
+                webHost.stop();
                 Transport t = transport.ifCreated();
                 if (t != null) {
                     try {
@@ -437,8 +394,7 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
         } finally {
             lock.unlock();
         }
-        WebServer w = web;
-        for (String line : commands.banner(w == null ? null : w.url())) {
+        for (String line : commands.banner(webHost.url())) {
             log.info("{}", line);
         }
     }
@@ -515,7 +471,7 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
             closeTransport();
             lifecycle.moveTo(Lifecycle.State.STOPPED);
             states.moveTo(lifecycle.exitCode() == 0 ? AppState.STOPPED : AppState.FAILED);
-            stopWeb(); // after the last state change: a probe sees the worker down before the port closes
+            webHost.stop(); // after the last state change: a probe sees the worker down before the port closes
             // logged before the latch opens: a main thread waiting on it may call System.exit right away
             log.info("app {} stopped (exit code {})", settings.id(), lifecycle.exitCode());
             lifecycle.terminated();
