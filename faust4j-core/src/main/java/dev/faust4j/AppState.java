@@ -17,6 +17,8 @@ package dev.faust4j;
  * app.start();
  * Awaitility.await().until(() -> app.state() == AppState.RUNNING);
  * }</pre>
+ *
+ * <p>Thread-safety: an enum, immutable; {@link App#state()} may be read from any thread.
  */
 public enum AppState {
     /** Built, not started: topics, agents and tables may still be declared. */

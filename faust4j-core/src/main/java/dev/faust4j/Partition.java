@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * One partition of a topic, as {@link App#lag()} and a {@link Sensor} name it. Printed as {@code topic-3}, the way
- * Kafka prints partitions.
+ * Kafka prints partitions. Immutable and thread-safe.
  *
  * @param topic  the topic's name
  * @param number the partition number, from 0

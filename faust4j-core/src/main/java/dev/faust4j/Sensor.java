@@ -32,6 +32,8 @@ import java.util.Set;
  * An exception thrown by a sensor is caught and logged once per sensor and method; it never breaks processing.
  * Keys and values passed to the table hooks are the user's data: do not log them. With no sensor added, the
  * worker skips the hooks (and the clock readings they need) altogether.
+ *
+ * <p>Thread-safety: implementations must be thread-safe (see the rules above); the app calls them from many threads.
  */
 public interface Sensor {
     /**
