@@ -41,6 +41,9 @@ import java.util.function.UnaryOperator;
  * window <em>expires</em> once stream time reaches its end plus {@link #expires}: its values are dropped from this
  * worker's store (no tombstone: the changelog topic is compacted and deleted by time, keeping records for
  * {@code size + expires} and a day more, as Kafka Streams does). Without {@code expires}, windows are kept forever.
+ * The broker judges that retention by the changelog records' timestamps, which are event times: a job that replays
+ * event times older than the retention (a backfill) has its changelog records deleted by the broker within seconds,
+ * and a restart would not find them. Raise the changelog topic's {@code retention.ms} for such a run.
  *
  * <p><b>Updates</b> are made as in a {@link Table}: by an agent, for the key of the record in hand, and each writes
  * one changelog record per window it changes, tied to that record. The changelog key is Faust's

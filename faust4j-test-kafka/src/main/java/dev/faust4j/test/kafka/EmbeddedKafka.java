@@ -107,8 +107,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * Tuned for fast, deterministic tests, not for durability ({@link #BROKER_CONFIG}): one partition and replication
  * factor 1 for the consumer-offsets and transaction-state topics, no initial rebalance delay, a 500 ms heartbeat
  * for the new consumer group protocol, the latest production metadata version and feature levels (no unstable
- * APIs), and {@code auto.create.topics.enable=false}, so every topic a test uses must be created first (a faust4j
- * app creates the topics it declares when it starts). Private brokers also get {@link #PRIVATE_BROKER_CONFIG}, a
+ * APIs), {@code auto.create.topics.enable=false}, so every topic a test uses must be created first (a faust4j
+ * app creates the topics it declares when it starts), and a log cleaner that looks for work every 100 ms instead of
+ * 15 s: records of a {@code compact,delete} topic (a windowed table's changelog) whose timestamps are older than
+ * the topic's retention are deleted within a moment, as a production broker deletes them within seconds, so a test
+ * that writes old timestamps sees the deletion instead of passing by luck. Private brokers also get {@link #PRIVATE_BROKER_CONFIG}, a
  * faster controller heartbeat, so that they restart quickly. Every listener binds 127.0.0.1, never another
  * interface.
  *
@@ -135,6 +138,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         c.put("group.consumer.heartbeat.interval.ms", "500");
         c.put("unstable.api.versions.enable", "false");
         c.put("unstable.feature.versions.enable", "false");
+        c.put("log.cleaner.backoff.ms", "100");
         BROKER_CONFIG = Map.copyOf(c);
     }
 
