@@ -130,6 +130,41 @@ public final class App implements AutoCloseable {
     }
 
     /**
+     * Registers an agent that emits results (Faust's agent that yields): each goes to the caller that
+     * {@linkplain AgentClient#ask asked}, when the event is a request, then to the agent's sinks.
+     * <pre>{@code
+     * ReplyingAgent<String, Add, Integer> adder = app.agent(adds, Integer.class, (stream, out) -> {
+     *     for (Add add : stream) {
+     *         out.emit(add.a() + add.b());
+     *     }
+     * });
+     * app.start();
+     * int three = adder.ask(null, new Add(1, 2));
+     * }</pre>
+     *
+     * @param resultType the type of the results; they are written as JSON in replies (Faust's wire format)
+     */
+    public <K, V, R> ReplyingAgent<K, V, R> agent(Source<K, V> source, Class<R> resultType,
+                                                  ReplyingAgentFunction<K, V, R> function) {
+        return runtime.agent(source, resultType, function);
+    }
+
+    /**
+     * A client of an agent that may run elsewhere (another worker, another app, a Python Faust app) and reads
+     * {@code topic}: to cast to it and ask it, its replies decoded as {@code replyType} from Faust's JSON. This worker
+     * then has a reply topic ({@code replyTo}), created when it starts.
+     * <pre>{@code
+     * AgentClient<String, Tx, Tx> adder = app.agentClient(app.topic("interop-py-app-interop_app.adder",
+     *         String.class, Tx.class), Tx.class);
+     * app.start();
+     * Tx sum = adder.ask("k1", new Tx("k1", 41.0));
+     * }</pre>
+     */
+    public <K, V, R> AgentClient<K, V, R> agentClient(Topic<K, V> topic, Class<R> replyType) {
+        return runtime.agentClient(topic, replyType);
+    }
+
+    /**
      * Registers an agent with a topic of its own, named {@code "{appId}-{name}"} and created by faust4j with the
      * app's default partition count (Faust's agent with no channel).
      */
@@ -439,6 +474,19 @@ public final class App implements AutoCloseable {
          */
         public Builder progressInterval(Duration interval) {
             return set(Setting.PROGRESS_INTERVAL, interval);
+        }
+
+        /** How long {@code ask} waits for an agent's reply before its future fails (default 30 s). */
+        public Builder askTimeout(Duration timeout) {
+            return set(Setting.ASK_TIMEOUT, timeout);
+        }
+
+        /**
+         * The topic this worker reads agents' replies from (Faust's {@code reply_to}; default a new
+         * {@code f-reply-<uuid4>} per process). Two live workers must never share it.
+         */
+        public Builder replyTo(String topic) {
+            return set(Setting.REPLY_TO, topic);
         }
 
         /** How long a stop or a revoke waits for the events being processed (default 30 s). */

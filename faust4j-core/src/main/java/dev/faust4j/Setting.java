@@ -163,6 +163,19 @@ final class Setting<T> {
             "How often a worker logs a progress line while records flow (records, rate, lag, paused partitions); "
                     + "0 turns it off.");
 
+    static final Setting<Duration> ASK_TIMEOUT = add("askTimeout", "ask_timeout", "ASK_TIMEOUT",
+            Duration.ofSeconds(30), Setting::seconds, d -> positive(d, "askTimeout"), Setting::formatDuration,
+            "How long {@code ask} waits for an agent's reply before its future fails with a {@code TimeoutException} "
+                    + "(Faust waits forever); a reply that comes later is dropped.");
+    static final Setting<String> REPLY_TO = add("replyTo", "reply_to", "REPLY_TO", "", Setting::text,
+            Setting::topicName, s -> s.isEmpty() ? "(f-reply-<random uuid>)" : s,
+            "The topic this worker reads agents' replies from (Faust's): one partition, created at start when the "
+                    + "app can ask. Unset, each process takes Faust's {@code f-reply-<uuid4>}. Two live workers must "
+                    + "never share it.");
+    static final Setting<Duration> REPLY_EXPIRES = add("replyExpires", "reply_expires", "REPLY_EXPIRES",
+            Duration.ofDays(1), Setting::seconds, d -> positive(d, "replyExpires"), Setting::formatDuration,
+            "The retention of the reply topic (Faust's): replies older than this are deleted by the broker.");
+
     static final Setting<Boolean> WEB_ENABLED = add("webEnabled", "web_enabled", "WEB_ENABLED", false,
             Setting::bool, b -> b, String::valueOf,
             "Whether the worker serves its web pages over HTTP while it runs: {@code /health/live}, "
@@ -391,6 +404,15 @@ final class Setting<T> {
                     + formatBytes(value));
         }
         return value;
+    }
+
+    private static String topicName(String name) {
+        if (!name.isEmpty() && !name.matches("[A-Za-z0-9._-]{1,249}")) {
+            throw new IllegalArgumentException(
+                    "replyTo must be a topic name: letters, digits, '.', '_' and '-' (at most 249), got '" + name
+                            + "'");
+        }
+        return name;
     }
 
     private static String workerId(String id) {

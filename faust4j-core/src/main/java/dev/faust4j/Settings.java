@@ -58,6 +58,9 @@ import java.util.TreeMap;
  * <tr><td>{@code tableStandbyReplicas}</td><td>{@code table_standby_replicas}</td><td>{@code TABLE_STANDBY_REPLICAS}</td><td>{@code 1}</td><td>How many other workers keep a warm copy of each table partition, following its changelog, so that the worker taking a partition over replays only the tail (Faust's default 1; {@code 0}: none, Kafka Streams' default). Capped at the number of workers minus one; needs Kafka's classic group protocol (the default).</td></tr>
  * <tr><td>{@code tableMaxPendingKeys}</td><td>{@code table_max_pending_keys}</td><td>{@code TABLE_MAX_PENDING_KEYS}</td><td>{@code 100000}</td><td>How many keys updated since the last commit a worker holds on the heap, waiting for the commit (RocksDB stores' pending updates, each partition's write cache): at this many a commit is requested, at twice as many the worker stops fetching until a commit has written them.</td></tr>
  * <tr><td>{@code progressInterval}</td><td>{@code progress_interval}</td><td>{@code PROGRESS_INTERVAL}</td><td>{@code 10 s}</td><td>How often a worker logs a progress line while records flow (records, rate, lag, paused partitions); 0 turns it off.</td></tr>
+ * <tr><td>{@code askTimeout}</td><td>{@code ask_timeout}</td><td>{@code ASK_TIMEOUT}</td><td>{@code 30 s}</td><td>How long {@code ask} waits for an agent's reply before its future fails with a {@code TimeoutException} (Faust waits forever); a reply that comes later is dropped.</td></tr>
+ * <tr><td>{@code replyTo}</td><td>{@code reply_to}</td><td>{@code REPLY_TO}</td><td>{@code (f-reply-<random uuid>)}</td><td>The topic this worker reads agents' replies from (Faust's): one partition, created at start when the app can ask. Unset, each process takes Faust's {@code f-reply-<uuid4>}. Two live workers must never share it.</td></tr>
+ * <tr><td>{@code replyExpires}</td><td>{@code reply_expires}</td><td>{@code REPLY_EXPIRES}</td><td>{@code 86400 s}</td><td>The retention of the reply topic (Faust's): replies older than this are deleted by the broker.</td></tr>
  * <tr><td>{@code webEnabled}</td><td>{@code web_enabled}</td><td>{@code WEB_ENABLED}</td><td>{@code false}</td><td>Whether the worker serves its web pages over HTTP while it runs: {@code /health/live}, {@code /health/ready}, {@code /api/status}, a status page at {@code /} and the app's own pages ({@code /metrics} with faust4j-micrometer). Off by default, unlike Faust: a library embedded in a service or a test must not take a port nobody asked for.</td></tr>
  * <tr><td>{@code webPort}</td><td>{@code web_port}</td><td>{@code WEB_PORT}</td><td>{@code 6066}</td><td>The web server's port (Faust's); 0 takes any free port ({@code App.webPort()} says which).</td></tr>
  * <tr><td>{@code webBind}</td><td>{@code web_bind}</td><td>{@code WEB_BIND}</td><td>{@code 127.0.0.1}</td><td>The address the web server listens on: the loopback address by default, so only this machine can connect; {@code 0.0.0.0} for every interface (a container whose probes come from outside).</td></tr>
@@ -277,6 +280,21 @@ public final class Settings {
     /** How often a worker logs a progress line while records flow (default 10 s; zero: never). */
     public Duration progressInterval() {
         return get(Setting.PROGRESS_INTERVAL);
+    }
+
+    /** How long {@code ask} waits for an agent's reply (default 30 s). */
+    public Duration askTimeout() {
+        return get(Setting.ASK_TIMEOUT);
+    }
+
+    /** The topic this worker reads agents' replies from, or empty for Faust's {@code f-reply-<uuid4>}. */
+    public String replyTo() {
+        return get(Setting.REPLY_TO);
+    }
+
+    /** The retention of the reply topic (default 1 day). */
+    public Duration replyExpires() {
+        return get(Setting.REPLY_EXPIRES);
     }
 
     /** Whether the worker serves its web pages (health, status, the app's pages) while it runs (default false). */

@@ -162,6 +162,9 @@ class SettingsTest {
             Map.entry("tableStandbyReplicas", new Object[] {"2", 2}),
             Map.entry("tableMaxPendingKeys", new Object[] {"5000", 5000}),
             Map.entry("progressInterval", new Object[] {"30", Duration.ofSeconds(30)}),
+            Map.entry("askTimeout", new Object[] {"5", Duration.ofSeconds(5)}),
+            Map.entry("replyTo", new Object[] {"my-replies", "my-replies"}),
+            Map.entry("replyExpires", new Object[] {"60", Duration.ofSeconds(60)}),
             Map.entry("webEnabled", new Object[] {"true", true}),
             Map.entry("webPort", new Object[] {"8080", 8080}),
             Map.entry("webBind", new Object[] {"0.0.0.0", "0.0.0.0"}));

@@ -5,6 +5,9 @@ import dev.faust4j.Table;
 import dev.faust4j.codec.Codec;
 import dev.faust4j.internal.table.Tables;
 import dev.faust4j.Agent;
+import dev.faust4j.AgentClient;
+import dev.faust4j.ReplyingAgent;
+import dev.faust4j.ReplyingAgentFunction;
 import dev.faust4j.AppState;
 import dev.faust4j.Partition;
 import dev.faust4j.Sensor;
@@ -19,6 +22,9 @@ import dev.faust4j.Topic;
 import dev.faust4j.TopicOptions;
 import dev.faust4j.codec.Codecs;
 import dev.faust4j.internal.agent.AgentImpl;
+import dev.faust4j.internal.reply.AgentClientImpl;
+import dev.faust4j.internal.reply.ReplyTopic;
+import dev.faust4j.internal.reply.ReplyingAgentImpl;
 import dev.faust4j.internal.agent.Restarts;
 import dev.faust4j.internal.buffer.Subscription;
 import dev.faust4j.internal.cli.Cli;
@@ -50,6 +56,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -95,6 +102,8 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
     private final Sensors sensors = new Sensors();
     private final AppStates states;
     private final WebHost webHost;
+    private final ReplyTopic replies;
+    private volatile boolean asks;
 
     public AppRuntime(Settings settings) {
         this.settings = settings;
@@ -123,6 +132,10 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
                 e -> fail("conductor failure: " + e), transactions, tables, sensors, states::phase), handling);
         tables.onRestored(conductor::requestResume); // a restore's end wakes the poll loop to resume its partitions
         this.webHost = new WebHost(registry, tables);
+        this.replies = new ReplyTopic(new ReplyTopic.Config(
+                settings.replyTo().isEmpty() ? "f-reply-" + UUID.randomUUID() : settings.replyTo(),
+                settings.topicReplicationFactor(), settings.replyExpires(), settings.ticker()), transport::get,
+                (name, body) -> Thread.ofVirtual().name(name).start(body));
         this.commands = new CommandSupport(transport::settings, registry, tables, transport::get, sender);
         this.userCommands = new UserCommands(id);
         this.streams = new Streams(settings.ticker(), sender, workers::start, handling, settings.topicPartitions(),
@@ -243,6 +256,46 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
         AgentImpl<K, V> agent = new AgentImpl<>(s, function, registry.freeAgentName(base), agentServices);
         registry.add(agent);
         return agent;
+    }
+
+    public <K, V, R> ReplyingAgent<K, V, R> agent(Source<K, V> source, Class<R> resultType,
+                                                  ReplyingAgentFunction<K, V, R> function) {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(resultType, "resultType");
+        Objects.requireNonNull(function, "function");
+        if (!(source instanceof SourceImpl<K, V> s)) {
+            throw new IllegalArgumentException("agents read topics and channels created by this app");
+        }
+        registry.requireNotStarted("add an agent");
+        String base = s instanceof Topic<?, ?> ? s.label() + "-agent" : "channel-agent";
+        ReplyingAgentImpl<K, V, R> agent = new ReplyingAgentImpl<>(s, Codecs.json(resultType), function,
+                registry.freeAgentName(base), new ReplyingAgentImpl.Parts(agentServices, registry, sender::send,
+                        this::runningReplies, settings::askTimeout));
+        registry.add(agent.agent());
+        if (s instanceof Topic<?, ?>) {
+            asks = true;
+        }
+        return agent;
+    }
+
+    public <K, V, R> AgentClient<K, V, R> agentClient(Topic<K, V> topic, Class<R> replyType) {
+        Objects.requireNonNull(topic, "topic");
+        Objects.requireNonNull(replyType, "replyType");
+        if (!(topic instanceof TopicImpl<K, V>)) {
+            throw new IllegalArgumentException("agentClient needs a topic created by this app");
+        }
+        asks = true;
+        return new AgentClientImpl<>(topic, Codecs.json(replyType), this::runningReplies, settings::askTimeout);
+    }
+
+    /** The reply topic, started; refused unless the app runs. */
+    private ReplyTopic runningReplies() {
+        if (lifecycle.state() != Lifecycle.State.RUNNING) {
+            throw new IllegalStateException("ask is only possible while the app runs (it is "
+                    + lifecycle.state().name().toLowerCase(java.util.Locale.ROOT) + ")");
+        }
+        replies.start();
+        return replies;
     }
 
     public <V> Agent<String, V> agent(String name, Class<V> valueType, AgentFunction<String, V> function) {
@@ -367,6 +420,9 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
                 lifecycle.terminated();
                 throw e;
             }
+            if (asks) {
+                replies.start(); // before any request can be sent or answered: its reader stands at its end
+            }
             lifecycle.moveTo(Lifecycle.State.RUNNING);
             // Agents register their subscriptions before the Conductor's first poll: otherwise a record fetched in
             // between goes only to the agents already registered and the others of its topic never see it.
@@ -462,6 +518,7 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
             conductor.join(grace);
             closeSubscriptions();
             workers.joinAll(grace);
+            replies.stop(); // after the agents: an ask in an agent's hands could still be answered
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {

@@ -57,6 +57,9 @@ final class JsonCodec<T> implements Codec<T> {
         if (bytes.length == 0) {
             throw new DecodeException("cannot decode " + typeName + " from JSON: empty input");
         }
+        if (RequestEnvelope.is(bytes)) { // a Python agent asked with use_reply_headers=False: its value inside
+            bytes = RequestEnvelope.parse(bytes).value();
+        }
         T value;
         try {
             value = reader.readValue(bytes);
