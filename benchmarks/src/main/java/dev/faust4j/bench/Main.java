@@ -40,11 +40,12 @@ public final class Main {
     static final String USAGE = """
             usage: ./dev bench <mode> [options]      (java -jar benchmarks/target/benchmarks.jar <mode> ...)
               modes:
-                all          memory, pipeline, repartition, windowed, restore, table-memory, latency, memory-use
-                               (not jmh)
+                all          memory, pipeline, repartition, windowed, restore, table-memory, latency, memory-use,
+                               slowio (not jmh)
                 memory       memory transport: 1/2/4 agents, concurrency(8), JSON, vs the JVM ceilings
-                pipeline     Kafka consume-decode-change-produce-commit, one interleaved run of (a)-(g):
-                               at-least-once: (a) raw loop, (b) faust4j, (c) faust4j c=4, (d) Kafka Streams;
+                pipeline     Kafka consume-decode-change-produce-commit, one interleaved run of (a)-(h):
+                               at-least-once: (a) raw loop, (b) faust4j, (c) faust4j c=4, (d) Kafka Streams,
+                               (h) Spring for Apache Kafka listener container (concurrency 8, AckMode.BATCH);
                                exactly-once: (e) faust4j, (f) raw transactional loop, (g) Kafka Streams exactly_once_v2
                 pipeline-eos the exactly-once contenders only: pipeline --contenders e,f,g
                 repartition  groupBy + per-key count: faust4j Table (durable) and HashMap (not) vs Kafka Streams
@@ -59,6 +60,10 @@ public final class Main {
                                256 MiB, then random gets: records/s, peak heap, peak RSS, store size on disk;
                                RSS bound checked (one run per setting unless --runs, about 2 minutes;
                                always one inside tables and all)
+                slowio       every record blocks 1 ms (a database call), 8 partitions, 10,000 keys, --records
+                               (default 200000) drained by: faust4j-partitions (concurrency(8)), faust4j-keyed
+                               (concurrency(256).orderedByKey(), once it exists), parallel-consumer (Confluent, KEY
+                               order, 256), spring-kafka (container concurrency 8); every record and key order checked
                 latency      end-to-end latency at a fixed rate (linger 0): faust4j vs the raw loop
                 memory-use   peak heap and RSS: faust4j pipeline, and a 2,000,000-record backlog with a slow agent
                 jmh [args]   JMH micro-benchmarks (ack tracker, fan-out, JSON codec); args go to JMH
@@ -73,7 +78,8 @@ public final class Main {
                 --jvm "OPTS"         JVM options of the contender JVMs (default: none)
                 --rate N             latency mode: records/s (default 10000)
                 --seconds N          latency mode: measured seconds (default 20); memory-use backlog seconds (default 30)
-                --contenders L,L     pipeline mode: run only these contenders, by letter (a to g)
+                --contenders L,L     pipeline mode: run only these contenders, by letter (a to h); slowio mode: by
+                                     name (faust4j-partitions, faust4j-keyed, parallel-consumer, spring-kafka)
                 --commit-interval-ms N  table-memory: the worker's commitInterval (default: faust4j's, 2.8 s)
                 --verbose            echo contender output
             """;
@@ -182,6 +188,7 @@ public final class Main {
                 case "table-memory" -> new TablesSuite(m).tableMemory(m.runsGiven ? m.runs : 1);
                 case "latency" -> m.latency();
                 case "memory-use" -> m.memoryUse();
+                case "slowio" -> new SlowIoSuite(m).run();
                 case "all" -> {
                     m.memory();
                     m.pipeline();
@@ -191,6 +198,7 @@ public final class Main {
                     new TablesSuite(m).tableMemory(1);
                     m.latency();
                     m.memoryUse();
+                    new SlowIoSuite(m).run();
                 }
                 case "smoke" -> m.smoke();
                 default -> {
@@ -220,6 +228,10 @@ public final class Main {
             case "pipe-raw-tx" -> KafkaBench.pipeRawTx(a);
             case "pipe-faust" -> KafkaBench.pipeFaust(a);
             case "pipe-streams" -> KafkaBench.pipeStreams(a);
+            case "pipe-spring" -> SpringKafkaBench.pipe(a);
+            case "slowio-faust" -> SlowIoBench.faust(a);
+            case "slowio-pc" -> SlowIoBench.parallelConsumer(a);
+            case "slowio-spring" -> SpringKafkaBench.slowIo(a);
             case "rep-faust" -> KafkaBench.repFaust(a);
             case "rep-streams" -> TableBench.countStreams(a);
             case "rep-faust-table" -> TableBench.countFaust(a);
@@ -627,7 +639,9 @@ public final class Main {
                 new Contender("(f) raw transactional loop (read_committed, sendOffsetsToTransaction)", "pipe-raw-tx",
                         Map.of("guarantee", "exactly_once"), workerJvm()),
                 new Contender("(g) Kafka Streams mapValues + to, exactly_once_v2", "pipe-streams",
-                        Map.of("guarantee", "exactly_once_v2"), workerJvm()));
+                        Map.of("guarantee", "exactly_once_v2"), workerJvm()),
+                new Contender("(h) Spring for Apache Kafka listener container, concurrency 8, AckMode.BATCH",
+                        "pipe-spring", Map.of("concurrency", 8), workerJvm()));
         String pick = contendersOption != null ? contendersOption : pipelineEosOnly ? "e,f,g" : null;
         if (pick == null) {
             return all;
@@ -637,7 +651,7 @@ public final class Main {
             String l = letter.trim();
             cs.add(all.stream().filter(c -> c.label().startsWith("(" + l + ")")).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("--contenders: no pipeline contender '" + l
-                            + "' (a to g)")));
+                            + "' (a to h)")));
         }
         return cs;
     }
@@ -650,7 +664,8 @@ public final class Main {
     void pipeline() throws Exception {
         input();
         out("\n## Kafka pipeline (" + records + " records, 8 partitions, consume → decode JSON → change a field →"
-                + " produce → commit; at-least-once commits every 2.8 s, exactly-once every 100 ms in a transaction)\n");
+                + " produce → commit; at-least-once commits every 2.8 s (Spring: after every poll, AckMode.BATCH),"
+                + " exactly-once every 100 ms in a transaction)\n");
         List<Contender> cs = pipelineContenders();
         Map<String, Row> rows = runAll(cs, this::runPipeline);
         table(rows,
@@ -666,6 +681,8 @@ public final class Main {
         pipelineRatio(by, "b", "d", "faust4j / Kafka Streams", 1.3);
         pipelineRatio(by, "c", "a", "faust4j concurrency(4) / raw loop", Double.NaN);
         pipelineRatio(by, "a", "d", "raw loop / Kafka Streams", Double.NaN);
+        pipelineRatio(by, "b", "h", "faust4j / Spring for Apache Kafka", Double.NaN);
+        pipelineRatio(by, "h", "a", "Spring for Apache Kafka / raw loop", Double.NaN);
         pipelineRatio(by, "e", "f", "faust4j exactly_once / raw transactional loop", Double.NaN);
         pipelineRatio(by, "e", "g", "faust4j exactly_once / Kafka Streams exactly_once_v2", Double.NaN);
         pipelineRatio(by, "f", "g", "raw transactional loop / Kafka Streams exactly_once_v2", Double.NaN);
