@@ -91,6 +91,25 @@ class AgentRepliesTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(ALL)
+    void anAgentAsksAnotherAndAWorkerThatAskedStopsCleanly(TransportFixture transport) throws Exception {
+        String id = Transports.uniqueId("ask-chain");
+        try (App app = builder(transport, id).build()) {
+            ReplyingAgent<String, Tx, Tx> adder = adder(app, txTopic(app, id + "-adds"));
+            ReplyingAgent<String, Tx, Tx> twice = app.agent(txTopic(app, id + "-twice"), Tx.class, (stream, out) -> {
+                for (Tx tx : stream) {
+                    out.emit(adder.ask(null, adder.ask(null, tx)));
+                }
+            }).name("twice");
+            app.start();
+            assertThat(twice.ask("k", new Tx("t", 1))).isEqualTo(new Tx("t", 3));
+            app.stop();
+            assertThat(app.awaitTermination()).as("exit code").isZero();
+            assertThat(app.state()).isEqualTo(AppState.STOPPED);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(ALL)
     void eachResultGoesToTheCallerThenToEverySinkInOrder(TransportFixture transport) throws Exception {
         String id = Transports.uniqueId("sinks");
         List<String> seen = new CopyOnWriteArrayList<>();
