@@ -246,30 +246,34 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
     }
 
     public <K, V> Agent<K, V> agent(Source<K, V> source, AgentFunction<K, V> function) {
-        Objects.requireNonNull(source, "source");
         Objects.requireNonNull(function, "function");
-        if (!(source instanceof SourceImpl<K, V> s)) {
-            throw new IllegalArgumentException("agents read topics and channels created by this app");
-        }
-        registry.requireNotStarted("add an agent");
-        String base = s instanceof Topic<?, ?> ? s.label() + "-agent" : "channel-agent";
-        AgentImpl<K, V> agent = new AgentImpl<>(s, function, registry.freeAgentName(base), agentServices);
+        SourceImpl<K, V> s = agentSource(source);
+        AgentImpl<K, V> agent = new AgentImpl<>(s, function, freeAgentName(s), agentServices);
         registry.add(agent);
         return agent;
     }
 
-    public <K, V, R> ReplyingAgent<K, V, R> agent(Source<K, V> source, Class<R> resultType,
-                                                  ReplyingAgentFunction<K, V, R> function) {
+    /** The source of a new agent, checked: the app's own, and the app not started. */
+    private <K, V> SourceImpl<K, V> agentSource(Source<K, V> source) {
         Objects.requireNonNull(source, "source");
-        Objects.requireNonNull(resultType, "resultType");
-        Objects.requireNonNull(function, "function");
         if (!(source instanceof SourceImpl<K, V> s)) {
             throw new IllegalArgumentException("agents read topics and channels created by this app");
         }
         registry.requireNotStarted("add an agent");
-        String base = s instanceof Topic<?, ?> ? s.label() + "-agent" : "channel-agent";
+        return s;
+    }
+
+    private String freeAgentName(SourceImpl<?, ?> s) {
+        return registry.freeAgentName(s instanceof Topic<?, ?> ? s.label() + "-agent" : "channel-agent");
+    }
+
+    public <K, V, R> ReplyingAgent<K, V, R> agent(Source<K, V> source, Class<R> resultType,
+                                                  ReplyingAgentFunction<K, V, R> function) {
+        Objects.requireNonNull(resultType, "resultType");
+        Objects.requireNonNull(function, "function");
+        SourceImpl<K, V> s = agentSource(source);
         ReplyingAgentImpl<K, V, R> agent = new ReplyingAgentImpl<>(s, Codecs.json(resultType), function,
-                registry.freeAgentName(base), new ReplyingAgentImpl.Parts(agentServices, registry, sender::send,
+                freeAgentName(s), new ReplyingAgentImpl.Parts(agentServices, registry, sender::send,
                         this::runningReplies, settings::askTimeout));
         registry.add(agent.agent());
         if (s instanceof Topic<?, ?>) {
