@@ -8,6 +8,7 @@ import dev.faust4j.codec.FaustRecord;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -33,10 +34,12 @@ public final class PageViews {
 
     /**
      * An app counting {@code count} views numbered from {@code first}, sent by its own task (view {@code i} is of
-     * page {@code i % 4} at 09:00 plus {@code i} seconds), and counting {@code done} down
+     * page {@code i % 4} at {@code start} plus {@code i} seconds (epoch milliseconds;
+     * every run of one counter must use the same)), and counting {@code done} down
      * at the last; closed windows are added to {@code closed}.
      */
-    public static Counter build(String broker, int first, int count, CountDownLatch done, List<String> closed) {
+    public static Counter build(String broker, long start, int first, int count, CountDownLatch done,
+                                List<String> closed) {
         App app = App.builder("page-views-example").broker(broker).topicPartitions(4).build();
         Topic<String, PageView> pageViews = app.topic("page-views", PageView.class);
         Table<String, Long> views = app.table("views", String.class, Long.class).withDefault(() -> 0L);
@@ -61,7 +64,6 @@ public final class PageViews {
             }
         }).name("count-views");
 
-        long start = Instant.parse("2026-12-01T09:00:00Z").toEpochMilli();
         app.task(() -> {
             for (int i = first; i < first + count; i++) {
                 String page = PAGES.get(i % PAGES.size());
@@ -74,9 +76,12 @@ public final class PageViews {
 
     static int run(String broker, int count) throws InterruptedException {
         List<String> closed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // event times of this minute, not a fixed date: the windowed table's changelog keeps records for size +
+        // expires + a day of their event time, and a broker deletes older ones at once (a restart would lose them)
+        long start = Instant.now().truncatedTo(ChronoUnit.MINUTES).toEpochMilli();
         for (int run = 1; run <= 2; run++) {
             CountDownLatch done = new CountDownLatch(1);
-            Counter c = build(broker, (run - 1) * count, count, done, closed);
+            Counter c = build(broker, start, (run - 1) * count, count, done, closed);
             c.app().start();
             done.await();
             Map<String, Long> counts = new TreeMap<>(c.views().local());

@@ -79,9 +79,11 @@ class ExamplesTest {
     @Test
     void pageViewsKeepTheirCountsAcrossARestartAndCloseEachWindowOnce() throws Exception {
         java.util.List<String> closed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        long start = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES).toEpochMilli();
         for (int run = 1; run <= 3; run++) {
             CountDownLatch done = new CountDownLatch(1);
-            PageViews.Counter c = PageViews.build("memory://examples-page-views", (run - 1) * 1200, 1200, done, closed);
+            PageViews.Counter c = PageViews.build("memory://examples-page-views", start, (run - 1) * 1200, 1200, done,
+                    closed);
             c.app().start();
             try {
                 assertThat(done.await(60, TimeUnit.SECONDS)).as("run " + run + ": 1200 views counted").isTrue();
