@@ -78,6 +78,9 @@ public final class ReplyTopic {
 
     /** Creates the topic (when missing), stands the reader at its end and starts following it. Idempotent. */
     public void start() {
+        if (started) { // every ask calls this: no lock once started
+            return;
+        }
         lock.lock();
         try {
             if (started || stopped) {
