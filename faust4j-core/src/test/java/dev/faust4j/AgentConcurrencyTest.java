@@ -57,7 +57,7 @@ class AgentConcurrencyTest {
         String id = Transports.uniqueId("fair");
         String url = transport.brokerUrl(id);
         int warmUp = 200;
-        int total = 2000;
+        int total = 4000;
         Map<String, AtomicInteger> perInstance = new ConcurrentHashMap<>();
         AtomicBoolean counting = new AtomicBoolean();
         AtomicInteger processed = new AtomicInteger();
@@ -84,9 +84,11 @@ class AgentConcurrencyTest {
             awaitCommittedExactly(transport, url, id, new TopicPartition(id + "-in", 0), warmUp + total);
         }
         assertThat(perInstance).hasSize(4);
-        // each instance gets one record per round of hand-outs: a fair share is a quarter; ask for a quarter of it
+        // Each instance gets one record per round of hand-outs, so a fair share is a quarter (measured: 14 % to 38 %
+        // each on a busy machine, where the OS may hold a carrier thread back). Unfair hand-out starved instances
+        // down to 1 to 3 records of 2,000: ask for 2 % each.
         assertThat(perInstance.values()).as("records per instance: %s", perInstance)
-                .allMatch(n -> n.get() >= total / 16);
+                .allMatch(n -> n.get() >= total / 50);
     }
 
     // ---- key-ordered concurrency ----
@@ -304,6 +306,66 @@ class AgentConcurrencyTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(ALL)
+    void aRecordRetriedByTheErrorPolicyStaysFirstOfItsKey(TransportFixture transport) throws Exception {
+        String id = Transports.uniqueId("ordered-retry");
+        String url = transport.brokerUrl(id);
+        TopicPartition tp = new TopicPartition(id + "-in", 0);
+        int total = 40;
+        int failing = 6;
+        Map<String, List<Integer>> idsByKey = new ConcurrentHashMap<>();
+        AtomicInteger failures = new AtomicInteger();
+        try (App app = builder(id, url).build()) {
+            Topic<String, Item> in = topic(app, tp.topic(), 1);
+            app.agent(in, stream -> {
+                for (Event<String, Item> e : stream.events()) {
+                    if (e.value().id() == failing && failures.getAndIncrement() < 2) {
+                        throw new IllegalStateException("fails twice");
+                    }
+                    idsByKey.computeIfAbsent(e.key(), k -> new CopyOnWriteArrayList<>()).add(e.value().id());
+                }
+            }).name("retrying").concurrency(4).orderedByKey()
+                    .onError(ErrorPolicy.retry(5, Duration.ofMillis(1), ErrorPolicy.fail()));
+            send(in, 0, total, i -> "k" + (i % 2));
+            app.start();
+
+            awaitCommittedExactly(transport, url, id, tp, total);
+        }
+        assertThat(failures).hasValue(3);
+        assertThat(idsByKey.get("k0")).as("key k0, with the retried record")
+                .containsExactlyElementsOf(IntStream.range(0, total).filter(i -> i % 2 == 0).boxed().toList());
+        assertThat(idsByKey.get("k1"))
+                .containsExactlyElementsOf(IntStream.range(0, total).filter(i -> i % 2 == 1).boxed().toList());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(ALL)
+    void anInstanceOfAnOrderedAgentCanCombineItsStreamWithAnother(TransportFixture transport) throws Exception {
+        String id = Transports.uniqueId("ordered-combined");
+        String url = transport.brokerUrl(id);
+        int total = 100;
+        int side = 10;
+        Map<Integer, AtomicInteger> seen = new ConcurrentHashMap<>();
+        try (App app = builder(id, url).build()) {
+            Topic<String, Item> in = topic(app, id + "-in", 2);
+            Topic<String, Item> other = topic(app, id + "-other", 1);
+            app.agent(in, stream -> {
+                for (Item i : stream.combine(other.stream())) { // each instance subscribes to "other"
+                    seen.computeIfAbsent(i.id(), k -> new AtomicInteger()).incrementAndGet();
+                }
+            }).name("combined").concurrency(2).orderedByKey();
+            app.start();
+            send(in, 0, total, i -> "k" + (i % 7));
+            send(other, 1000, 1000 + side, i -> "o" + i);
+
+            // each instance's stream of "other" subscribes when it is first polled: one of them may start late
+            await().atMost(TIMEOUT).until(() -> seen.size() == total + side);
+        }
+        assertThat(IntStream.range(0, total).map(i -> seen.get(i).get())).as("records of the agent's topic")
+                .allMatch(n -> n == 1);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(ALL)
     void orderedByKeyWithThroughIsAMisuseThatFailsTheAgent(TransportFixture transport) throws Exception {
         String id = Transports.uniqueId("ordered-through");
         String url = transport.brokerUrl(id);
@@ -316,6 +378,35 @@ class AgentConcurrencyTest {
             }).name("misuser").concurrency(4).orderedByKey();
             app.start();
             await().atMost(TIMEOUT).until(() -> agent.state() == Agent.State.FAILED);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(ALL)
+    void aFailedOrderedAgentWithAFullWindowDoesNotHoldUpTheStop(TransportFixture transport) throws Exception {
+        String id = Transports.uniqueId("ordered-failed-stop");
+        String url = transport.brokerUrl(id);
+        int buffer = 10;
+        // a grace period longer than the test's timeout: a stop that waited for it would fail the test
+        App app = builder(id, CountingTransport.url(url)).streamBufferMaxsize(buffer)
+                .shutdownGracePeriod(Duration.ofMinutes(5)).build();
+        Agent<String, Item> agent;
+        try (app) {
+            CountingTransport.Probe probe = CountingTransport.probe(app);
+            Topic<String, Item> in = topic(app, id + "-in", 1);
+            agent = app.agent(in, stream -> {
+                for (Item ignored : stream.through(id + "-through")) {
+                    // never reached: a misuse with concurrency above 1
+                }
+            }).name("failing").concurrency(2).orderedByKey();
+            send(in, 0, 200, i -> "k" + i);
+            app.start();
+            // the dispatcher's window (4 here) and the buffer up to its high mark (8) are full
+            await().atMost(TIMEOUT).until(() -> agent.state() == Agent.State.FAILED && probe.delivered() >= 12);
+
+            CompletableFuture<Void> stopping = CompletableFuture.runAsync(app::stop);
+            stopping.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(awaitExit(app)).isZero();
         }
     }
 

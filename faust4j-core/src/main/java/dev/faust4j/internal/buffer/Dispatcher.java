@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -51,6 +52,7 @@ public final class Dispatcher implements Feeder.Sink, PartitionWatcher, KeyLanes
     /** What can be handed out now, oldest first: events without a key order, and lanes whose head is ready. */
     private final ArrayDeque<Object> ready = new ArrayDeque<>();
     private final ArrayDeque<Reader> idle = new ArrayDeque<>();
+    private final List<Signal> signals = new CopyOnWriteArrayList<>();
     /** Events queued here (ready or waiting in a lane), not counting those in readers' hands. */
     private int held;
     /** Readers given an event that have not woken up to take it yet. */
@@ -128,6 +130,11 @@ public final class Dispatcher implements Feeder.Sink, PartitionWatcher, KeyLanes
     }
 
     @Override
+    public void closed() {
+        close();
+    }
+
+    @Override
     public void close() {
         lock.lock();
         try {
@@ -149,6 +156,7 @@ public final class Dispatcher implements Feeder.Sink, PartitionWatcher, KeyLanes
             for (Reader r : idle) {
                 r.wake.signal();
             }
+            signals.forEach(Signal::signal);
         } finally {
             lock.unlock();
         }
@@ -212,6 +220,9 @@ public final class Dispatcher implements Feeder.Sink, PartitionWatcher, KeyLanes
 
     /** Under the lock: gives ready events to waiting readers in FIFO order, once the last round was taken. */
     private void dispatch() {
+        if (!signals.isEmpty() && !ready.isEmpty()) {
+            signals.forEach(Signal::signal); // combined streams poll with NOW: tell them to look
+        }
         if (unclaimed > 0) {
             return; // fairness: the instances given an event run before anyone gets another
         }
@@ -338,11 +349,14 @@ public final class Dispatcher implements Feeder.Sink, PartitionWatcher, KeyLanes
                     if (closed) {
                         return null;
                     }
+                    if (deadlineNanos == Subscription.NOW) {
+                        return nextReady(); // a combined stream looking: no wait, so no place in the queue
+                    }
                     idle.addLast(this);
                     dispatch();
                     try {
                         while (slot == null) {
-                            if (closed || deadlineNanos == Subscription.NOW) {
+                            if (closed) {
                                 idle.remove(this);
                                 return null;
                             }
@@ -374,6 +388,11 @@ public final class Dispatcher implements Feeder.Sink, PartitionWatcher, KeyLanes
             } finally {
                 lock.unlock();
             }
+        }
+
+        @Override
+        public void addSignal(Signal s) {
+            signals.add(s);
         }
 
         @Override

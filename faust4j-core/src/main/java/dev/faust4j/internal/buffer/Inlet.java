@@ -16,6 +16,9 @@ public interface Inlet {
      */
     EventImpl<?, ?> take(long deadlineNanos) throws InterruptedException;
 
+    /** Signals {@code s} whenever an event may have become ready (this stream is an input of a combined stream). */
+    void addSignal(Signal s);
+
     /** True once this instance gets no more events (the subscription closed, or its partition was released). */
     boolean ended();
 }

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -145,11 +146,17 @@ public final class PartitionInboxes implements Feeder.Sink, PartitionWatcher {
                     inbox.events.addLast(e);
                     held++;
                     inbox.wake.signal();
+                    inbox.signals.forEach(Signal::signal);
                 }
             }
         } finally {
             lock.unlock();
         }
+    }
+
+    @Override
+    public void closed() {
+        close();
     }
 
     @Override
@@ -176,6 +183,7 @@ public final class PartitionInboxes implements Feeder.Sink, PartitionWatcher {
         private final TopicPartition partition;
         private final Condition wake;
         private final ArrayDeque<EventImpl<?, ?>> events = new ArrayDeque<>();
+        private final List<Signal> signals = new CopyOnWriteArrayList<>();
         private volatile boolean ended;
 
         private Inbox(TopicPartition partition, Condition wake) {
@@ -196,6 +204,7 @@ public final class PartitionInboxes implements Feeder.Sink, PartitionWatcher {
             events.clear();
             wake.signal();
             room.signalAll();
+            signals.forEach(Signal::signal);
         }
 
         @Override
@@ -223,6 +232,11 @@ public final class PartitionInboxes implements Feeder.Sink, PartitionWatcher {
             } finally {
                 lock.unlock();
             }
+        }
+
+        @Override
+        public void addSignal(Signal s) {
+            signals.add(s);
         }
 
         @Override

@@ -7,7 +7,7 @@ import java.util.Collection;
 /**
  * Hears of a subscription's partitions changing hands, on the poll thread, inside the rebalance: assigned before
  * any of their records is delivered, released after what was processed of them was committed (or, when lost,
- * without a commit). A dispatcher uses it to start and stop instances (isolated partitions) and to drop the
+ * without a commit), and of the subscription closing. A dispatcher uses it to start and stop instances (isolated partitions) and to drop the
  * events it queued for partitions this worker no longer owns.
  *
  * <p>Thread-safety: implementations are thread-safe (called on the poll thread while readers run).
@@ -19,4 +19,7 @@ public interface PartitionWatcher {
 
     /** These partitions are no longer this worker's. */
     void released(Collection<TopicPartition> partitions);
+
+    /** The subscription was closed (the app stops): drop what is queued and wake every reader. */
+    void closed();
 }

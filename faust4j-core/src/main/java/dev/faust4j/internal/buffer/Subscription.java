@@ -321,5 +321,8 @@ public final class Subscription {
             lock.unlock();
         }
         signalAll();
+        for (PartitionWatcher w : watchers) {
+            w.closed(); // a dispatcher's feeder may be waiting for room, not on this buffer
+        }
     }
 }

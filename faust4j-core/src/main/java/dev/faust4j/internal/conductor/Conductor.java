@@ -199,6 +199,11 @@ public final class Conductor {
                     public void released(Collection<TopicPartition> partitions) {
                         router.subscriptions().forEach(sub -> sub.released(partitions));
                     }
+
+                    @Override
+                    public void closed() {
+                        // subscriptions tell their own watchers when they close
+                    }
                 });
         Progress tracker = new Progress(config.appId(), config.ticker(), assignment, flow);
         progress = tracker;

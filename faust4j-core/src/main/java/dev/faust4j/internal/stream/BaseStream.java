@@ -282,6 +282,14 @@ abstract class BaseStream<K, V> implements EventStream<K, V>, InHand {
             }
         }
         byRoute.forEach(EventImpl.Route::redeliver);
+        // no longer in hand: another instance may hold them already, so this stream must not end their turns
+        if (current != null && events.contains(current)) {
+            current = null;
+        }
+        if (!batch.isEmpty() && events.containsAll(batch)) {
+            batch = List.of();
+        }
+        owned.removeIf(events::contains);
     }
 
     /**

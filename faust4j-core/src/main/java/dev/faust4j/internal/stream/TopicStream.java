@@ -196,6 +196,11 @@ final class TopicStream<K, V> extends BaseStream<K, V> {
 
     @Override
     void registerSignal(Signal s) {
-        ensureStarted().addSignal(s);
+        Subscription sub = ensureStarted();
+        if (inlet != null) {
+            inlet.addSignal(s); // the dispatcher knows when an event is ready for this instance
+        } else {
+            sub.addSignal(s);
+        }
     }
 }
