@@ -30,6 +30,7 @@ import static dev.faust4j.testing.Checks.assertStays;
 import static dev.faust4j.testing.Checks.awaitCommittedExactly;
 import static dev.faust4j.testing.Checks.awaitExit;
 import static dev.faust4j.testing.Checks.committed;
+import static dev.faust4j.testing.Checks.exitOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -410,6 +411,51 @@ class AgentConcurrencyTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(ALL)
+    void aRebalanceBetweenTwoWorkersWithConcurrentAgentsLosesNothingAndStopsNoWorker(TransportFixture transport)
+            throws Exception {
+        for (boolean ordered : new boolean[] {false, true}) {
+            String id = Transports.uniqueId(ordered ? "ordered-rebalance" : "concurrent-rebalance");
+            String url = transport.brokerUrl(id);
+            String topicName = id + "-in";
+            int partitions = 4;
+            Map<String, List<Integer>> byKey1 = new ConcurrentHashMap<>();
+            Map<String, List<Integer>> byKey2 = new ConcurrentHashMap<>();
+            App w1 = builder(id, CountingTransport.url(url)).build();
+            App w2 = builder(id, CountingTransport.url(url)).build();
+            try (w1; w2) {
+                Topic<String, Item> in = concurrentAgent(w1, id, partitions, byKey1, ordered);
+                concurrentAgent(w2, id, partitions, byKey2, ordered);
+                CompletableFuture<Integer> exit1 = exitOf(w1);
+                w1.start();
+                send(in, 0, 200, i -> "k" + (i % 10));
+                w2.start(); // joins while the first worker's instances have keys in flight
+                CountingTransport.Probe p1 = CountingTransport.probe(w1);
+                CountingTransport.Probe p2 = CountingTransport.probe(w2);
+                await().atMost(TIMEOUT).until(() -> !p1.assignment().isEmpty() && !p2.assignment().isEmpty()
+                        && p1.assignment().size() + p2.assignment().size() == partitions);
+                send(in, 200, 400, i -> "k" + (i % 10));
+                for (int p = 0; p < partitions; p++) {
+                    TopicPartition tp = new TopicPartition(topicName, p);
+                    long end = transport.endOffset(url, tp);
+                    if (end > 0) { // ten keys may leave a partition empty: nothing to commit there
+                        awaitCommittedExactly(transport, url, id, tp, end);
+                    }
+                }
+                assertThat(exit1).as("the first worker keeps running through the rebalance").isNotDone();
+            }
+            for (int k = 0; k < 10; k++) {
+                String key = "k" + k;
+                Set<Integer> union = new HashSet<>(byKey1.getOrDefault(key, List.of()));
+                union.addAll(byKey2.getOrDefault(key, List.of()));
+                int kk = k;
+                assertThat(union).as("ids of key %s (ordered: %s)", key, ordered).containsExactlyInAnyOrderElementsOf(
+                        IntStream.range(0, 400).filter(i -> i % 10 == kk).boxed().toList());
+            }
+        }
+    }
+
     // ---- isolated partitions ----
 
     @ParameterizedTest(name = "{0}")
@@ -561,6 +607,21 @@ class AgentConcurrencyTest {
                 idsByKey.computeIfAbsent(e.key(), k -> new CopyOnWriteArrayList<>()).add(e.value().id());
             }
         }).name("ordered").concurrency(8).orderedByKey();
+        return in;
+    }
+
+    /** An agent with concurrency 8 (ordered by key or not) noting each key's ids in the order processed. */
+    private static Topic<String, Item> concurrentAgent(App app, String id, int partitions,
+                                                       Map<String, List<Integer>> idsByKey, boolean ordered) {
+        Topic<String, Item> in = topic(app, id + "-in", partitions);
+        Agent<String, Item> agent = app.agent(in, stream -> {
+            for (Event<String, Item> e : stream.events()) {
+                idsByKey.computeIfAbsent(e.key(), k -> new CopyOnWriteArrayList<>()).add(e.value().id());
+            }
+        }).name("concurrent").concurrency(8);
+        if (ordered) {
+            agent.orderedByKey();
+        }
         return in;
     }
 

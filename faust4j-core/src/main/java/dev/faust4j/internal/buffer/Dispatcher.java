@@ -190,8 +190,10 @@ public final class Dispatcher implements Feeder.Sink, PartitionWatcher, KeyLanes
                     }
                 }
             }
-            emptied.forEach(lanes::retire);
             if (lanes != null) {
+                for (KeyLanes.Lane lane : emptied) {
+                    lanes.retire(lane);
+                }
                 for (KeyLanes.Lane lane : lanes.all()) {
                     if (lane.busy) { // the rest are ready lanes, done above
                         dropStale(lane);
