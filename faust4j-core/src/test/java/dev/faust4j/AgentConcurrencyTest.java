@@ -168,6 +168,32 @@ class AgentConcurrencyTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(ALL)
+    void recordsWithANullKeyHaveNoOrderToKeepAndRunInParallel(TransportFixture transport) throws Exception {
+        String id = Transports.uniqueId("null-keys");
+        String url = transport.brokerUrl(id);
+        int records = 6;
+        CountDownLatch allInside = new CountDownLatch(records);
+        AtomicInteger passed = new AtomicInteger();
+        try (App app = builder(id, url).build()) {
+            Topic<String, Item> in = topic(app, id + "-in", 1);
+            app.agent(in, stream -> {
+                for (Item ignored : stream) {
+                    allInside.countDown();
+                    // opens only once every null-key record is inside the function at the same time
+                    if (allInside.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                        passed.incrementAndGet();
+                    }
+                }
+            }).name("null-keys").concurrency(8).orderedByKey();
+            send(in, 0, records, i -> null);
+            app.start();
+
+            await().atMost(TIMEOUT).until(() -> passed.get() == records);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(ALL)
     void aBlockedKeyHoldsBackOnlyItsOwnRecordsAndTheCommitStaysAtIt(TransportFixture transport) throws Exception {
         String id = Transports.uniqueId("blocked-key");
         String url = transport.brokerUrl(id);
@@ -534,6 +560,23 @@ class AgentConcurrencyTest {
         }
         assertThat(seen1.partitionsByInstance.values()).allMatch(s -> s.size() == 1);
         assertThat(seen2.partitionsByInstance.values()).allMatch(s -> s.size() == 1);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(ALL)
+    void isolatedPartitionsWithThroughIsAMisuseThatFailsTheAgent(TransportFixture transport) throws Exception {
+        String id = Transports.uniqueId("isolated-through");
+        String url = transport.brokerUrl(id);
+        try (App app = builder(id, url).build()) {
+            Topic<String, Item> in = topic(app, id + "-in", 2);
+            Agent<String, Item> agent = app.agent(in, stream -> {
+                for (Item ignored : stream.through(id + "-through")) {
+                    // never reached
+                }
+            }).name("misuser").isolatedPartitions();
+            app.start();
+            await().atMost(TIMEOUT).until(() -> agent.state() == Agent.State.FAILED);
+        }
     }
 
     @ParameterizedTest(name = "{0}")
