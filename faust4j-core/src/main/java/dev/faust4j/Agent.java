@@ -7,7 +7,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * A stream processor registered with {@link App#agent}: a function over a stream of a topic or channel,
  * run by the worker as {@link #concurrency()} instances, each on its own virtual thread. Instances share one
- * subscription, so each record goes to exactly one of them (in no particular order across instances).
+ * subscription, so each record goes to exactly one of them (in no particular order across instances, unless
+ * {@link #orderedByKey()}).
  *
  * <pre>{@code
  * Agent<String, Order> totals = app.agent(orders, stream -> {
@@ -16,6 +17,24 @@ import java.util.concurrent.CompletableFuture;
  *     }
  * }).name("totals").concurrency(4).onError(ErrorPolicy.deadLetter("orders-dlq"));
  * }</pre>
+ *
+ * <h2>Parallelism</h2>
+ * By default an agent runs one instance, which sees its records in offset order per partition. Three other shapes:
+ * <ul>
+ *   <li>{@link #concurrency(int) concurrency(n)}: n instances take records as they become free, each record
+ *       handed to the instance that has waited longest, so a fast function spreads records evenly over all n.
+ *       No order between records: for work where order does not matter.</li>
+ *   <li>{@code concurrency(n).}{@link #orderedByKey()}: the same n instances, but the records of one key (per
+ *       partition) are processed one at a time, in offset order; records of different keys run in parallel.
+ *       n can be far above the partition count (256 for a database call per record). A slow key holds back only
+ *       its own later records.</li>
+ *   <li>{@link #isolatedPartitions()}: one instance per assigned partition, each seeing only its partition.</li>
+ * </ul>
+ * Whatever the shape, the committed offset of a partition never passes a record still being processed: a record
+ * held by a slow instance holds the commit of its partition back (not the processing of other records), and is
+ * processed again after a crash. With concurrency above 1 the instances run at the same time, so state they share
+ * (a table, a field) must be safe to use from several threads; {@code through} and {@code groupBy} need
+ * concurrency 1.
  *
  * <h2>Failures</h2>
  * When the function throws, the events it held go to its {@link #onError error policy}, and the instance is
@@ -29,7 +48,8 @@ import java.util.concurrent.CompletableFuture;
  * <p>Configure before the app starts; changing an agent of a running app throws {@link IllegalStateException}.
  *
  * <p><b>Thread-safety:</b> configuration methods are for the thread that builds the app; {@link #send} and
- * {@link #state()} are thread-safe.
+ * {@link #state()} are thread-safe. The function runs on several threads at once when the concurrency is above 1
+ * or partitions are isolated: each instance on its own, with its own stream.
  *
  * @param <K> key type
  * @param <V> value type
@@ -45,8 +65,74 @@ public interface Agent<K, V> {
     /** The number of instances. */
     int concurrency();
 
-    /** Runs {@code n} instances sharing one subscription. {@code through}/{@code groupBy} need n == 1. */
+    /**
+     * Runs {@code n} instances sharing one subscription, each record handed to the instance that has waited
+     * longest (see Parallelism above; add {@link #orderedByKey()} to keep each key's order). {@code through}/
+     * {@code groupBy} need n == 1.
+     *
+     * @throws IllegalArgumentException when n is below 1, or above 1 with {@link #isolatedPartitions()}
+     */
     Agent<K, V> concurrency(int n);
+
+    /**
+     * Processes the records of one key one at a time, in offset order, while records of different keys run in
+     * parallel on the {@link #concurrency(int) concurrency} instances: key-ordered concurrency, for functions that
+     * wait (a database or HTTP call per record) where the partition count would otherwise cap the parallelism.
+     *
+     * <pre>{@code
+     * app.agent(payments, stream -> {
+     *     for (Payment p : stream) {
+     *         accounts.apply(p);   // a blocking call: 256 of them at once, one per account at a time
+     *     }
+     * }).concurrency(256).orderedByKey();
+     * }</pre>
+     *
+     * <p>Any free instance takes the next record whose key is not being processed (no fixed key-to-instance
+     * assignment), so one slow key delays only its own later records, until the records waiting for it fill the
+     * agent's window (about the read-ahead of one reader, at least two records per instance); then the buffer fills
+     * and its partitions pause, as for any slow reader. Order is kept per partition and key: Kafka puts one key in
+     * one partition. The key is compared as the bytes it was sent with. <b>Records with a null key have no order to
+     * keep</b> (Kafka's producer spreads them over partitions anyway): they go to any free instance, like records of
+     * a plain concurrent agent; give them a key if their order matters. A record's key is free again when the
+     * instance asks for its next record (or its error policy decided the record's fate); a record retried by the
+     * error policy stays first of its key. With concurrency 1 it changes nothing: one instance keeps every order.
+     *
+     * @return this agent
+     * @throws IllegalStateException when the agent reads a channel (values without keys)
+     */
+    Agent<K, V> orderedByKey();
+
+    /** True when records of one key are processed one at a time, in order ({@link #orderedByKey()}). */
+    boolean isOrderedByKey();
+
+    /**
+     * Runs one instance per partition assigned to this worker, as Faust's {@code isolated_partitions=True}: an
+     * instance starts when its partition is assigned and its stream sees only that partition's records; when the
+     * partition is revoked, its queued records are dropped (the next owner reads them), the record in its hands is
+     * finished and committed by the rebalance, and its stream ends, so the agent function returns. For per-partition
+     * state kept in the function itself (a running total of the partition, a connection per partition).
+     *
+     * <pre>{@code
+     * app.agent(readings, stream -> {
+     *     long count = 0; // this partition's alone
+     *     for (Reading r : stream) {
+     *         count++;
+     *     }
+     * }).isolatedPartitions();
+     * }</pre>
+     *
+     * <p>The instances of all partitions share the agent's buffer: a partition whose instance is slow holds the
+     * others back once the records waiting for it fill the agent's window. {@code through} and {@code groupBy}
+     * cannot be used (each instance would forward to the same topic).
+     *
+     * @return this agent
+     * @throws IllegalArgumentException when the concurrency is above 1 (or is set above 1 afterwards)
+     * @throws IllegalStateException    when the agent reads a channel, which has no partitions
+     */
+    Agent<K, V> isolatedPartitions();
+
+    /** True when the agent runs one instance per assigned partition ({@link #isolatedPartitions()}). */
+    boolean isolatesPartitions();
 
     /** What to do with an event whose processing threw; defaults to the app's agent error policy (skip). */
     Agent<K, V> onError(ErrorPolicy policy);

@@ -48,4 +48,10 @@ public interface ReplyingAgent<K, V, R> extends Agent<K, V>, AgentClient<K, V, R
 
     @Override
     ReplyingAgent<K, V, R> onError(ErrorPolicy policy);
+
+    @Override
+    ReplyingAgent<K, V, R> orderedByKey();
+
+    @Override
+    ReplyingAgent<K, V, R> isolatedPartitions();
 }

@@ -15,7 +15,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -150,32 +149,10 @@ final class SlowIoBench {
 
     // ---- faust4j: partition-only parallelism (concurrency(8)) and key-ordered concurrency(256) ----
 
-    /**
-     * {@code Agent.orderedByKey()}, looked up by reflection: key-ordered concurrency is being built on another
-     * branch (issue 12) and is not on main yet. Null while the method does not exist.
-     *
-     * <p>TODO(issue 12): once key-ordered concurrency is merged, call it directly
-     * ({@code .concurrency(256).orderedByKey()}, or whatever the merged API is named) and drop this lookup and the
-     * "unavailable" result.
-     */
-    static final Method ORDERED_BY_KEY = orderedByKey();
-
-    private static Method orderedByKey() {
-        try {
-            return Agent.class.getMethod("orderedByKey");
-        } catch (NoSuchMethodException e) {
-            return null;
-        }
-    }
-
     static void faust(Args a) throws Exception {
         int concurrency = a.integer("concurrency", 8);
         boolean keyed = a.string("ordered", "none").equals("key");
         String name = a.string("name", keyed ? "slowio-faust-keyed" : "slowio-faust-partitions");
-        if (keyed && ORDERED_BY_KEY == null) {
-            Probe.report(name, Map.of("unavailable", "Agent.orderedByKey()_not_in_this_build"));
-            return;
-        }
         Checker checker = checker(a);
         Probe probe = new Probe();
         App app = App.builder(a.required("group")).broker("kafka://" + a.required("bootstrap")).build();
@@ -185,9 +162,11 @@ final class SlowIoBench {
             for (Event<String, byte[]> e : stream.events()) {
                 checker.process(e.key(), e.value());
             }
-        }).name("slowio").concurrency(concurrency);
+        }).name("slowio");
         if (keyed) {
-            ORDERED_BY_KEY.invoke(agent);
+            agent.concurrency(concurrency).orderedByKey(); // key-ordered: keys in parallel on up to n instances
+        } else {
+            agent.isolatedPartitions(); // partition-only parallelism: an instance per partition, in order
         }
         long start = System.nanoTime();
         app.start();

@@ -40,7 +40,8 @@ final class SlowIoSuite {
     /** The contenders by name ({@code --contenders} picks some); the key-ordered ones must keep per-key order. */
     static final List<String> NAMES = List.of("faust4j-partitions", "faust4j-keyed", "parallel-consumer",
             "spring-kafka");
-    static final List<String> KEY_ORDERED = List.of("faust4j-keyed", "parallel-consumer", "spring-kafka");
+    static final List<String> KEY_ORDERED = List.of("faust4j-partitions", "faust4j-keyed", "parallel-consumer",
+            "spring-kafka");
 
     private final Main m;
 
@@ -54,8 +55,8 @@ final class SlowIoSuite {
 
     List<Contender> contenders() {
         List<Contender> all = List.of(
-                new Contender("faust4j-partitions: agent concurrency(8), one subscription, not key-ordered",
-                        "slowio-faust", Map.of("concurrency", 8, "ordered", "none"), m.workerJvm()),
+                new Contender("faust4j-partitions: agent isolatedPartitions(), an instance per partition",
+                        "slowio-faust", Map.of("concurrency", 1, "ordered", "none"), m.workerJvm()),
                 new Contender("faust4j-keyed: agent concurrency(256).orderedByKey()", "slowio-faust",
                         Map.of("concurrency", 256, "ordered", "key"), m.workerJvm()),
                 new Contender("parallel-consumer: ProcessingOrder.KEY, maxConcurrency 256, PERIODIC_CONSUMER_SYNC",

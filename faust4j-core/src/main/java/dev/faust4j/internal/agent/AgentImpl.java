@@ -8,24 +8,30 @@ import dev.faust4j.Sensor;
 import dev.faust4j.RecordMetadata;
 import dev.faust4j.Source;
 import dev.faust4j.Topic;
+import dev.faust4j.internal.buffer.Dispatcher;
+import dev.faust4j.internal.buffer.PartitionInboxes;
 import dev.faust4j.internal.buffer.Subscription;
 import dev.faust4j.internal.failure.ErrorHandling;
 import dev.faust4j.internal.failure.WorkerControl;
 import dev.faust4j.internal.stream.AgentControl;
 import dev.faust4j.internal.stream.Streams;
 import dev.faust4j.internal.topic.SourceImpl;
+import dev.faust4j.spi.TopicPartition;
 import dev.faust4j.time.Ticker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 
 /**
  * An agent: its configuration, and at start its instances, each a {@link Supervisor} on its own virtual thread over
- * one subscription they share.
+ * one subscription they share: directly with concurrency 1; with more, through a {@link Dispatcher} (fair, and one
+ * key at a time when ordered by key); with isolated partitions, through {@link PartitionInboxes}, an instance per
+ * assigned partition.
  *
  * <p>Design. An agent that gives up (too many failures in a row) or misuses the API is {@link Agent.State#FAILED}:
  * its instances end, its subscription keeps what was buffered (its partitions pause when it fills, its records
@@ -47,6 +53,8 @@ public final class AgentImpl<K, V> implements Agent<K, V>, AgentControl {
     private final AgentLife life = new AgentLife();
     private String name;
     private int concurrency = 1;
+    private boolean orderedByKey;
+    private boolean isolated;
     private ErrorPolicy errorPolicy;
 
     public AgentImpl(SourceImpl<K, V> source, AgentFunction<K, V> function, String name, Services services) {
@@ -83,8 +91,50 @@ public final class AgentImpl<K, V> implements Agent<K, V>, AgentControl {
         if (n < 1) {
             throw new IllegalArgumentException("agent " + name + ": concurrency must be >= 1, got " + n);
         }
+        if (n > 1 && isolated) {
+            throw new IllegalArgumentException(isolatedWithConcurrency(n));
+        }
         this.concurrency = n;
         return this;
+    }
+
+    @Override
+    public Agent<K, V> orderedByKey() {
+        services.rules().requireNotStarted("order agent " + name + " by key");
+        if (!(source instanceof Topic<?, ?>)) {
+            throw new IllegalStateException("agent " + name + " reads " + source.label()
+                    + ", a channel: its values have no key to order by (orderedByKey needs a topic)");
+        }
+        this.orderedByKey = true;
+        return this;
+    }
+
+    @Override
+    public boolean isOrderedByKey() {
+        return orderedByKey;
+    }
+
+    @Override
+    public Agent<K, V> isolatedPartitions() {
+        services.rules().requireNotStarted("isolate the partitions of agent " + name);
+        if (!(source instanceof Topic<?, ?>)) {
+            throw new IllegalStateException("agent " + name + " reads " + source.label()
+                    + ", a channel: it has no partitions to isolate (isolatedPartitions needs a topic)");
+        }
+        if (concurrency > 1) {
+            throw new IllegalArgumentException(isolatedWithConcurrency(concurrency));
+        }
+        this.isolated = true;
+        return this;
+    }
+
+    @Override
+    public boolean isolatesPartitions() {
+        return isolated;
+    }
+
+    private String isolatedWithConcurrency(int n) {
+        return "Agent concurrency must be 1 when using isolated partitions: agent " + name + " has concurrency " + n;
     }
 
     @Override
@@ -143,14 +193,60 @@ public final class AgentImpl<K, V> implements Agent<K, V>, AgentControl {
     /** Starts the instances; {@code threads} starts a named virtual thread of the app. */
     public void start(Streams streams, BiFunction<String, Runnable, Thread> threads) {
         Subscription shared = source.subscribe(errorPolicy());
-        life.started(concurrency, name, services.sensor());
-        for (int i = 0; i < concurrency; i++) {
-            Streams.AgentStream<K, V> s = streams.forAgent(this, source, shared);
-            Supervisor<K, V> supervisor = new Supervisor<>(name, function, s.stream(), s.control(), this::errorPolicy,
-                    life, services.restarts(), services.handling(), services.worker(), services.ticker(),
-                    services.appStopping(), this::giveUp, services.sensor());
-            Thread unused = threads.apply("faust4j-agent-" + name + (concurrency > 1 ? "-" + i : ""), supervisor::run);
+        if (isolated) {
+            startIsolated(streams, threads, shared);
+            return;
         }
+        life.started(concurrency, name, services.sensor());
+        Dispatcher dispatcher = null;
+        if (concurrency > 1) {
+            dispatcher = new Dispatcher(shared, services.ticker(), window(shared, concurrency), orderedByKey);
+            Thread unused = threads.apply("faust4j-dispatch-" + name, dispatcher::feed);
+        }
+        for (int i = 0; i < concurrency; i++) {
+            Streams.AgentStream<K, V> s = streams.forAgent(this, source, shared,
+                    dispatcher == null ? null : dispatcher.reader());
+            Thread unused = threads.apply("faust4j-agent-" + name + (concurrency > 1 ? "-" + i : ""),
+                    supervisor(s)::run);
+        }
+    }
+
+    /**
+     * Isolated partitions: an instance per assigned partition, started by the inboxes on the poll thread. The
+     * feeder counts as one instance of the agent's life, so the agent is RUNNING while it holds no partition.
+     */
+    private void startIsolated(Streams streams, BiFunction<String, Runnable, Thread> threads,
+                               Subscription shared) {
+        life.started(1, name, services.sensor());
+        PartitionInboxes inboxes = new PartitionInboxes(shared, services.ticker(), window(shared, 1),
+                Set.copyOf(((Topic<?, ?>) source).names()), inbox -> {
+                    life.instanceStarted();
+                    Streams.AgentStream<K, V> s = streams.forAgent(this, source, shared, inbox);
+                    TopicPartition tp = inbox.partition();
+                    Thread unused = threads.apply(
+                            "faust4j-agent-" + name + "-" + tp.topic() + "-" + tp.partition(), supervisor(s)::run);
+                });
+        Thread unused = threads.apply("faust4j-dispatch-" + name, () -> {
+            try {
+                inboxes.feed();
+            } finally {
+                life.instanceEnded();
+            }
+        });
+    }
+
+    /**
+     * How many events a dispatcher may queue: what the subscription's reader may read ahead beyond its high mark
+     * (as a single reader's chunk), and at least two per instance, so that free instances find other keys' events.
+     */
+    private static int window(Subscription s, int instances) {
+        return Math.max(2 * instances, s.maxsize() - s.high() + 1);
+    }
+
+    private Supervisor<K, V> supervisor(Streams.AgentStream<K, V> s) {
+        return new Supervisor<>(name, function, s.stream(), s.control(), this::errorPolicy, life,
+                services.restarts(), services.handling(), services.worker(), services.ticker(),
+                services.appStopping(), this::giveUp, services.sensor());
     }
 
     /** The app stops: instances waiting to restart end at once. */

@@ -45,6 +45,16 @@ final class AgentLife {
         }
     }
 
+    /** One more instance runs (isolated partitions: a partition was assigned). */
+    void instanceStarted() {
+        lock.lock();
+        try {
+            running++;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** An instance waits to be restarted, or runs again. */
     void restarting(boolean waiting) {
         lock.lock();

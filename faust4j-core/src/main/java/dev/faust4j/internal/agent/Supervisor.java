@@ -108,7 +108,9 @@ final class Supervisor<K, V> {
             return false;
         }
         AgentOutcome outcome = handling.agentFailed(name, inHand, control.ownsAcks(), error, policy.get());
-        control.clearInHand();
+        if (!(outcome instanceof AgentOutcome.Redeliver)) {
+            control.clearInHand();
+        }
         worker.requestCommit();
         inARow = progressed ? 1 : inARow + 1;
         Duration wait;
@@ -117,7 +119,8 @@ final class Supervisor<K, V> {
                 return false;
             }
             case AgentOutcome.Redeliver r -> {
-                control.redeliver(inHand);
+                control.redeliver(inHand); // before forgetting them: a key's next event must not overtake them
+                control.clearInHand();
                 boolean retrying = policy.get() instanceof ErrorPolicy.Retry && !control.ownsAcks();
                 if (retrying) {
                     inARow = Math.max(0, inARow - 1); // bounded by the retry policy itself

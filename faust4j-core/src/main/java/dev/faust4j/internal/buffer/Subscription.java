@@ -1,8 +1,10 @@
 package dev.faust4j.internal.buffer;
 
 import dev.faust4j.internal.event.EventImpl;
+import dev.faust4j.spi.TopicPartition;
 import dev.faust4j.time.Ticker;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.Condition;
@@ -39,6 +41,7 @@ public final class Subscription {
     private final int low;
     private final Runnable onLow;
     private final List<Signal> signals = new CopyOnWriteArrayList<>();
+    private final List<PartitionWatcher> watchers = new CopyOnWriteArrayList<>();
     private EventImpl<?, ?>[] ring;
     private int head;
     private int size;
@@ -85,6 +88,25 @@ public final class Subscription {
     /** Signals {@code s} whenever events arrive (combined streams wait on one signal for all their inputs). */
     public void addSignal(Signal s) {
         signals.add(s);
+    }
+
+    /** Tells {@code w} of this subscription's partitions changing hands (a dispatcher between it and readers). */
+    public void watch(PartitionWatcher w) {
+        watchers.add(w);
+    }
+
+    /** Partitions were assigned to this worker (poll thread, before any of their records is delivered). */
+    public void assigned(Collection<TopicPartition> partitions) {
+        for (PartitionWatcher w : watchers) {
+            w.assigned(partitions);
+        }
+    }
+
+    /** Partitions were released by this worker (poll thread, after their last commit). */
+    public void released(Collection<TopicPartition> partitions) {
+        for (PartitionWatcher w : watchers) {
+            w.released(partitions);
+        }
     }
 
     /** While true, {@code onLow} runs when a reader drains the buffer to its low mark. */
@@ -299,5 +321,8 @@ public final class Subscription {
             lock.unlock();
         }
         signalAll();
+        for (PartitionWatcher w : watchers) {
+            w.closed(); // a dispatcher's feeder may be waiting for room, not on this buffer
+        }
     }
 }

@@ -5,6 +5,7 @@ import dev.faust4j.ErrorPolicy;
 import dev.faust4j.Partition;
 import dev.faust4j.internal.ack.Assignment;
 import dev.faust4j.internal.ack.PartitionTracker;
+import dev.faust4j.internal.buffer.PartitionWatcher;
 import dev.faust4j.internal.buffer.Subscription;
 import dev.faust4j.internal.commit.CommitProtocol;
 import dev.faust4j.internal.commit.Committer;
@@ -188,7 +189,22 @@ public final class Conductor {
                         config.partitionState()::committing, config.sensors());
         committer = commits;
         Rebalancer rebalancer = new Rebalancer(config.appId(), consumer, assignment, flow, commits,
-                config.partitionState(), config.sensors(), this::phase);
+                config.partitionState(), config.sensors(), this::phase, new PartitionWatcher() {
+                    @Override
+                    public void assigned(Collection<TopicPartition> partitions) {
+                        router.subscriptions().forEach(sub -> sub.assigned(partitions));
+                    }
+
+                    @Override
+                    public void released(Collection<TopicPartition> partitions) {
+                        router.subscriptions().forEach(sub -> sub.released(partitions));
+                    }
+
+                    @Override
+                    public void closed() {
+                        // subscriptions tell their own watchers when they close
+                    }
+                });
         Progress tracker = new Progress(config.appId(), config.ticker(), assignment, flow);
         progress = tracker;
         Delivery delivery = new Delivery(router, assignment, flow, config.sensors(), tracker);

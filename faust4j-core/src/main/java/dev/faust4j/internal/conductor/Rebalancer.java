@@ -3,6 +3,7 @@ package dev.faust4j.internal.conductor;
 import dev.faust4j.AppState;
 import dev.faust4j.internal.ack.Assignment;
 import dev.faust4j.internal.ack.PartitionTracker;
+import dev.faust4j.internal.buffer.PartitionWatcher;
 import dev.faust4j.internal.commit.CommitProtocol;
 import dev.faust4j.internal.flow.FlowControl;
 import dev.faust4j.internal.sensor.Partitions;
@@ -41,11 +42,14 @@ final class Rebalancer implements RebalanceListener {
     private final PartitionState state;
     private final Sensors sensors;
     private final Consumer<AppState> phase;
+    private final PartitionWatcher readers;
     /** When the rebalance being reported started (a {@link Sensors#start()} reading), or -1 when none is. */
     private long startedAt = -1;
 
     Rebalancer(String appId, TransportConsumer consumer, Assignment assignment, FlowControl flow,
-               CommitProtocol committer, PartitionState state, Sensors sensors, Consumer<AppState> phase) {
+               CommitProtocol committer, PartitionState state, Sensors sensors, Consumer<AppState> phase,
+               PartitionWatcher readers) {
+        this.readers = readers;
         this.state = state;
         this.sensors = sensors;
         this.phase = phase;
@@ -62,6 +66,7 @@ final class Rebalancer implements RebalanceListener {
             assignment.assign(tp, consumer.position(tp));
         }
         log.info("app {} assigned {}", appId, partitions);
+        readers.assigned(partitions); // isolated partitions start their instances
         flow.restoring(state.assigned(partitions)); // paused until their tables are restored
         flow.apply();
         started(List.of()); // a cooperative rebalance that revokes nothing starts unannounced
@@ -111,5 +116,6 @@ final class Rebalancer implements RebalanceListener {
         }
         flow.forget(gone);
         state.released(gone);
+        readers.released(gone); // dispatchers drop what they queued; isolated partitions' instances stop
     }
 }

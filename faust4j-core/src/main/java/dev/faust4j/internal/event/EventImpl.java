@@ -54,6 +54,8 @@ public final class EventImpl<K, V> implements Event<K, V> {
     private boolean redelivered;
     @SuppressWarnings("unused") // accessed through STATE
     private volatile long state;
+    /** Set while a dispatcher waits to hear that the reader is done with it (reader thread only), else null. */
+    private Turn turn;
     /** Set only while a sensor listens: reports this event out when it is acked. */
     private StreamProbe probe;
     private long probedAt;
@@ -342,6 +344,36 @@ public final class EventImpl<K, V> implements Event<K, V> {
         return ++attempts;
     }
 
+    // ---- the turn with a dispatcher (concurrent agents) ----
+
+    /** A dispatcher hands this event out and wants to hear when its reader is done with it. */
+    public void turn(Turn t) {
+        this.turn = t;
+    }
+
+    /** The reader is done with this event: its dispatcher hears of it once (nothing when it has no turn). */
+    public void finishTurn() {
+        Turn t = turn;
+        if (t != null) {
+            turn = null;
+            t.done(this);
+        }
+    }
+
+    /**
+     * The reader gives this event back unprocessed: returns true when its dispatcher took it back (to hand it out
+     * again ahead of what follows it), false when it has no turn (it goes back to its subscription instead).
+     */
+    public boolean returnTurn() {
+        Turn t = turn;
+        if (t == null) {
+            return false;
+        }
+        turn = null;
+        t.again(this);
+        return true;
+    }
+
     // ---- Event ----
 
     @Override
@@ -431,5 +463,25 @@ public final class EventImpl<K, V> implements Event<K, V> {
 
         /** Puts these events, in this order, back at the head of the subscription they came from. */
         void redeliver(List<EventImpl<?, ?>> events);
+    }
+
+    /**
+     * An event's turn with its reader, when the event was handed out by a dispatcher that must hear back (key-ordered
+     * concurrency: the next event of the same key waits for this one; isolated partitions; fair hand-out): the
+     * reader either finishes the turn ({@link #done}) or gives the event back unprocessed ({@link #again}).
+     *
+     * <p>Design. The turn is a field of the event ({@link #turn(Turn)}), not of the stream, so whatever
+     * stream ends up holding the event (a combined stream, a {@code take} batch, a noack reader) ends its turn with
+     * the same calls; the event forgets the turn at the first of them, so each turn ends exactly once.
+     *
+     * <p>Thread-safety: implementations are thread-safe; a turn is ended on the thread of the reader that holds it.
+     */
+    public interface Turn {
+
+        /** The reader is done with {@code event} (processed, skipped, or its fate decided by an error policy). */
+        void done(EventImpl<?, ?> event);
+
+        /** The reader gives {@code event} back unprocessed: it is handed out again, before anything after it. */
+        void again(EventImpl<?, ?> event);
     }
 }

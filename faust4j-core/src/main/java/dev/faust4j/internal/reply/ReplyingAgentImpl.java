@@ -134,6 +134,28 @@ public final class ReplyingAgentImpl<K, V, R> implements ReplyingAgent<K, V, R> 
     }
 
     @Override
+    public ReplyingAgent<K, V, R> orderedByKey() {
+        agent.orderedByKey();
+        return this;
+    }
+
+    @Override
+    public boolean isOrderedByKey() {
+        return agent.isOrderedByKey();
+    }
+
+    @Override
+    public ReplyingAgent<K, V, R> isolatedPartitions() {
+        agent.isolatedPartitions();
+        return this;
+    }
+
+    @Override
+    public boolean isolatesPartitions() {
+        return agent.isolatesPartitions();
+    }
+
+    @Override
     public ErrorPolicy errorPolicy() {
         return agent.errorPolicy();
     }

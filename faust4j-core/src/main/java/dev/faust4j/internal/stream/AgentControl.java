@@ -13,6 +13,9 @@ public interface AgentControl {
 
     int concurrency();
 
+    /** True when the agent runs one instance per partition ({@code isolatedPartitions()}). */
+    boolean isolatesPartitions();
+
     ErrorPolicy errorPolicy();
 
     /** True once the agent was stopped (it failed): its streams end and its forwarders stop. */

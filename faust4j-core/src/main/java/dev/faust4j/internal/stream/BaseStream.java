@@ -202,6 +202,7 @@ abstract class BaseStream<K, V> implements EventStream<K, V>, InHand {
             if (acks) {
                 c.ack();
             }
+            c.finishTurn();
         }
     }
 
@@ -214,6 +215,7 @@ abstract class BaseStream<K, V> implements EventStream<K, V>, InHand {
             if (acks) {
                 b.forEach(EventImpl::ack);
             }
+            b.forEach(EventImpl::finishTurn);
         }
     }
 
@@ -246,6 +248,11 @@ abstract class BaseStream<K, V> implements EventStream<K, V>, InHand {
 
     /** Forgets what is in hand (its fate was decided by the error policy). */
     void forgetInHand() {
+        if (current != null) {
+            current.finishTurn();
+        }
+        batch.forEach(EventImpl::finishTurn);
+        owned.forEach(EventImpl::finishTurn);
         current = null;
         batch = List.of();
         owned.clear();
@@ -263,11 +270,26 @@ abstract class BaseStream<K, V> implements EventStream<K, V>, InHand {
     final void handAgain(List<EventImpl<?, ?>> events) {
         giveBackUnread();
         Map<EventImpl.Route, List<EventImpl<?, ?>>> byRoute = new LinkedHashMap<>();
-        for (EventImpl<?, ?> e : events) {
+        boolean[] returned = new boolean[events.size()];
+        for (int i = events.size() - 1; i >= 0; i--) { // each goes in front of the next: last first
+            EventImpl<?, ?> e = events.get(i);
             e.takeBack();
-            byRoute.computeIfAbsent(e.route(), r -> new ArrayList<>()).add(e);
+            returned[i] = e.returnTurn(); // an instance behind a dispatcher gives it back there
+        }
+        for (int i = 0; i < returned.length; i++) {
+            if (!returned[i]) {
+                byRoute.computeIfAbsent(events.get(i).route(), r -> new ArrayList<>()).add(events.get(i));
+            }
         }
         byRoute.forEach(EventImpl.Route::redeliver);
+        // no longer in hand: another instance may hold them already, so this stream must not end their turns
+        if (current != null && events.contains(current)) {
+            current = null;
+        }
+        if (!batch.isEmpty() && events.containsAll(batch)) {
+            batch = List.of();
+        }
+        owned.removeIf(events::contains);
     }
 
     /**

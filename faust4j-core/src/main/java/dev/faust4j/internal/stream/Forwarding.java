@@ -136,6 +136,10 @@ final class Forwarding {
             throw Misuse.state("Agent " + agent.name() + " has concurrency " + agent.concurrency()
                     + " and cannot use stream." + op + ": use concurrency 1");
         }
+        if (agent != null && agent.isolatesPartitions()) {
+            throw Misuse.state("Agent " + agent.name() + " uses isolated partitions and cannot use stream." + op
+                    + ": its instances would each forward to the same topic");
+        }
         if (s.source() == null) {
             throw Misuse.state(op + " is not supported on a combined stream");
         }
@@ -143,7 +147,7 @@ final class Forwarding {
 
     private static <K, V> EventStream<K, V> chain(BaseStream<K, V> s, TopicImpl<K, V> target,
                                                   Forwarder.Forward<K, V> f) {
-        TopicStream<K, V> downstream = new TopicStream<>(s.ctx, target, null);
+        TopicStream<K, V> downstream = new TopicStream<>(s.ctx, target, null, null);
         downstream.feeder = new Forwarder<>(s, f);
         s.next = downstream;
         downstream.runs = s.runs;

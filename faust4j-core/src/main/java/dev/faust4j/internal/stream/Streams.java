@@ -2,6 +2,7 @@ package dev.faust4j.internal.stream;
 
 import dev.faust4j.ErrorPolicy;
 import dev.faust4j.EventStream;
+import dev.faust4j.internal.buffer.Inlet;
 import dev.faust4j.internal.buffer.Subscription;
 import dev.faust4j.internal.failure.ErrorHandling;
 import dev.faust4j.internal.send.Sender;
@@ -38,12 +39,16 @@ public final class Streams implements StreamFactory {
 
     @Override
     public <K, V> EventStream<K, V> stream(SourceImpl<K, V> source) {
-        return new TopicStream<>(context, source, null);
+        return new TopicStream<>(context, source, null, null);
     }
 
-    /** The stream of one instance of {@code agent}, reading the subscription its instances share. */
-    public <K, V> AgentStream<K, V> forAgent(AgentControl agent, SourceImpl<K, V> source, Subscription shared) {
-        TopicStream<K, V> s = new TopicStream<>(context.forAgent(agent), source, shared);
+    /**
+     * The stream of one instance of {@code agent}, reading the subscription its instances share: directly, or
+     * through {@code inlet}, its place at the dispatcher standing before the subscription (null: none).
+     */
+    public <K, V> AgentStream<K, V> forAgent(AgentControl agent, SourceImpl<K, V> source, Subscription shared,
+                                             Inlet inlet) {
+        TopicStream<K, V> s = new TopicStream<>(context.forAgent(agent), source, shared, inlet);
         return new AgentStream<>(s, new SupervisedStream<>(s));
     }
 

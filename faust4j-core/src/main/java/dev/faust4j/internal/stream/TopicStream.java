@@ -1,5 +1,6 @@
 package dev.faust4j.internal.stream;
 
+import dev.faust4j.internal.buffer.Inlet;
 import dev.faust4j.internal.buffer.Signal;
 import dev.faust4j.internal.buffer.Subscription;
 import dev.faust4j.internal.event.EventImpl;
@@ -17,13 +18,16 @@ import java.util.List;
  * partition was revoked or the app stops, decoded (an undecodable one went to its decode policy), and processed;
  * a filtered one is acked at once. The first iteration subscribes (an agent's instances share a subscription made
  * for them) and starts the forwarder feeding this stream, if it reads the topic of a {@code through} or
- * {@code groupBy}.
+ * {@code groupBy}. An instance of a concurrent agent (above 1, or isolated partitions) reads instead from its
+ * {@link Inlet}, one event at a time: the dispatcher behind it decides which event it gets (fairly, in key order).
  *
  * <p>Thread-safety: confined to the thread iterating it.
  */
 final class TopicStream<K, V> extends BaseStream<K, V> {
     private final SourceImpl<K, V> source;
     private Subscription subscription;
+    /** Where this agent instance takes its events when a dispatcher stands before the subscription, or null. */
+    private final Inlet inlet;
     private final EventImpl<?, ?>[] chunk;
     private int chunkPos;
     private int chunkLen;
@@ -36,11 +40,13 @@ final class TopicStream<K, V> extends BaseStream<K, V> {
      * @param ctx    the app's stream context
      * @param source the topic or channel
      * @param shared a subscription shared by an agent's instances, or null to subscribe on first iteration
+     * @param inlet  this instance's inlet from the dispatcher before {@code shared}, or null to read it directly
      */
-    TopicStream(StreamContext ctx, SourceImpl<K, V> source, Subscription shared) {
+    TopicStream(StreamContext ctx, SourceImpl<K, V> source, Subscription shared, Inlet inlet) {
         super(ctx);
         this.source = source;
         this.subscription = shared;
+        this.inlet = inlet;
         this.chunk = new EventImpl<?, ?>[ctx.agent() != null && ctx.agent().concurrency() > 1 ? 1 : 256];
     }
 
@@ -75,6 +81,9 @@ final class TopicStream<K, V> extends BaseStream<K, V> {
     @Override
     EventImpl<K, V> poll(long deadline) throws InterruptedException {
         Subscription sub = ensureStarted();
+        if (inlet != null) {
+            return pollInlet(sub, deadline);
+        }
         while (true) {
             if (chunkPos == chunkLen) {
                 if (ended) {
@@ -127,6 +136,49 @@ final class TopicStream<K, V> extends BaseStream<K, V> {
         }
     }
 
+    /**
+     * The core step of an instance behind a dispatcher: one event at a time, each with a turn that ends when the
+     * instance is done with it, here at once for an event it does not yield.
+     */
+    private EventImpl<K, V> pollInlet(Subscription sub, long deadline) throws InterruptedException {
+        while (!ended) {
+            EventImpl<K, V> e = cast(inlet.take(deadline));
+            if (e == null) {
+                ended = inlet.ended();
+                return null;
+            }
+            if (ctx.stopped()) {
+                e.returnTurn(); // the agent was stopped: nobody here processes it
+                ended = true;
+                return null;
+            }
+            if (e.stale() || sub.isClosed() || !e.decode()) { // an undecodable one went to its decode policy
+                e.drop();
+                e.finishTurn();
+                continue;
+            }
+            if (!e.handOut()) {
+                e.finishTurn(); // finished meanwhile (a redelivered event whose failed send was settled)
+                continue;
+            }
+            if (e.stale() || sub.isClosed()) {
+                e.drop(); // revoked while it was being taken: a revoke never waits for it, so it is not processed
+                e.finishTurn();
+                continue;
+            }
+            current = e;
+            Object v = process(e.value());
+            if (skipped(v)) {
+                current = null;
+                e.ack();
+                e.finishTurn();
+                continue;
+            }
+            return handOut(e, v);
+        }
+        return null;
+    }
+
     @Override
     void giveBackUnread() {
         if (chunkPos == chunkLen) {
@@ -144,6 +196,11 @@ final class TopicStream<K, V> extends BaseStream<K, V> {
 
     @Override
     void registerSignal(Signal s) {
-        ensureStarted().addSignal(s);
+        Subscription sub = ensureStarted();
+        if (inlet != null) {
+            inlet.addSignal(s); // the dispatcher knows when an event is ready for this instance
+        } else {
+            sub.addSignal(s);
+        }
     }
 }
