@@ -22,9 +22,6 @@ import dev.faust4j.Topic;
 import dev.faust4j.TopicOptions;
 import dev.faust4j.codec.Codecs;
 import dev.faust4j.internal.agent.AgentImpl;
-import dev.faust4j.internal.reply.AgentClientImpl;
-import dev.faust4j.internal.reply.ReplyTopic;
-import dev.faust4j.internal.reply.ReplyingAgentImpl;
 import dev.faust4j.internal.agent.Restarts;
 import dev.faust4j.internal.buffer.Subscription;
 import dev.faust4j.internal.cli.Cli;
@@ -43,7 +40,6 @@ import dev.faust4j.internal.send.Sender;
 import dev.faust4j.internal.sensor.Sensors;
 import dev.faust4j.internal.stream.Streams;
 import dev.faust4j.internal.topic.ChannelImpl;
-import dev.faust4j.internal.topic.SourceImpl;
 import dev.faust4j.internal.topic.TopicImpl;
 import dev.faust4j.internal.topic.TopicServices;
 import dev.faust4j.spi.TopicSpec;
@@ -56,7 +52,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -102,8 +97,7 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
     private final Sensors sensors = new Sensors();
     private final AppStates states;
     private final WebHost webHost;
-    private final ReplyTopic replies;
-    private volatile boolean asks;
+    private final Agents agents;
 
     public AppRuntime(Settings settings) {
         this.settings = settings;
@@ -132,10 +126,6 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
                 e -> fail("conductor failure: " + e), transactions, tables, sensors, states::phase), handling);
         tables.onRestored(conductor::requestResume); // a restore's end wakes the poll loop to resume its partitions
         this.webHost = new WebHost(registry, tables);
-        this.replies = new ReplyTopic(new ReplyTopic.Config(
-                settings.replyTo().isEmpty() ? "f-reply-" + UUID.randomUUID() : settings.replyTo(),
-                settings.topicReplicationFactor(), settings.replyExpires(), settings.ticker()), transport::get,
-                (name, body) -> Thread.ofVirtual().name(name).start(body));
         this.commands = new CommandSupport(transport::settings, registry, tables, transport::get, sender);
         this.userCommands = new UserCommands(id);
         this.streams = new Streams(settings.ticker(), sender, workers::start, handling, settings.topicPartitions(),
@@ -147,6 +137,7 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
                         settings.agentMaxRestarts(),
                         settings.agentFailureStopsWorker()),
                 handling, this, settings.ticker(), lifecycle::stopping, sensors);
+        this.agents = new Agents(registry, agentServices, sender::send, settings, transport::get, lifecycle::state);
     }
 
     // ---- state, sensors, lag ----
@@ -246,60 +237,16 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
     }
 
     public <K, V> Agent<K, V> agent(Source<K, V> source, AgentFunction<K, V> function) {
-        Objects.requireNonNull(function, "function");
-        SourceImpl<K, V> s = agentSource(source);
-        AgentImpl<K, V> agent = new AgentImpl<>(s, function, freeAgentName(s), agentServices);
-        registry.add(agent);
-        return agent;
-    }
-
-    /** The source of a new agent, checked: the app's own, and the app not started. */
-    private <K, V> SourceImpl<K, V> agentSource(Source<K, V> source) {
-        Objects.requireNonNull(source, "source");
-        if (!(source instanceof SourceImpl<K, V> s)) {
-            throw new IllegalArgumentException("agents read topics and channels created by this app");
-        }
-        registry.requireNotStarted("add an agent");
-        return s;
-    }
-
-    private String freeAgentName(SourceImpl<?, ?> s) {
-        return registry.freeAgentName(s instanceof Topic<?, ?> ? s.label() + "-agent" : "channel-agent");
+        return agents.agent(source, function);
     }
 
     public <K, V, R> ReplyingAgent<K, V, R> agent(Source<K, V> source, Class<R> resultType,
                                                   ReplyingAgentFunction<K, V, R> function) {
-        Objects.requireNonNull(resultType, "resultType");
-        Objects.requireNonNull(function, "function");
-        SourceImpl<K, V> s = agentSource(source);
-        ReplyingAgentImpl<K, V, R> agent = new ReplyingAgentImpl<>(s, Codecs.json(resultType), function,
-                freeAgentName(s), new ReplyingAgentImpl.Parts(agentServices, registry, sender::send,
-                        this::runningReplies, settings::askTimeout));
-        registry.add(agent.agent());
-        if (s instanceof Topic<?, ?>) {
-            asks = true;
-        }
-        return agent;
+        return agents.agent(source, resultType, function);
     }
 
     public <K, V, R> AgentClient<K, V, R> agentClient(Topic<K, V> topic, Class<R> replyType) {
-        Objects.requireNonNull(topic, "topic");
-        Objects.requireNonNull(replyType, "replyType");
-        if (!(topic instanceof TopicImpl<K, V>)) {
-            throw new IllegalArgumentException("agentClient needs a topic created by this app");
-        }
-        asks = true;
-        return new AgentClientImpl<>(topic, Codecs.json(replyType), this::runningReplies, settings::askTimeout);
-    }
-
-    /** The reply topic, started; refused unless the app runs. */
-    private ReplyTopic runningReplies() {
-        if (lifecycle.state() != Lifecycle.State.RUNNING) {
-            throw new IllegalStateException("ask is only possible while the app runs (it is "
-                    + lifecycle.state().name().toLowerCase(java.util.Locale.ROOT) + ")");
-        }
-        replies.start();
-        return replies;
+        return agents.client(topic, replyType);
     }
 
     public <V> Agent<String, V> agent(String name, Class<V> valueType, AgentFunction<String, V> function) {
@@ -424,9 +371,7 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
                 lifecycle.terminated();
                 throw e;
             }
-            if (asks) {
-                replies.start(); // before any request can be sent or answered: its reader stands at its end
-            }
+            agents.start(); // the reply topic, before any request can be sent or answered
             lifecycle.moveTo(Lifecycle.State.RUNNING);
             // Agents register their subscriptions before the Conductor's first poll: otherwise a record fetched in
             // between goes only to the agents already registered and the others of its topic never see it.
@@ -522,7 +467,7 @@ public final class AppRuntime implements WorkerHandle, WorkerControl {
             conductor.join(grace);
             closeSubscriptions();
             workers.joinAll(grace);
-            replies.stop(); // after the agents: an ask in an agent's hands could still be answered
+            agents.stop(); // after the agents: an ask in an agent's hands could still be answered
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
