@@ -121,8 +121,9 @@ public interface Agent<K, V> {
      * }).isolatedPartitions();
      * }</pre>
      *
-     * <p>The instances of all partitions share the agent's buffer: a partition whose instance is slow holds the
-     * others back once the records waiting for it fill the agent's window. {@code through} and {@code groupBy}
+     * <p>A partition whose instance is slow holds back only itself: once a few records wait for it (a fifth of
+     * {@code streamBufferMaxsize}), that partition alone is paused until its instance catches up, and the others go
+     * on. {@code through} and {@code groupBy}
      * cannot be used (each instance would forward to the same topic).
      *
      * @return this agent

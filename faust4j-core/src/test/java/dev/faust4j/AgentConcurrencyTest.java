@@ -514,6 +514,61 @@ class AgentConcurrencyTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(ALL)
+    void aBlockedPartitionHoldsBackOnlyItselfAndIsPausedAlone(TransportFixture transport) throws Exception {
+        String id = Transports.uniqueId("isolated-blocked");
+        String url = transport.brokerUrl(id);
+        CountDownLatch release = new CountDownLatch(1);
+        Map<Integer, AtomicInteger> done = new ConcurrentHashMap<>();
+        Set<Integer> pausedNow = ConcurrentHashMap.newKeySet();
+        try (App app = builder(id, url).streamBufferMaxsize(50).build()) {
+            app.sensor(new Sensor() {
+                @Override
+                public void onPartitionsPaused(Set<Partition> partitions) {
+                    partitions.forEach(p -> pausedNow.add(p.number()));
+                }
+
+                @Override
+                public void onPartitionsResumed(Set<Partition> partitions) {
+                    partitions.forEach(p -> pausedNow.remove(p.number()));
+                }
+            });
+            Topic<String, Item> in = topic(app, id + "-in", 2);
+            app.agent(in, stream -> {
+                for (Event<String, Item> e : stream.events()) {
+                    if (e.partition() == 0) {
+                        release.await();
+                    }
+                    done.computeIfAbsent(e.partition(), p -> new AtomicInteger()).incrementAndGet();
+                }
+            }).name("isolated").isolatedPartitions();
+            sendTo(in, 0, 0, 500); // partition 0 first, ten times the buffer: its instance blocks on the first
+            sendTo(in, 1, 500, 505); // fewer than an inbox holds before its partition is paused (11)
+            app.start();
+            await().atMost(TIMEOUT).until(() -> count(done, 1) == 5);
+            assertThat(count(done, 0)).isZero();
+            await("only the blocked partition stays paused").atMost(TIMEOUT)
+                    .until(() -> pausedNow.equals(Set.of(0)));
+            release.countDown();
+            await().atMost(TIMEOUT).until(() -> count(done, 0) == 500);
+        }
+    }
+
+    private static int count(Map<Integer, AtomicInteger> done, int partition) {
+        AtomicInteger n = done.get(partition);
+        return n == null ? 0 : n.get();
+    }
+
+    /** Sends items {@code from..to-1}, keyed by their id, to one partition, and waits until all are accepted. */
+    private static void sendTo(Topic<String, Item> topic, int partition, int from, int to) {
+        List<CompletableFuture<RecordMetadata>> sends = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            sends.add(topic.send("k" + i, new Item(i), List.of(), partition));
+        }
+        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(ALL)
     void onARebalanceTheInstancesOfRevokedPartitionsStopAndTheNewOwnerStartsItsOwn(TransportFixture transport)
             throws Exception {
         String id = Transports.uniqueId("isolated-rebalance");

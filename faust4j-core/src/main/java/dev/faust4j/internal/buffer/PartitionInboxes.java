@@ -21,9 +21,11 @@ import java.util.function.Consumer;
  * started when the partition is assigned and ended when it is released.
  *
  * <p>Design. A {@link Feeder} thread moves the agent's events from its one subscription into the inbox of their
- * partition, within a bounded window ({@code capacity} events over all inboxes; beyond it the subscription fills
- * and flow control pauses its partitions, so a partition whose instance is slow holds the others back only once
- * the window is full of its events). On assignment (poll thread, before any of its records is delivered) an inbox
+ * partition, never waiting: an inbox that holds {@code capacity} events asks flow control to pause its partition
+ * alone ({@link Subscription#congested}), and to resume it once its instance has taken it down to half. So a slow
+ * partition never holds the others back: a shared window would, because Kafka fills the one subscription with long
+ * runs of one partition (measured with a shared window: at most 2 of 8 instances busy). An inbox holds at
+ * most {@code capacity} plus what was fetched before the pause took effect (the subscription's buffer and a poll). On assignment (poll thread, before any of its records is delivered) an inbox
  * is made and {@code start} starts its instance. On release, after the rebalance waited for the events in readers'
  * hands and committed them, the inbox ends: what it still queued is dropped (the next owner reads it again), and
  * its instance's stream ends once the instance asks for its next event, so the agent function returns.
@@ -32,7 +34,6 @@ import java.util.function.Consumer;
  */
 public final class PartitionInboxes implements Feeder.Sink, PartitionWatcher {
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition room = lock.newCondition();
     private final Subscription subscription;
     private final Ticker ticker;
     private final int capacity;
@@ -40,13 +41,12 @@ public final class PartitionInboxes implements Feeder.Sink, PartitionWatcher {
     private final Consumer<Inbox> start;
     /** Per topic, the inboxes by partition number (null where none is held). */
     private final Map<String, List<Inbox>> inboxes = new HashMap<>();
-    private int held;
     private volatile boolean closed;
 
     /**
      * @param subscription the agent's subscription
      * @param ticker       the clock for readers' deadlines
-     * @param capacity     how many events may be queued over all inboxes
+     * @param capacity     how many events an inbox holds before its partition is paused
      * @param topics       the topics the agent reads
      * @param start        starts an instance reading an inbox (called on the poll thread)
      */
@@ -123,10 +123,7 @@ public final class PartitionInboxes implements Feeder.Sink, PartitionWatcher {
     public int awaitRoom(int max) throws InterruptedException {
         lock.lock();
         try {
-            while (held >= capacity && !closed) {
-                room.await();
-            }
-            return closed ? 0 : Math.min(max, capacity - held);
+            return closed ? 0 : max; // never waits: a full inbox pauses its own partition (see place)
         } finally {
             lock.unlock();
         }
@@ -144,7 +141,10 @@ public final class PartitionInboxes implements Feeder.Sink, PartitionWatcher {
                     e.drop(); // its partition was released meanwhile: never handed out
                 } else {
                     inbox.events.addLast(e);
-                    held++;
+                    if (!inbox.congested && inbox.events.size() >= capacity) {
+                        inbox.congested = true;
+                        subscription.congested(inbox.partition, true);
+                    }
                     inbox.wake.signal();
                     inbox.signals.forEach(Signal::signal);
                 }
@@ -172,7 +172,6 @@ public final class PartitionInboxes implements Feeder.Sink, PartitionWatcher {
                 }
             }
             inboxes.clear();
-            room.signalAll();
         } finally {
             lock.unlock();
         }
@@ -185,6 +184,8 @@ public final class PartitionInboxes implements Feeder.Sink, PartitionWatcher {
         private final ArrayDeque<EventImpl<?, ?>> events = new ArrayDeque<>();
         private final List<Signal> signals = new CopyOnWriteArrayList<>();
         private volatile boolean ended;
+        /** Its partition is paused on its own: it holds {@code capacity} events or more. Guarded by the lock. */
+        private boolean congested;
 
         private Inbox(TopicPartition partition, Condition wake) {
             this.partition = partition;
@@ -199,11 +200,13 @@ public final class PartitionInboxes implements Feeder.Sink, PartitionWatcher {
         /** Under the lock: the partition was released: drop what is queued, wake the reader. */
         private void end() {
             ended = true;
-            held -= events.size();
+            if (congested) {
+                congested = false;
+                subscription.congested(partition, false);
+            }
             events.forEach(EventImpl::drop);
             events.clear();
             wake.signal();
-            room.signalAll();
             signals.forEach(Signal::signal);
         }
 
@@ -224,8 +227,9 @@ public final class PartitionInboxes implements Feeder.Sink, PartitionWatcher {
                     }
                 }
                 EventImpl<?, ?> e = events.pollFirst();
-                if (held-- == capacity) {
-                    room.signal();
+                if (congested && events.size() <= capacity / 2) {
+                    congested = false;
+                    subscription.congested(partition, false);
                 }
                 e.turn(this);
                 return e;
@@ -256,7 +260,6 @@ public final class PartitionInboxes implements Feeder.Sink, PartitionWatcher {
                     event.drop();
                 } else {
                     events.addFirst(event);
-                    held++;
                 }
             } finally {
                 lock.unlock();

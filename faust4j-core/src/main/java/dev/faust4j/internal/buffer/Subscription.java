@@ -6,6 +6,9 @@ import dev.faust4j.time.Ticker;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -49,6 +52,9 @@ public final class Subscription {
     private volatile int level;
     private volatile boolean closed;
     private volatile boolean watchLow;
+    /** Partitions a reader behind this buffer asks to pause on their own (an isolated partition's full inbox). */
+    private final Set<TopicPartition> congested = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean congestionChanged = new AtomicBoolean();
 
     /**
      * @param maxsize the configured buffer size ({@code stream_buffer_maxsize}, or the channel's)
@@ -69,6 +75,28 @@ public final class Subscription {
 
     public int maxsize() {
         return maxsize;
+    }
+
+    /**
+     * Asks flow control to pause ({@code on}) or resume one partition feeding this buffer, whatever its fill level:
+     * a reader that sorts the events by partition (isolated partitions) holds one partition's backlog of its own.
+     * Wakes the poll loop, which applies it. Thread-safe.
+     */
+    public void congested(TopicPartition partition, boolean on) {
+        if (on ? congested.add(partition) : congested.remove(partition)) {
+            congestionChanged.set(true);
+            onLow.run();
+        }
+    }
+
+    /** The partitions paused on their own ({@link #congested}). */
+    public Set<TopicPartition> congested() {
+        return congested;
+    }
+
+    /** Whether {@link #congested} changed since the last call (for the poll thread). */
+    public boolean takeCongestionChange() {
+        return congestionChanged.getAndSet(false);
     }
 
     /** The fill level at which flow control pauses the partitions feeding this buffer. */

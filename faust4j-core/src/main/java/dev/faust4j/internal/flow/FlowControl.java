@@ -24,7 +24,8 @@ import java.util.Set;
  * partition is paused: nothing new is fetched until the outputs of what is in hand are delivered; so it is while an
  * exactly-once commit waits for the agents ({@link #hold}), and while the tables hold too many updates waiting for a
  * commit ({@link #stateFull}); and a partition whose tables are being restored off the
- * poll thread is paused until they are ({@link #restoring}). The wanted set
+ * poll thread is paused until they are ({@link #restoring}); and a partition a subscription's reader asks to pause on
+ * its own ({@link Subscription#congested}: an isolated partition whose inbox is full) is paused alone. The wanted set
  * is recomputed from these two causes and applied as a difference, and re-applied after every rebalance (Kafka
  * forgets pauses of reassigned partitions).
  *
@@ -63,10 +64,16 @@ public final class FlowControl {
 
     /** Resumes the partitions of subscriptions drained to their low mark. */
     public void resumeDrained() {
+        boolean changed = false;
+        for (Subscription sub : topicsOf.keySet()) {
+            changed |= sub.takeCongestionChange(); // a partition paused or resumed on its own
+        }
         if (full.isEmpty()) {
+            if (changed) {
+                apply();
+            }
             return;
         }
-        boolean changed = false;
         for (Subscription sub : List.copyOf(full)) {
             if (sub.level() <= sub.low() || sub.isClosed()) {
                 full.remove(sub);
@@ -150,6 +157,13 @@ public final class FlowControl {
             }
         }
         want.addAll(restoring);
+        for (Subscription sub : topicsOf.keySet()) {
+            for (TopicPartition tp : sub.congested()) {
+                if (assignment.partitions().contains(tp)) {
+                    want.add(tp);
+                }
+            }
+        }
         List<TopicPartition> toPause = new ArrayList<>();
         for (TopicPartition tp : want) {
             if (paused.add(tp)) {
